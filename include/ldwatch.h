@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ldwatch wire format: the records the BPF programs write to the ring buffer
+ * and the counters they keep. Shared by bpf/ and user/, so it uses only
+ * fixed-width kernel types and includes nothing from libc.
+ */
+#ifndef LDWATCH_H
+#define LDWATCH_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define LW_SCHEMA_VERSION	1
+
+/* bounds on every copy the kernel side makes */
+#define LW_PATH_MAX	4096	/* path as the process passed it */
+#define LW_BASE_MAX	4096	/* cwd, dirfd or fd path, as reversed components */
+#define LW_NAME_MAX	255	/* one path component */
+#define LW_DEPTH_MAX	48	/* components walked for one path */
+#define LW_WRITE_MAX	1024	/* bytes kept of one write to fd 2 */
+#define LW_IOV_MAX	16	/* iovecs read of one writev (glibc's fatal message has 10) */
+#define LW_COMM_LEN	16
+
+/* event types */
+enum {
+	LW_EV_EXEC = 1,		/* successful exec: path = filename, base = cwd */
+	LW_EV_FORK = 2,		/* new process: pid = parent, aux = child tgid */
+	LW_EV_EXIT = 3,		/* last thread gone: aux = wait status */
+	LW_EV_FILE = 4,		/* a lookup: op, ret, dfd, path, base if path relative */
+	LW_EV_MMAP = 5,		/* failed PROT_EXEC mmap: aux = fd, base = file path */
+	LW_EV_STDERR = 6,	/* a write to fd 2: path = bytes written */
+};
+
+/* lookup operations, named after their syscall */
+enum {
+	LW_OP_OPEN = 1,
+	LW_OP_OPENAT,
+	LW_OP_OPENAT2,
+	LW_OP_STAT,		/* newstat */
+	LW_OP_LSTAT,		/* newlstat */
+	LW_OP_FSTATAT,		/* newfstatat */
+	LW_OP_STATX,
+	LW_OP_ACCESS,
+	LW_OP_FACCESSAT,
+	LW_OP_FACCESSAT2,
+	LW_OP_READLINK,
+	LW_OP_READLINKAT,
+	LW_OP_EXECVE,
+	LW_OP_EXECVEAT,
+	LW_OP_MMAP,
+	LW_OP_WRITE,
+	LW_OP_WRITEV,
+	LW_OP__COUNT,
+};
+
+/* lw_event.str_flags */
+#define LW_SF_PATH_TRUNC	0x1	/* path hit LW_PATH_MAX or was unreadable past a point */
+#define LW_SF_BASE_TRUNC	0x2	/* base walk hit LW_BASE_MAX or LW_DEPTH_MAX */
+#define LW_SF_BASE_CWD		0x4	/* base is the cwd */
+#define LW_SF_BASE_DIRFD	0x8	/* base is the file behind dfd (or the mmap fd) */
+#define LW_SF_PATH_FAULT	0x10	/* path could not be read from user memory */
+#define LW_SF_BASE_UNREACH	0x20	/* base is outside the process's root (a chroot's escape) */
+
+/* lw_event.extra for LW_EV_MMAP */
+#define LW_MMAP_MNT_NOEXEC	0x1	/* the file's mount has MNT_NOEXEC */
+
+/*
+ * One record. The fixed part is followed by path_len bytes of path, then
+ * base_len bytes of base: the components of a directory or file from the
+ * leaf up to the root, each NUL-terminated (user space reverses them).
+ * Neither string is NUL-terminated as a whole; lengths are exact.
+ */
+struct lw_event {
+	__u64 ts_ns;		/* CLOCK_MONOTONIC */
+	__u64 start_ns;		/* group leader's start time: (pid, start_ns) names a process */
+	__u32 type;		/* LW_EV_* */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 ppid;		/* real parent's tgid */
+	__u32 uid;
+	__s32 ret;		/* syscall result: fd, 0 or -errno */
+	__u32 op;		/* LW_OP_* */
+	__s32 dfd;		/* dirfd argument, or -100 (AT_FDCWD) */
+	__u32 flags;		/* open flags, access mode, mmap prot, or stat flags */
+	__u32 aux;		/* per type: child tgid, wait status, mmap fd, write fd */
+	__u32 extra;		/* per type: LW_MMAP_* */
+	__u16 path_len;
+	__u16 base_len;
+	__u16 str_flags;	/* LW_SF_* */
+	__u16 __pad;
+	char comm[LW_COMM_LEN];
+	__u32 __pad2;
+	/* char data[path_len + base_len]; */
+};
+
+#define LW_EVENT_MAX	(sizeof(struct lw_event) + LW_PATH_MAX + LW_BASE_MAX)
+
+_Static_assert(sizeof(struct lw_event) == 88, "lw_event is a wire format");
+
+/* per-CPU counters, summed by user space */
+struct lw_stats {
+	__u64 events;		/* records submitted */
+	__u64 lost_reserve;	/* ring buffer full: record dropped */
+	__u64 lost_read;	/* a string or struct could not be read */
+	__u64 track_full;	/* tracked map full: a process went untracked */
+	__u64 tracked_new;	/* processes that entered the tracked set */
+};
+
+/* value of the tracked map, keyed by tgid */
+struct lw_proc {
+	__u64 start_ns;		/* 0: filled in at first sight (user-space inserts) */
+	__u32 flags;		/* LW_PF_* */
+	__u32 __pad;
+};
+
+#define LW_PF_TREE	0x1	/* below a -p PID or -- CMD root */
+#define LW_PF_GO	0x2	/* inside the Go toolchain scope */
+
+#endif /* LDWATCH_H */
