@@ -1,0 +1,790 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ldwatch kernel side: file lookups, failed PROT_EXEC mmaps, fd-2 writes and
+ * the process lifecycle of tracked processes, one ring buffer to user space.
+ *
+ * Every syscall hook is a sys_exit tracepoint: the result decides what is
+ * interesting and the arguments are still in the task's user pt_regs, so no
+ * enter hook and no in-flight map are needed. An untracked process costs one
+ * hash lookup and returns.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "ldwatch.h"
+
+#define AT_FDCWD	-100
+#define AT_EMPTY_PATH	0x1000
+#define PROT_EXEC	0x4
+#define MNT_NOEXEC	0x4
+
+/* hide a value from the compiler so a mask that the verifier needs stays */
+#define opaque(v) asm volatile("" : "+r"(v))
+
+/* load-time settings, written by user space before load */
+const volatile __u32 cfg_self_tgid = 0;
+const volatile __u32 cfg_need = LW_PF_GO;	/* flags a process needs; 0: every process */
+const volatile __u64 cfg_wakeup_bytes = 256 * 1024;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);		/* resized by user space */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct lw_proc);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lw_stats);
+} stats SEC(".maps");
+
+/* one record being built: fixed part, then path and base packed after it */
+struct scratch {
+	struct lw_event ev;
+	char data[LW_PATH_MAX + LW_BASE_MAX];
+	char base[LW_BASE_MAX + LW_NAME_MAX + 1];	/* walk output before packing */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} heap SEC(".maps");
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+static __always_inline struct lw_stats *stats_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&stats, &zero);
+}
+
+#define STAT_INC(field)					\
+	do {						\
+		struct lw_stats *__s = stats_get();	\
+		if (__s)				\
+			__s->field++;			\
+	} while (0)
+
+static __always_inline __u64 leader_start(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, group_leader, start_boottime);
+}
+
+/*
+ * The tracked set. A (pid, start time) pair names a process: an entry whose
+ * start time does not match the current process is a reused pid's leftover
+ * and is dropped. Entries that user space inserts carry start 0 and are
+ * pinned at first sight.
+ */
+static __always_inline bool is_tracked(__u32 tgid)
+{
+	struct lw_proc *p;
+	__u64 start;
+
+	if (tgid == cfg_self_tgid)
+		return false;
+	if (!cfg_need)
+		return true;
+	p = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!p)
+		return false;
+	if ((p->flags & cfg_need) != cfg_need)
+		return false;
+	start = leader_start((struct task_struct *)bpf_get_current_task());
+	if (p->start_ns != start) {
+		if (p->start_ns) {
+			bpf_map_delete_elem(&tracked, &tgid);
+			return false;
+		}
+		p->start_ns = start;
+	}
+	return true;
+}
+
+static __always_inline bool wants(__u32 flags)
+{
+	return (flags & cfg_need) == cfg_need;
+}
+
+static __always_inline struct scratch *scratch_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&heap, &zero);
+}
+
+static __always_inline void fill_header(struct lw_event *e, __u32 type,
+					struct task_struct *task)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	e->ts_ns = bpf_ktime_get_ns();
+	e->start_ns = leader_start(task);
+	e->type = type;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->ret = 0;
+	e->op = 0;
+	e->dfd = AT_FDCWD;
+	e->flags = 0;
+	e->aux = 0;
+	e->extra = 0;
+	e->path_len = 0;
+	e->base_len = 0;
+	e->str_flags = 0;
+	e->__pad = 0;
+	e->__pad2 = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/*
+ * Walk a dentry up to the task's root, writing component names leaf first,
+ * each NUL-terminated, into s->base. Crosses mounts through mnt_mountpoint.
+ * No bpf_d_path here: it is only allowed in fentry/LSM programs, which this
+ * kernel refuses. One step per bpf_loop() callback keeps the verifier's work
+ * independent of the depth.
+ */
+struct walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u32 off;
+	__u16 sflags;
+	__u16 done;
+};
+
+static long walk_step(__u32 i, struct walk *w)
+{
+	struct dentry *dentry = w->dentry, *mnt_root, *parent;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
+	const unsigned char *name;
+	struct scratch *s;
+	__u32 off = w->off;
+	__u32 zero = 0;
+	int n;
+
+	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
+		goto done;
+	mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (dentry == mnt_root || dentry == parent) {
+		struct mount *mparent = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (dentry != mnt_root || mnt == mparent) {
+			/* the namespace's root, yet not the task's root */
+			w->sflags |= LW_SF_BASE_UNREACH;
+			goto done;
+		}
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = mparent;
+		w->vfsmnt = (struct vfsmount *)((char *)mparent +
+			bpf_core_field_offset(struct mount, mnt));
+		return 0;
+	}
+	if (off > LW_BASE_MAX - LW_NAME_MAX - 1) {
+		w->sflags |= LW_SF_BASE_TRUNC;
+		goto done;
+	}
+	s = bpf_map_lookup_elem(&heap, &zero);
+	if (!s)
+		goto done;
+	name = BPF_CORE_READ(dentry, d_name.name);
+	n = bpf_probe_read_kernel_str(&s->base[off & (LW_BASE_MAX - 1)],
+				      LW_NAME_MAX + 1, name);
+	if (n <= 0) {
+		STAT_INC(lost_read);
+		w->sflags |= LW_SF_BASE_TRUNC;
+		goto done;
+	}
+	w->off = off + n;
+	w->dentry = parent;
+	return 0;
+done:
+	w->done = 1;
+	return 1;
+}
+
+static __always_inline __u32 walk_path(struct scratch *s, const struct path *start,
+				       struct task_struct *task)
+{
+	struct walk w = {};
+
+	struct vfsmount *vfsmnt = BPF_CORE_READ(start, mnt);
+
+	w.dentry = BPF_CORE_READ(start, dentry);
+	w.vfsmnt = vfsmnt;
+	w.mnt = container_of(vfsmnt, struct mount, mnt);
+	w.root_dentry = BPF_CORE_READ(task, fs, root.dentry);
+	w.root_mnt = BPF_CORE_READ(task, fs, root.mnt);
+	bpf_loop(LW_DEPTH_MAX, walk_step, &w, 0);
+	if (!w.done)
+		w.sflags |= LW_SF_BASE_TRUNC;
+	s->ev.str_flags |= w.sflags;
+	return w.off;
+}
+
+static __always_inline struct file *fd_file(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return NULL;
+	return f;
+}
+
+/* move the walked base behind the path and account for it */
+static __always_inline void pack_base(struct scratch *s, __u32 len)
+{
+	__u32 at = s->ev.path_len;
+
+	len &= LW_BASE_MAX - 1;
+	if (!len)
+		return;
+	if (bpf_probe_read_kernel(&s->data[at & (LW_PATH_MAX - 1)], len, s->base)) {
+		STAT_INC(lost_read);
+		return;
+	}
+	s->ev.base_len = len;
+}
+
+/* batch wakeups: one per cfg_wakeup_bytes of pending data, not per record */
+static __always_inline void submit(struct scratch *s)
+{
+	__u32 size = sizeof(s->ev) + s->ev.path_len + s->ev.base_len;
+	struct lw_stats *st = stats_get();
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (size > sizeof(s->ev) + sizeof(s->data))
+		return;
+	if (bpf_ringbuf_output(&events, s, size, flags)) {
+		if (st)
+			st->lost_reserve++;
+		return;
+	}
+	if (st)
+		st->events++;
+}
+
+/* read a user path into data[]; relative paths also get their base walked */
+static __always_inline void put_user_path(struct scratch *s, const char *upath,
+					  int dfd, struct task_struct *task)
+{
+	int n = bpf_probe_read_user_str(s->data, LW_PATH_MAX, upath);
+	__u32 blen;
+
+	if (n <= 0) {
+		STAT_INC(lost_read);
+		s->ev.str_flags |= LW_SF_PATH_FAULT;
+		return;
+	}
+	n -= 1;
+	if (n >= LW_PATH_MAX - 1)
+		s->ev.str_flags |= LW_SF_PATH_TRUNC;
+	s->ev.path_len = n & (LW_PATH_MAX - 1);
+	if (n > 0 && s->data[0] == '/')
+		return;
+	if (dfd == AT_FDCWD) {
+		struct fs_struct *fs = BPF_CORE_READ(task, fs);
+
+		blen = walk_path(s, &fs->pwd, task);
+		s->ev.str_flags |= LW_SF_BASE_CWD;
+	} else {
+		struct file *f = fd_file(task, dfd);
+
+		if (!f)
+			return;
+		blen = walk_path(s, &f->f_path, task);
+		s->ev.str_flags |= LW_SF_BASE_DIRFD;
+	}
+	pack_base(s, blen);
+}
+
+/* syscall arguments at sys_exit, from the task's saved user registers */
+static __always_inline struct pt_regs *user_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+#define ARG0(r) BPF_CORE_READ(r, di)
+#define ARG1(r) BPF_CORE_READ(r, si)
+#define ARG2(r) BPF_CORE_READ(r, dx)
+#define ARG3(r) BPF_CORE_READ(r, r10)
+#define ARG4(r) BPF_CORE_READ(r, r8)
+
+static __always_inline int emit_lookup(__u32 op, long ret, int dfd,
+				       const char *upath, __u32 flags)
+{
+	struct task_struct *task;
+	struct scratch *s;
+
+	if (!is_tracked(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	s = scratch_get();
+	if (!s)
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	fill_header(&s->ev, LW_EV_FILE, task);
+	s->ev.op = op;
+	s->ev.ret = ret;
+	s->ev.dfd = dfd;
+	s->ev.flags = flags;
+	put_user_path(s, upath, dfd, task);
+	/* fstat through newfstatat(fd, "", AT_EMPTY_PATH) is not a lookup */
+	if (s->ev.path_len == 0 && (flags & AT_EMPTY_PATH) &&
+	    !(s->ev.str_flags & LW_SF_PATH_FAULT))
+		return 0;
+	submit(s);
+	return 0;
+}
+
+/*
+ * handle_open* / stat family / access / readlink: sys_exit tracepoints of
+ * every syscall a loader or the go command looks files up with. musl's loader
+ * uses open, glibc's openat; glibc's realpath and Go's os.Stat use the stat
+ * family and readlink. Each emits (op, result, path resolved against dirfd or
+ * cwd) for tracked processes.
+ */
+SEC("tracepoint/syscalls/sys_exit_open")
+int handle_open(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+
+	return emit_lookup(LW_OP_OPEN, ctx->ret, AT_FDCWD,
+			   (const char *)ARG0(r), ARG1(r));
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int handle_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+
+	return emit_lookup(LW_OP_OPENAT, ctx->ret, (int)ARG0(r),
+			   (const char *)ARG1(r), ARG2(r));
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat2")
+int handle_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+	struct open_how how = {};
+
+	bpf_probe_read_user(&how, sizeof(how), (void *)ARG2(r));
+	return emit_lookup(LW_OP_OPENAT2, ctx->ret, (int)ARG0(r),
+			   (const char *)ARG1(r), (__u32)how.flags);
+}
+
+SEC("tracepoint/syscalls/sys_exit_newstat")
+int handle_newstat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+
+	return emit_lookup(LW_OP_STAT, ctx->ret, AT_FDCWD,
+			   (const char *)ARG0(r), 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_newlstat")
+int handle_newlstat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+
+	return emit_lookup(LW_OP_LSTAT, ctx->ret, AT_FDCWD,
+			   (const char *)ARG0(r), 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_newfstatat")
+int handle_newfstatat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+
+	return emit_lookup(LW_OP_FSTATAT, ctx->ret, (int)ARG0(r),
+			   (const char *)ARG1(r), ARG3(r));
+}
+
+SEC("tracepoint/syscalls/sys_exit_statx")
+int handle_statx(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+
+	return emit_lookup(LW_OP_STATX, ctx->ret, (int)ARG0(r),
+			   (const char *)ARG1(r), ARG2(r));
+}
+
+SEC("tracepoint/syscalls/sys_exit_access")
+int handle_access(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+
+	return emit_lookup(LW_OP_ACCESS, ctx->ret, AT_FDCWD,
+			   (const char *)ARG0(r), ARG1(r));
+}
+
+SEC("tracepoint/syscalls/sys_exit_faccessat")
+int handle_faccessat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+
+	return emit_lookup(LW_OP_FACCESSAT, ctx->ret, (int)ARG0(r),
+			   (const char *)ARG1(r), ARG2(r));
+}
+
+SEC("tracepoint/syscalls/sys_exit_faccessat2")
+int handle_faccessat2(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+
+	return emit_lookup(LW_OP_FACCESSAT2, ctx->ret, (int)ARG0(r),
+			   (const char *)ARG1(r), ARG2(r));
+}
+
+SEC("tracepoint/syscalls/sys_exit_readlink")
+int handle_readlink(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+
+	return emit_lookup(LW_OP_READLINK, ctx->ret, AT_FDCWD,
+			   (const char *)ARG0(r), 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_readlinkat")
+int handle_readlinkat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+
+	return emit_lookup(LW_OP_READLINKAT, ctx->ret, (int)ARG0(r),
+			   (const char *)ARG1(r), 0);
+}
+
+/*
+ * handle_execve / handle_execveat: failed execs only (success is
+ * handle_exec). ENOENT on a file that exists is a missing interpreter: no
+ * tracepoint carries PT_INTERP, so user space checks the file on disk.
+ */
+SEC("tracepoint/syscalls/sys_exit_execve")
+int handle_execve(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r;
+
+	if (ctx->ret >= 0)
+		return 0;
+	r = user_regs();
+	return emit_lookup(LW_OP_EXECVE, ctx->ret, AT_FDCWD,
+			   (const char *)ARG0(r), 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int handle_execveat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r;
+
+	if (ctx->ret >= 0)
+		return 0;
+	r = user_regs();
+	return emit_lookup(LW_OP_EXECVEAT, ctx->ret, (int)ARG0(r),
+			   (const char *)ARG1(r), ARG4(r));
+}
+
+/*
+ * handle_mmap: a failed mmap with PROT_EXEC. A library on a noexec mount
+ * opens fine and fails here with EPERM; the record names the file behind the
+ * fd and whether its mount is noexec.
+ */
+SEC("tracepoint/syscalls/sys_exit_mmap")
+int handle_mmap(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *task;
+	struct pt_regs *r;
+	struct scratch *s;
+	struct file *f;
+	__u32 prot;
+	int fd;
+
+	if (ctx->ret >= 0 || ctx->ret < -4095)
+		return 0;
+	if (!is_tracked(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	r = user_regs();
+	prot = ARG2(r);
+	fd = (int)ARG4(r);
+	if (!(prot & PROT_EXEC) || fd < 0)
+		return 0;
+	s = scratch_get();
+	if (!s)
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	fill_header(&s->ev, LW_EV_MMAP, task);
+	s->ev.op = LW_OP_MMAP;
+	s->ev.ret = ctx->ret;
+	s->ev.flags = prot;
+	s->ev.aux = fd;
+	s->ev.dfd = fd;
+	f = fd_file(task, fd);
+	if (f) {
+		struct vfsmount *m = BPF_CORE_READ(f, f_path.mnt);
+
+		if (BPF_CORE_READ(m, mnt_flags) & MNT_NOEXEC)
+			s->ev.extra |= LW_MMAP_MNT_NOEXEC;
+		s->ev.str_flags |= LW_SF_BASE_DIRFD;
+		pack_base(s, walk_path(s, &f->f_path, task));
+	}
+	submit(s);
+	return 0;
+}
+
+/*
+ * handle_write / handle_writev: what a tracked process writes to fd 2, the
+ * loader's own words (glibc's ld.so: one writev per message; musl: pieces).
+ * Captured whatever the result, so a closed stderr still tells us.
+ */
+static __always_inline struct scratch *stderr_begin(__u32 op, long ret)
+{
+	struct scratch *s;
+
+	if (!is_tracked(bpf_get_current_pid_tgid() >> 32))
+		return NULL;
+	s = scratch_get();
+	if (!s)
+		return NULL;
+	fill_header(&s->ev, LW_EV_STDERR, (struct task_struct *)bpf_get_current_task());
+	s->ev.op = op;
+	s->ev.ret = ret;
+	s->ev.aux = 2;
+	return s;
+}
+
+SEC("tracepoint/syscalls/sys_exit_write")
+int handle_write(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+	struct scratch *s;
+	__u64 len;
+
+	if (ARG0(r) != 2)
+		return 0;
+	s = stderr_begin(LW_OP_WRITE, ctx->ret);
+	if (!s)
+		return 0;
+	len = ARG2(r);
+	if (len > LW_WRITE_MAX) {
+		len = LW_WRITE_MAX;
+		s->ev.str_flags |= LW_SF_PATH_TRUNC;
+	}
+	len &= (LW_WRITE_MAX << 1) - 1;
+	if (len && bpf_probe_read_user(s->data, len, (void *)ARG1(r))) {
+		STAT_INC(lost_read);
+		s->ev.str_flags |= LW_SF_PATH_FAULT;
+		len = 0;
+	}
+	s->ev.path_len = len;
+	submit(s);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_writev")
+int handle_writev(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *r = user_regs();
+	const struct iovec *iov;
+	struct scratch *s;
+	__u32 off = 0;
+	int i, cnt;
+
+	if (ARG0(r) != 2)
+		return 0;
+	s = stderr_begin(LW_OP_WRITEV, ctx->ret);
+	if (!s)
+		return 0;
+	iov = (const struct iovec *)ARG1(r);
+	cnt = (int)ARG2(r);
+	if (cnt > LW_IOV_MAX) {
+		cnt = LW_IOV_MAX;
+		s->ev.str_flags |= LW_SF_PATH_TRUNC;
+	}
+	for (i = 0; i < LW_IOV_MAX && i < cnt; i++) {
+		struct iovec v;
+		__u64 len;
+
+		if (bpf_probe_read_user(&v, sizeof(v), &iov[i])) {
+			STAT_INC(lost_read);
+			s->ev.str_flags |= LW_SF_PATH_FAULT;
+			break;
+		}
+		len = (__u64)v.iov_len;
+		if (off >= LW_WRITE_MAX) {
+			if (len)
+				s->ev.str_flags |= LW_SF_PATH_TRUNC;
+			continue;
+		}
+		if (len > LW_WRITE_MAX - off) {
+			len = LW_WRITE_MAX - off;
+			s->ev.str_flags |= LW_SF_PATH_TRUNC;
+		}
+		len &= (LW_WRITE_MAX << 1) - 1;
+		if (!len)
+			continue;
+		opaque(off);
+		if (bpf_probe_read_user(&s->data[off & (LW_WRITE_MAX - 1)], len, v.iov_base)) {
+			STAT_INC(lost_read);
+			s->ev.str_flags |= LW_SF_PATH_FAULT;
+			break;
+		}
+		off += len;
+	}
+	s->ev.path_len = off;
+	submit(s);
+	return 0;
+}
+
+/*
+ * handle_exec: sched_process_exec, a successful exec. Puts processes named
+ * "go" into the Go scope (descendants inherit it in handle_fork), and emits
+ * the new image's filename and cwd for tracked processes.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct fs_struct *fs;
+	struct scratch *s;
+	char comm[4];
+	int n;
+
+	if (tgid == cfg_self_tgid)
+		return 0;
+	if (cfg_need) {
+		struct lw_proc *e = bpf_map_lookup_elem(&tracked, &tgid);
+		__u32 flags = e ? e->flags : 0;
+
+		bpf_probe_read_kernel(comm, sizeof(comm), p->comm);
+		if (comm[0] == 'g' && comm[1] == 'o' && comm[2] == 0 && !(flags & LW_PF_GO)) {
+			struct lw_proc v = {
+				.start_ns = leader_start(p),
+				.flags = flags | LW_PF_GO,
+			};
+
+			if (bpf_map_update_elem(&tracked, &tgid, &v, BPF_ANY))
+				STAT_INC(track_full);
+			else if (!e)
+				STAT_INC(tracked_new);
+			flags = v.flags;
+		}
+		if (!wants(flags))
+			return 0;
+	}
+	s = scratch_get();
+	if (!s)
+		return 0;
+	fill_header(&s->ev, LW_EV_EXEC, p);
+	n = bpf_probe_read_kernel_str(s->data, LW_PATH_MAX, BPF_CORE_READ(bprm, filename));
+	if (n > 0) {
+		n -= 1;
+		if (n >= LW_PATH_MAX - 1)
+			s->ev.str_flags |= LW_SF_PATH_TRUNC;
+		s->ev.path_len = n & (LW_PATH_MAX - 1);
+	} else {
+		STAT_INC(lost_read);
+		s->ev.str_flags |= LW_SF_PATH_FAULT;
+	}
+	fs = BPF_CORE_READ(p, fs);
+	s->ev.str_flags |= LW_SF_BASE_CWD;
+	pack_base(s, walk_path(s, &fs->pwd, p));
+	submit(s);
+	return 0;
+}
+
+/*
+ * handle_fork: sched_process_fork. A child of a tracked process inherits its
+ * scope flags, pinned to the child's own start time. Threads share the tgid
+ * and need nothing.
+ */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct scratch *s;
+	__u32 flags = 0;
+
+	if (ptgid == ctgid || ptgid == cfg_self_tgid)
+		return 0;
+	if (cfg_need) {
+		struct lw_proc *e = bpf_map_lookup_elem(&tracked, &ptgid);
+		struct lw_proc v = {};
+
+		if (!e)
+			return 0;
+		flags = e->flags;
+		v.start_ns = BPF_CORE_READ(child, start_boottime);
+		v.flags = flags;
+		if (bpf_map_update_elem(&tracked, &ctgid, &v, BPF_ANY)) {
+			STAT_INC(track_full);
+			return 0;
+		}
+		STAT_INC(tracked_new);
+		if (!wants(flags))
+			return 0;
+	}
+	s = scratch_get();
+	if (!s)
+		return 0;
+	fill_header(&s->ev, LW_EV_FORK, parent);
+	s->ev.aux = ctgid;
+	submit(s);
+	return 0;
+}
+
+/*
+ * handle_exit: sched_process_exit of a process's last thread (signal->live
+ * has dropped to 0). Emits the wait status and forgets the process.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_exit, struct task_struct *p)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct scratch *s;
+
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	if (tgid == cfg_self_tgid)
+		return 0;
+	if (cfg_need) {
+		struct lw_proc *e = bpf_map_lookup_elem(&tracked, &tgid);
+		__u32 flags;
+
+		if (!e)
+			return 0;
+		flags = e->flags;
+		bpf_map_delete_elem(&tracked, &tgid);
+		if (!wants(flags))
+			return 0;
+	}
+	s = scratch_get();
+	if (!s)
+		return 0;
+	fill_header(&s->ev, LW_EV_EXIT, p);
+	s->ev.aux = BPF_CORE_READ(p, exit_code);
+	submit(s);
+	return 0;
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+/* probe: load the skeleton, make tracefs reachable, attach, read counters */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "ldwatch.skel.h"
+#include "probe.h"
+
+struct probe {
+	struct ldwatch_bpf *skel;
+	struct ring_buffer *rb;
+	int ncpu;
+};
+
+static int tracefs_present(void)
+{
+	return access("/sys/kernel/tracing/events/syscalls", F_OK) == 0 ||
+	       access("/sys/kernel/debug/tracing/events/syscalls", F_OK) == 0;
+}
+
+/*
+ * Syscall tracepoints are attached by id, read from tracefs. Where tracefs is
+ * not mounted, mount it in a private mount namespace just for the attach and
+ * go back: the host's mount table never changes, and the private namespace
+ * (and its tracefs mount) disappears with our reference to it.
+ */
+static int attach_with_tracefs(struct ldwatch_bpf *skel, const char **how)
+{
+	int hostns = -1, cwd = -1, err, err2;
+
+	if (tracefs_present()) {
+		*how = "present";
+		return ldwatch_bpf__attach(skel);
+	}
+	hostns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	cwd = open(".", O_PATH | O_CLOEXEC);
+	if (hostns < 0 || cwd < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) ||
+	    mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		err = -errno;
+		fprintf(stderr, "ldwatch: tracefs is not mounted and mounting it privately failed: %s\n",
+			strerror(-err));
+		setns(hostns, CLONE_NEWNS);
+		fchdir(cwd);
+		goto cleanup;
+	}
+	*how = "mounted-private";
+	err = ldwatch_bpf__attach(skel);
+	err2 = setns(hostns, CLONE_NEWNS) ? -errno : 0;
+	if (!err2 && fchdir(cwd))
+		err2 = -errno;
+	if (err2) {
+		fprintf(stderr, "ldwatch: cannot return to the host mount namespace: %s\n",
+			strerror(-err2));
+		if (!err)
+			err = err2;
+	}
+cleanup:
+	if (hostns >= 0)
+		close(hostns);
+	if (cwd >= 0)
+		close(cwd);
+	return err;
+}
+
+static int count_links(struct ldwatch_bpf *skel)
+{
+	struct bpf_program *prog;
+	int n = 0;
+
+	bpf_object__for_each_program(prog, skel->obj)
+		n++;
+	/* every program has its link when attach succeeded */
+	return n;
+}
+
+int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info *info)
+{
+	struct probe *p;
+	int err;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->ncpu = libbpf_num_possible_cpus();
+	if (p->ncpu <= 0) {
+		err = p->ncpu ? p->ncpu : -EINVAL;
+		goto fail;
+	}
+	p->skel = ldwatch_bpf__open();
+	if (!p->skel) {
+		err = -errno;
+		goto fail;
+	}
+	p->skel->rodata->cfg_self_tgid = getpid();
+	p->skel->rodata->cfg_need = cfg->need;
+	p->skel->rodata->cfg_wakeup_bytes = cfg->wakeup_bytes;
+	err = bpf_map__set_max_entries(p->skel->maps.events, cfg->ring_bytes);
+	if (err)
+		goto fail;
+	err = ldwatch_bpf__load(p->skel);
+	if (err)
+		goto fail;
+	err = attach_with_tracefs(p->skel, &info->tracefs);
+	if (err)
+		goto fail;
+	info->n_progs = count_links(p->skel);
+	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.events),
+				 (ring_buffer_sample_fn)cfg->on_event, cfg->ctx, NULL);
+	if (!p->rb) {
+		err = -errno;
+		goto fail;
+	}
+	*pp = p;
+	return 0;
+fail:
+	probe_close(p);
+	return err;
+}
+
+void probe_close(struct probe *p)
+{
+	if (!p)
+		return;
+	ring_buffer__free(p->rb);
+	ldwatch_bpf__destroy(p->skel);
+	free(p);
+}
+
+int probe_epoll_fd(struct probe *p)
+{
+	return ring_buffer__epoll_fd(p->rb);
+}
+
+int probe_consume(struct probe *p)
+{
+	return ring_buffer__consume(p->rb);
+}
+
+int probe_track(struct probe *p, uint32_t tgid, uint32_t flags)
+{
+	struct lw_proc v = { .start_ns = 0, .flags = flags };
+	int fd = bpf_map__fd(p->skel->maps.tracked);
+
+	if (bpf_map_update_elem(fd, &tgid, &v, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int probe_untrack(struct probe *p, uint32_t tgid)
+{
+	if (bpf_map_delete_elem(bpf_map__fd(p->skel->maps.tracked), &tgid))
+		return -errno;
+	return 0;
+}
+
+int probe_stats(struct probe *p, struct lw_stats *out)
+{
+	struct lw_stats *per;
+	__u32 zero = 0;
+	int i;
+
+	per = calloc(p->ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.stats), &zero, per)) {
+		int err = -errno;
+
+		free(per);
+		return err;
+	}
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < p->ncpu; i++) {
+		out->events += per[i].events;
+		out->lost_reserve += per[i].lost_reserve;
+		out->lost_read += per[i].lost_read;
+		out->track_full += per[i].track_full;
+		out->tracked_new += per[i].tracked_new;
+	}
+	free(per);
+	return 0;
+}
