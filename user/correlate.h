@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * correlate: per-process state built from decoded events, and the verdicts:
+ * a finding needs an outcome (the loader's fatal message and exit, a failed
+ * execve and a failed exit), never an exit code alone.
+ */
+#ifndef LW_CORRELATE_H
+#define LW_CORRELATE_H
+
+#include <stdint.h>
+#include "event.h"
+
+#define CORR_PROCS_MAX	4096	/* processes kept; least recently seen evicted */
+#define CORR_ATT_MAX	256	/* lookups kept per exec (the latest) */
+#define CORR_ATT_BYTES	(64 << 10)	/* path bytes kept per exec */
+#define CORR_LINE_MAX	2048	/* bytes kept of one fd-2 line */
+
+struct attempt {
+	char *path;
+	uint32_t op;		/* LW_OP_* */
+	int err;		/* 0: the lookup succeeded */
+};
+
+struct finding {
+	const char *kind;
+	const char *severity;	/* "error", "warning" */
+	uint64_t ts_ns;		/* CLOCK_MONOTONIC */
+	uint32_t pid, ppid, uid;
+	const char *comm, *exe, *cwd;
+	const char *object, *needed_by, *message, *cause, *mount, *hint;
+	int err;		/* errno, 0 when none */
+	int exit_code;		/* -1 when none */
+	int signal;		/* -1 when none */
+	const struct attempt *attempts;
+	unsigned n_attempts;
+};
+
+struct corr_ops {
+	void (*finding)(void *ctx, const struct finding *f);
+	void *ctx;
+	int rootfd;			/* the host's root: files are checked inside it */
+	const char *mountinfo;		/* normally /proc/self/mountinfo */
+	const char *proc;		/* normally /proc, for processes seen mid-life */
+};
+
+struct corr_stats {
+	uint64_t procs;		/* processes held now */
+	uint64_t evicted;	/* dropped to stay within CORR_PROCS_MAX */
+	uint64_t findings;
+	uint64_t undecided;	/* loader failures whose outcome never came */
+	uint64_t malformed;	/* records that failed to decode */
+};
+
+struct corr;
+
+struct corr *corr_new(const struct corr_ops *ops);
+void corr_free(struct corr *c);
+void corr_feed(struct corr *c, const struct lw_rec *r);
+void corr_malformed(struct corr *c);
+void corr_stats(const struct corr *c, struct corr_stats *out);
+
+#endif

@@ -1,0 +1,63 @@
+/* elf.h: what ldwatch learns from an executable, a library or a script.
+ * every file is treated as hostile: bounded reads, no exec, no mmap, no dlopen.
+ */
+#ifndef LDWATCH_ELF_H
+#define LDWATCH_ELF_H
+
+/* the Makefile's -Iuser puts this file ahead of the system <elf.h> for every
+ * #include <elf.h> (libelf.h, link.h, sys/auxv.h...): hand those on to it
+ */
+#include_next <elf.h>
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define ELF_NEEDED_MAX 64      /* DT_NEEDED entries kept */
+#define ELF_STR_MAX    1024    /* bytes kept of one string (interp, needed name, rpath...) */
+#define ELF_READ_CAP   (64u << 20)  /* default cap on bytes read from one file */
+
+enum elf_kind { ELF_KIND_OTHER = 0, ELF_KIND_ELF = 1, ELF_KIND_SCRIPT = 2 };
+
+struct elf_info {
+	int kind;                 /* enum elf_kind */
+	uint8_t ei_class;         /* ELFCLASS32 / ELFCLASS64 (ELF only) */
+	uint16_t machine;         /* e_machine */
+	uint16_t type;            /* e_type */
+	char interp[ELF_STR_MAX]; /* PT_INTERP, or a script's #! interpreter; "" if none */
+	char rpath[ELF_STR_MAX];
+	char runpath[ELF_STR_MAX];
+	char soname[ELF_STR_MAX];
+	unsigned n_needed;
+	char needed[ELF_NEEDED_MAX][256];   /* names longer than 255 are truncated and flagged */
+	uint32_t flags;           /* ELF_F_* below */
+};
+
+#define ELF_F_TRUNCATED   0x1  /* a string, the needed list, or the file (cap) was cut short */
+#define ELF_F_GO_BUILDID  0x2  /* has a Go build-ID note (name "Go\0\0", type 4) in a PT_NOTE segment */
+#define ELF_F_DYNAMIC     0x4  /* has PT_DYNAMIC */
+#define ELF_F_MALFORMED   0x8  /* something was out of bounds and was skipped */
+
+/* parse bytes, no i/o. 0 for an ELF or a #! script (even a malformed one:
+ * then ELF_F_MALFORMED), -ENOEXEC for anything else, -ENOMEM.
+ * a script the kernel would refuse (no interpreter, path cut at 256 bytes)
+ * is flagged ELF_F_MALFORMED.
+ */
+int elf_inspect_mem(const void *buf, size_t len, struct elf_info *out);
+
+/* fd must be a regular file (fstat); reads min(size, cap) bytes with pread,
+ * then elf_inspect_mem. cap 0 means ELF_READ_CAP. -EISDIR, -EINVAL for
+ * other non-regular files.
+ */
+int elf_inspect_fd(int fd, size_t cap, struct elf_info *out);
+
+/* open path for reading inside the tree rooted at rootfd: absolute symlinks
+ * and ".." stay inside (RESOLVE_IN_ROOT), magic links refuse (-ELOOP).
+ * only a regular file is opened for reading: -EISDIR for a directory,
+ * -EINVAL for other types. needs openat2 (5.6+) and /proc.
+ */
+int elf_open_in_root(int rootfd, const char *path, int *fdp);
+
+/* "x86-64", "i386", "aarch64", "arm", "riscv", "ppc64", "s390"... or NULL */
+const char *elf_machine_name(uint16_t machine);
+
+#endif /* LDWATCH_ELF_H */

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/* fsinfo: mounts, security modules and permission bits, read from disk */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
+#include "fsinfo.h"
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo */
+static void unoctal(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+static int has_opt(const char *opts, const char *want)
+{
+	size_t n = strlen(want);
+
+	for (const char *p = opts; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, want, n) && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* the longest mount point that is a prefix of path, at a component boundary */
+int fs_mount_of(const char *mountinfo_path, const char *path, char *mnt, size_t cap,
+		int *noexec)
+{
+	char *line = NULL;
+	size_t lcap = 0, best = 0;
+	int found = 0;
+	FILE *f;
+
+	f = fopen(mountinfo_path, "re");
+	if (!f)
+		return -errno;
+	while (getline(&line, &lcap, f) > 0) {
+		char *fields[7] = {0}, *save = NULL, *tok;
+		size_t n;
+		int i = 0;
+
+		for (tok = strtok_r(line, " ", &save); tok && i < 7; tok = strtok_r(NULL, " ", &save))
+			fields[i++] = tok;
+		if (i < 7)
+			continue;
+		unoctal(fields[4]);
+		n = strlen(fields[4]);
+		if (strncmp(path, fields[4], n) != 0)
+			continue;
+		if (!(n == 1 || path[n] == '/' || path[n] == '\0'))
+			continue;
+		if (n >= best && n < cap) {	/* later lines stack on earlier ones */
+			best = n;
+			memcpy(mnt, fields[4], n + 1);
+			*noexec = has_opt(fields[5], "noexec");
+			found = 1;
+		}
+	}
+	free(line);
+	fclose(f);
+	return found ? 0 : -ENOENT;
+}
+
+static int file_says(const char *path, const char *want)
+{
+	char buf[16] = "";
+	FILE *f = fopen(path, "re");
+	int yes;
+
+	if (!f)
+		return 0;
+	yes = fgets(buf, sizeof(buf), f) && !strncmp(buf, want, strlen(want));
+	fclose(f);
+	return yes;
+}
+
+int fs_lsm_active(void)
+{
+	return file_says("/sys/module/apparmor/parameters/enabled", "Y") ||
+	       file_says("/sys/fs/selinux/enforce", "1");
+}
+
+int fs_mode_denies(const struct stat *st, uint32_t uid, int want)
+{
+	mode_t bits;
+
+	if (uid == 0) {
+		/* root reads anything; it executes only what has some x bit */
+		if (want & X_OK)
+			return !(st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH));
+		return 0;
+	}
+	if (st->st_uid == uid)
+		bits = (st->st_mode >> 6) & 7;
+	else
+		bits = st->st_mode & 7;	/* group membership is not known here: be conservative */
+	if ((want & R_OK) && !(bits & 4))
+		return 1;
+	if ((want & X_OK) && !(bits & 1))
+		return 1;
+	return 0;
+}
+
+int fs_stat_in_root(int rootfd, const char *path, struct stat *st)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd, err = 0;
+
+	fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st))
+		err = -errno;
+	close(fd);
+	return err;
+}

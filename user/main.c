@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: MIT
+/* ldwatch: flags, signals and the event loop; nothing else lives here */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <bpf/libbpf.h>
+#include "correlate.h"
+#include "event.h"
+#include "output.h"
+#include "probe.h"
+
+#define LDWATCH_VERSION	"0.1.0"
+
+static const char usage_text[] =
+"usage: ldwatch [options]                 watch this host until SIGINT/SIGTERM\n"
+"       ldwatch [options] -- CMD [ARG...]  run CMD, watch it and its descendants\n"
+"\n"
+"Explains why programs fail to start or to load a library: missing libraries\n"
+"and interpreters, permission and noexec refusals, from the loader's own lookups.\n"
+"\n"
+"scope (filters intersect):\n"
+"  (default)            the Go toolchain: processes named `go` and their descendants\n"
+"  -a, --all            every process on the host\n"
+"  -p, --pid PID        PID and its descendants\n"
+"  -- CMD               CMD and its descendants, whatever they are\n"
+"output:\n"
+"  -j, --json           JSON Lines (schema in README.md) instead of text blocks\n"
+"  -o, --output FILE    write records to FILE instead of stdout\n"
+"  -d, --duration SECS  stop after SECS seconds\n"
+"  -v, --verbose        libbpf's debug messages on stderr\n"
+"  -h, --help           this text\n"
+"  -V, --version        print the version\n"
+"\n"
+"exit status: 0 after a clean stop, 1 on failure, 2 on bad usage; with -- CMD,\n"
+"CMD's status (128+N for signal N, 126/127 when it could not run, 125 when\n"
+"ldwatch itself failed).\n";
+
+struct opts {
+	int all, json, verbose;
+	uint32_t pid;
+	const char *output;
+	double duration;
+	char **cmd;
+};
+
+struct run {
+	struct corr *corr;
+	struct output *out;
+	struct lw_rec rec;
+	uint64_t received;
+};
+
+static int verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "ldwatch: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", usage_text);
+	exit(2);
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	char *end;
+	long v;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:ap:jo:d:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			o->all = 1;
+			break;
+		case 'p':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v <= 0 || v > INT_MAX)
+				usage_error("-p needs a process id, not '%s'", optarg);
+			o->pid = v;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'o':
+			if (!optarg[0])
+				usage_error("-o needs a file name%s", "");
+			o->output = optarg;
+			break;
+		case 'd':
+			errno = 0;
+			o->duration = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o->duration > 0) ||
+			    o->duration > 1e9)
+				usage_error("--duration needs a positive number of seconds, not '%s'",
+					    optarg);
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case 'V':
+			printf("ldwatch %s\n", LDWATCH_VERSION);
+			exit(0);
+		case ':':
+			usage_error("option '%s' needs an argument", argv[optind - 1]);
+			break;
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	else if (optind > 0 && !strcmp(argv[optind - 1], "--"))
+		usage_error("a command must follow '--'%s", "");
+	if (o->cmd && o->pid)
+		usage_error("-p and -- CMD cannot be combined%s", "");
+	return 0;
+}
+
+/* effective capability bit from /proc/self/status */
+static int has_cap(int cap)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return (eff >> cap) & 1;
+}
+
+static int check_privilege(void)
+{
+	/* CAP_BPF 39, CAP_PERFMON 38, CAP_SYS_ADMIN 21 */
+	if (!has_cap(21) || !has_cap(38) || !has_cap(39)) {
+		fprintf(stderr, "ldwatch: needs root (CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN) "
+			"to load its BPF programs; run it as root.\n");
+		return -EPERM;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "ldwatch: this kernel exposes no BTF (/sys/kernel/btf/vmlinux is "
+			"missing); it needs a kernel built with CONFIG_DEBUG_INFO_BTF=y.\n");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int read_stat(const char *pid, uint32_t *ppid, char *comm, size_t n)
+{
+	char path[64], buf[512], *l, *r;
+	FILE *f;
+	size_t len;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	l = strchr(buf, '(');
+	r = strrchr(buf, ')');
+	if (!l || !r || r < l || sscanf(r + 1, " %*c %u", ppid) != 1)
+		return -EINVAL;
+	snprintf(comm, n, "%.*s", (int)(r - l - 1), l + 1);
+	return 0;
+}
+
+/*
+ * Put processes already running into the tracked set: the roots (pid, or
+ * every process named "go") and all their descendants, found from /proc.
+ */
+static int track_running(struct probe *pr, uint32_t root, uint32_t flags)
+{
+	struct { uint32_t pid, ppid; int in; } *t = NULL;
+	size_t n = 0, cap = 0, i;
+	struct dirent *d;
+	int changed = 1, found = 0;
+	DIR *dir;
+
+	dir = opendir("/proc");
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir))) {
+		uint32_t ppid;
+		char comm[32];
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		if (read_stat(d->d_name, &ppid, comm, sizeof(comm)))
+			continue;
+		if (n == cap) {
+			void *nt = realloc(t, (cap = cap ? cap * 2 : 512) * sizeof(*t));
+
+			if (!nt)
+				break;
+			t = nt;
+		}
+		t[n].pid = strtoul(d->d_name, NULL, 10);
+		t[n].ppid = ppid;
+		t[n].in = root ? t[n].pid == root : !strcmp(comm, "go");
+		if (t[n].pid == (uint32_t)getpid())
+			t[n].in = 0;
+		n++;
+	}
+	closedir(dir);
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < n; i++) {
+			if (t[i].in)
+				continue;
+			for (size_t j = 0; j < n; j++)
+				if (t[j].in && t[j].pid == t[i].ppid) {
+					t[i].in = changed = 1;
+					break;
+				}
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (t[i].in && !probe_track(pr, t[i].pid, flags))
+			found++;
+	free(t);
+	return found;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct run *r = ctx;
+
+	r->received++;
+	if (event_decode(data, size, &r->rec))
+		corr_malformed(r->corr);
+	else
+		corr_feed(r->corr, &r->rec);
+	return 0;	/* never stop the consumer for one record */
+}
+
+static void on_finding(void *ctx, const struct finding *f)
+{
+	struct run *r = ctx;
+
+	if (output_finding(r->out, f))
+		fprintf(stderr, "ldwatch: writing a record failed: %s, continuing\n",
+			output_error(r->out));
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* the -- CMD child: waits until every probe is attached, then becomes CMD */
+static pid_t start_child(char **cmd, const sigset_t *oldmask, int *gofd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		char go;
+
+		close(p[1]);
+		sigprocmask(SIG_SETMASK, oldmask, NULL);
+		if (read(p[0], &go, 1) != 1)
+			_exit(125);
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "ldwatch: %s: %s\n", cmd[0], strerror(errno));
+		_exit(errno == ENOENT || errno == ENOTDIR ? 127 : 126);
+	}
+	close(p[0]);
+	*gofd = p[1];
+	return pid;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct run run = { 0 };
+	struct probe *pr = NULL;
+	struct probe_info info = { 0 };
+	struct probe_cfg cfg = { 0 };
+	struct corr_ops ops = { 0 };
+	struct ready_info ri = { 0 };
+	struct final_stats fs = { 0 };
+	struct epoll_event ev;
+	sigset_t mask, oldmask;
+	int sfd = -1, efd = -1, gofd = -1, rootfd = -1;
+	int err = 0, child_status = -1, stop = 0, forwarded = 0;
+	pid_t child = 0;
+	double t0, deadline = 0;
+
+	parse_opts(argc, argv, &o);
+	verbose = o.verbose;
+	libbpf_set_print(libbpf_print);
+	if (check_privilege())
+		return o.cmd ? 125 : 1;
+
+	err = output_open(o.output, o.json, &run.out);
+	if (err) {
+		fprintf(stderr, "ldwatch: cannot open %s: %s\n", o.output, strerror(-err));
+		return o.cmd ? 125 : 1;
+	}
+	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ops = (struct corr_ops){
+		.finding = on_finding, .ctx = &run, .rootfd = rootfd,
+		.mountinfo = "/proc/self/mountinfo", .proc = "/proc",
+	};
+	run.corr = corr_new(&ops);
+	if (rootfd < 0 || !run.corr) {
+		err = -ENOMEM;
+		fprintf(stderr, "ldwatch: cannot set up: %s\n", strerror(errno));
+		goto cleanup;
+	}
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, &oldmask);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		err = -errno;
+		fprintf(stderr, "ldwatch: signalfd: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	if (o.cmd) {
+		child = start_child(o.cmd, &oldmask, &gofd);
+		if (child < 0) {
+			err = child;
+			child = 0;
+			fprintf(stderr, "ldwatch: cannot start %s: %s\n", o.cmd[0], strerror(-err));
+			goto cleanup;
+		}
+	}
+
+	if (o.cmd)
+		cfg.need = LW_PF_TREE;
+	else if (o.pid)
+		cfg.need = o.all ? LW_PF_TREE : LW_PF_TREE | LW_PF_GO;
+	else
+		cfg.need = o.all ? 0 : LW_PF_GO;
+	cfg.ring_bytes = 16 << 20;
+	cfg.wakeup_bytes = 256 << 10;
+	cfg.on_event = on_event;
+	cfg.ctx = &run;
+	err = probe_open(&cfg, &pr, &info);
+	if (err) {
+		fprintf(stderr, "ldwatch: cannot load and attach the BPF programs: %s\n",
+			strerror(-err));
+		goto cleanup;
+	}
+	if (info.tracefs && !strcmp(info.tracefs, "mounted-private"))
+		fprintf(stderr, "ldwatch: tracefs was not mounted; mounted it in a private mount "
+			"namespace to attach (the host's mounts are unchanged)\n");
+
+	if (o.pid) {
+		char d[32];
+
+		snprintf(d, sizeof(d), "/proc/%u", o.pid);
+		if (access(d, F_OK)) {
+			fprintf(stderr, "ldwatch: no process %u\n", o.pid);
+			err = -ESRCH;
+			goto cleanup;
+		}
+		track_running(pr, o.pid, LW_PF_TREE | LW_PF_GO);
+	} else if (!o.all && !o.cmd) {
+		track_running(pr, 0, LW_PF_GO);
+	}
+	if (child) {
+		err = probe_track(pr, child, LW_PF_TREE);
+		if (err || write(gofd, "g", 1) != 1) {
+			fprintf(stderr, "ldwatch: cannot release %s: %s\n", o.cmd[0],
+				strerror(err ? -err : errno));
+			err = err ? err : -EIO;
+			goto cleanup;
+		}
+		close(gofd);
+		gofd = -1;
+	}
+
+	ri.version = LDWATCH_VERSION;
+	ri.scope = o.cmd ? "command" : o.pid ? (o.all ? "pid" : "pid+go") : o.all ? "all" : "go";
+	ri.tracefs = info.tracefs;
+	ri.probes = info.n_progs;
+	ri.pid = o.pid ? o.pid : (uint32_t)child;
+	if (output_ready(run.out, &ri))
+		fprintf(stderr, "ldwatch: writing a record failed: %s, continuing\n",
+			output_error(run.out));
+
+	efd = epoll_create1(EPOLL_CLOEXEC);
+	ev.events = EPOLLIN;
+	ev.data.fd = sfd;
+	if (efd < 0 || epoll_ctl(efd, EPOLL_CTL_ADD, sfd, &ev)) {
+		err = -errno;
+		goto cleanup;
+	}
+	ev.data.fd = probe_epoll_fd(pr);
+	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
+		err = -errno;
+		goto cleanup;
+	}
+	t0 = now_s();
+	if (o.duration > 0)
+		deadline = t0 + o.duration;
+
+	while (!stop) {
+		struct signalfd_siginfo si;
+		int timeout = 100;	/* wakeups are batched: poll the ring on a timer too */
+		int n;
+
+		if (deadline) {
+			double left = deadline - now_s();
+
+			if (left <= 0)
+				break;
+			if (left * 1000 < timeout)
+				timeout = (int)(left * 1000) + 1;
+		}
+		n = epoll_wait(efd, &ev, 1, timeout);
+		if (n < 0 && errno != EINTR) {
+			err = -errno;
+			fprintf(stderr, "ldwatch: epoll_wait: %s\n", strerror(-err));
+			break;
+		}
+		probe_consume(pr);
+		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo == SIGCHLD) {
+				int st;
+
+				if (child && waitpid(child, &st, WNOHANG) == child) {
+					child_status = st;
+					stop = 1;
+				}
+				while (waitpid(-1, NULL, WNOHANG) > 0)
+					;
+			} else if (child && !forwarded) {
+				/* CMD gets the signal; we keep watching until it is gone */
+				kill(child, si.ssi_signo);
+				forwarded = 1;
+			} else {
+				stop = 1;
+			}
+		}
+	}
+	/* the child's last records are in the ring before its parent hears of it */
+	while (probe_consume(pr) > 0)
+		;
+	probe_stats(pr, &fs.k);
+	corr_stats(run.corr, &fs.u);
+	fs.received = run.received;
+	fs.seconds = now_s() - t0;
+	if (output_stats(run.out, &fs))
+		fprintf(stderr, "ldwatch: writing a record failed: %s\n", output_error(run.out));
+cleanup:
+	probe_close(pr);	/* detach before waiting on anything else */
+	if (gofd >= 0)
+		close(gofd);	/* an unreleased child exits 125 */
+	if (child && child_status < 0) {
+		while (waitpid(child, &child_status, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (efd >= 0)
+		close(efd);
+	if (sfd >= 0)
+		close(sfd);
+	if (rootfd >= 0)
+		close(rootfd);
+	corr_free(run.corr);
+	output_close(run.out);
+	if (o.cmd) {
+		if (err)
+			return 125;
+		if (WIFEXITED(child_status))
+			return WEXITSTATUS(child_status);
+		if (WIFSIGNALED(child_status))
+			return 128 + WTERMSIG(child_status);
+		return 125;
+	}
+	return err ? 1 : 0;
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/* output: JSON Lines for machines, blocks for people, every string escaped */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "errnames.h"
+#include "escape.h"
+#include "event.h"
+#include "output.h"
+#include "sbuf.h"
+
+struct output {
+	int fd;
+	int json;
+	int owned;
+	int64_t rt_off;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	struct sbuf b;
+	int err;
+};
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int output_open(const char *path, int json, struct output **op)
+{
+	struct output *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	o->json = json;
+	o->fd = STDOUT_FILENO;
+	if (path) {
+		o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+		if (o->fd < 0) {
+			int err = -errno;
+
+			free(o);
+			return err;
+		}
+		o->owned = 1;
+	}
+	o->rt_off = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	sbuf_init(&o->b);
+	*op = o;
+	return 0;
+}
+
+void output_close(struct output *o)
+{
+	if (!o)
+		return;
+	if (o->owned)
+		close(o->fd);
+	sbuf_free(&o->b);
+	free(o);
+}
+
+const char *output_error(const struct output *o)
+{
+	return o->err ? strerror(-o->err) : NULL;
+}
+
+/* one record, one write(2) where possible: a tailing shipper never sees half */
+static int flush_record(struct output *o)
+{
+	const char *s = sbuf_str(&o->b);
+	size_t left = o->b.len;
+
+	if (o->b.err) {
+		o->err = o->b.err;
+		sbuf_reset(&o->b);
+		return o->err;
+	}
+	while (left) {
+		ssize_t n = write(o->fd, s, left);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			o->err = -errno;
+			break;
+		}
+		s += n;
+		left -= n;
+	}
+	sbuf_reset(&o->b);
+	return o->err;
+}
+
+static void json_str(struct sbuf *b, const char *key, const char *v)
+{
+	sbuf_printf(b, ",\"%s\":", key);
+	if (!v) {
+		sbuf_puts(b, "null");
+		return;
+	}
+	sbuf_putc(b, '"');
+	escape_json(b, v, strlen(v));
+	sbuf_putc(b, '"');
+}
+
+static void json_int(struct sbuf *b, const char *key, long long v, int null_if_neg)
+{
+	if (null_if_neg && v < 0)
+		sbuf_printf(b, ",\"%s\":null", key);
+	else
+		sbuf_printf(b, ",\"%s\":%lld", key, v);
+}
+
+static void json_errno(struct sbuf *b, const char *key, int e)
+{
+	const char *n = errno_name(e);
+
+	if (!e)
+		sbuf_printf(b, ",\"%s\":null", key);
+	else if (n)
+		sbuf_printf(b, ",\"%s\":\"%s\"", key, n);
+	else
+		sbuf_printf(b, ",\"%s\":\"E%d\"", key, e);
+}
+
+static void fmt_ts(struct sbuf *b, uint64_t mono_ns, int64_t off)
+{
+	int64_t rt = (int64_t)mono_ns + off;
+	time_t sec = rt / 1000000000;
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	sbuf_printf(b, "%s.%06ldZ", buf, (long)((rt % 1000000000) / 1000));
+}
+
+static void text_line(struct sbuf *b, const char *key, const char *v)
+{
+	if (!v)
+		return;
+	sbuf_printf(b, "  %s: ", key);
+	escape_text(b, v, strlen(v));
+	sbuf_putc(b, '\n');
+}
+
+static const char *errname(int e, char *buf, size_t n)
+{
+	const char *s = errno_name(e);
+
+	if (s)
+		return s;
+	snprintf(buf, n, "E%d", e);
+	return buf;
+}
+
+void output_format_finding(struct sbuf *b, int json, const struct finding *f,
+			   int64_t off)
+{
+	char eb[16];
+	unsigned i;
+
+	if (json) {
+		sbuf_puts(b, "{\"type\":\"finding\"");
+		json_str(b, "kind", f->kind);
+		json_str(b, "severity", f->severity);
+		sbuf_puts(b, ",\"ts\":\"");
+		fmt_ts(b, f->ts_ns, off);
+		sbuf_putc(b, '"');
+		json_int(b, "pid", f->pid, 0);
+		json_int(b, "ppid", f->ppid, 0);
+		json_int(b, "uid", f->uid, 0);
+		json_str(b, "comm", f->comm);
+		json_str(b, "exe", f->exe);
+		json_str(b, "cwd", f->cwd);
+		json_str(b, "object", f->object);
+		json_str(b, "needed_by", f->needed_by);
+		json_str(b, "message", f->message);
+		json_errno(b, "errno", f->err);
+		json_str(b, "cause", f->cause);
+		json_str(b, "mount", f->mount);
+		json_int(b, "exit_code", f->exit_code, 1);
+		json_int(b, "signal", f->signal, 1);
+		sbuf_puts(b, ",\"attempts\":[");
+		for (i = 0; i < f->n_attempts; i++) {
+			const struct attempt *a = &f->attempts[i];
+
+			sbuf_puts(b, i ? ",{\"path\":\"" : "{\"path\":\"");
+			escape_json(b, a->path, strlen(a->path));
+			sbuf_printf(b, "\",\"op\":\"%s\"", op_name(a->op));
+			json_errno(b, "errno", a->err);
+			sbuf_putc(b, '}');
+		}
+		sbuf_putc(b, ']');
+		json_str(b, "hint", f->hint);
+		sbuf_puts(b, "}\n");
+		return;
+	}
+	sbuf_printf(b, "%s (%s) pid %u ", f->kind, f->severity, f->pid);
+	escape_text(b, f->comm, strlen(f->comm));
+	sbuf_puts(b, "\n  time: ");
+	fmt_ts(b, f->ts_ns, off);
+	sbuf_printf(b, "\n  process: pid %u, ppid %u, uid %u\n", f->pid, f->ppid, f->uid);
+	text_line(b, "exe", f->exe);
+	text_line(b, "cwd", f->cwd);
+	text_line(b, "object", f->object);
+	text_line(b, "needed by", f->needed_by);
+	text_line(b, "cause", f->cause);
+	text_line(b, "mount", f->mount);
+	if (f->err)
+		sbuf_printf(b, "  errno: %s\n", errname(f->err, eb, sizeof(eb)));
+	if (f->exit_code >= 0)
+		sbuf_printf(b, "  exit: %d\n", f->exit_code);
+	if (f->signal >= 0)
+		sbuf_printf(b, "  signal: %d\n", f->signal);
+	text_line(b, "message", f->message);
+	if (f->n_attempts)
+		sbuf_puts(b, "  tried:\n");
+	for (i = 0; i < f->n_attempts; i++) {
+		const struct attempt *a = &f->attempts[i];
+
+		sbuf_printf(b, "    %-10s %-8s ", op_name(a->op),
+			    a->err ? errname(a->err, eb, sizeof(eb)) : "ok");
+		escape_text(b, a->path, strlen(a->path));
+		sbuf_putc(b, '\n');
+	}
+	text_line(b, "hint", f->hint);
+	sbuf_putc(b, '\n');
+}
+
+int output_finding(struct output *o, const struct finding *f)
+{
+	output_format_finding(&o->b, o->json, f, o->rt_off);
+	return flush_record(o);
+}
+
+int output_ready(struct output *o, const struct ready_info *ri)
+{
+	if (o->json) {
+		sbuf_printf(&o->b, "{\"type\":\"ready\",\"schema\":%d", LW_SCHEMA_VERSION);
+		json_str(&o->b, "version", ri->version);
+		json_str(&o->b, "scope", ri->scope);
+		json_int(&o->b, "pid", ri->pid, 0);
+		json_int(&o->b, "probes", ri->probes, 0);
+		json_str(&o->b, "tracefs", ri->tracefs);
+		sbuf_puts(&o->b, "}\n");
+	} else {
+		sbuf_printf(&o->b, "ready: ldwatch %s, scope %s, %d probes attached\n\n",
+			    ri->version, ri->scope, ri->probes);
+	}
+	return flush_record(o);
+}
+
+int output_stats(struct output *o, const struct final_stats *fs)
+{
+	uint64_t lost = fs->k.lost_reserve + fs->k.lost_read;
+
+	if (o->json)
+		sbuf_printf(&o->b, "{\"type\":\"stats\",\"final\":true,\"events\":%llu,"
+			    "\"received\":%llu,\"lost\":%llu,\"lost_reserve\":%llu,"
+			    "\"lost_read\":%llu,\"track_full\":%llu,\"tracked\":%llu,"
+			    "\"findings\":%llu,\"undecided\":%llu,\"evicted\":%llu,"
+			    "\"malformed\":%llu,\"seconds\":%.3f}\n",
+			    (unsigned long long)fs->k.events, (unsigned long long)fs->received,
+			    (unsigned long long)lost, (unsigned long long)fs->k.lost_reserve,
+			    (unsigned long long)fs->k.lost_read,
+			    (unsigned long long)fs->k.track_full,
+			    (unsigned long long)fs->k.tracked_new,
+			    (unsigned long long)fs->u.findings,
+			    (unsigned long long)fs->u.undecided,
+			    (unsigned long long)fs->u.evicted,
+			    (unsigned long long)fs->u.malformed, fs->seconds);
+	else
+		sbuf_printf(&o->b, "stats: %llu events, %llu lost (%llu ring full, %llu unreadable), "
+			    "%llu findings, %.1f s\n",
+			    (unsigned long long)fs->k.events, (unsigned long long)lost,
+			    (unsigned long long)fs->k.lost_reserve,
+			    (unsigned long long)fs->k.lost_read,
+			    (unsigned long long)fs->u.findings, fs->seconds);
+	return flush_record(o);
+}

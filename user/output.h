@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* output: records as JSON Lines or readable blocks, each written whole */
+#ifndef LW_OUTPUT_H
+#define LW_OUTPUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "correlate.h"
+#include "ldwatch.h"
+#include "sbuf.h"
+
+struct output;
+
+struct ready_info {
+	const char *version, *scope, *tracefs;
+	int probes;
+	uint32_t pid;		/* -p PID or the -- CMD child; 0 when none */
+};
+
+struct final_stats {
+	struct lw_stats k;	/* kernel counters, summed over CPUs */
+	struct corr_stats u;	/* daemon counters */
+	uint64_t received;	/* records read from the ring */
+	double seconds;
+};
+
+int output_open(const char *path, int json, struct output **op);
+void output_close(struct output *o);
+/* format into a buffer: the pure part, for tests */
+void output_format_finding(struct sbuf *b, int json, const struct finding *f,
+			   int64_t realtime_offset_ns);
+int output_ready(struct output *o, const struct ready_info *ri);
+int output_finding(struct output *o, const struct finding *f);
+int output_stats(struct output *o, const struct final_stats *fs);
+const char *output_error(const struct output *o);
+
+#endif
