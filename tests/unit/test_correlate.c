@@ -1,0 +1,408 @@
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "correlate.h"
+#include "feed.h"
+
+#define MAXF 8
+
+struct seen {
+	char kind[64], object[512], severity[16], cause[32], mount[256], message[512];
+	char exe[512], needed_by[512], first_attempt[512];
+	int err, exit_code, n_attempts;
+};
+
+static struct seen seen[MAXF];
+static int nseen;
+static struct corr *c;
+static struct raw raw;
+static struct lw_rec rec;
+static char tmp[] = "/tmp/lw-corr-XXXXXX";
+static int rootfd;
+
+static void cp(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+static void on_finding(void *ctx, const struct finding *f)
+{
+	struct seen *s;
+
+	(void)ctx;
+	if (nseen == MAXF)
+		return;
+	s = &seen[nseen++];
+	cp(s->kind, sizeof(s->kind), f->kind);
+	cp(s->object, sizeof(s->object), f->object);
+	cp(s->severity, sizeof(s->severity), f->severity);
+	cp(s->cause, sizeof(s->cause), f->cause);
+	cp(s->mount, sizeof(s->mount), f->mount);
+	cp(s->message, sizeof(s->message), f->message);
+	cp(s->exe, sizeof(s->exe), f->exe);
+	cp(s->needed_by, sizeof(s->needed_by), f->needed_by);
+	cp(s->first_attempt, sizeof(s->first_attempt),
+	   f->n_attempts ? f->attempts[0].path : NULL);
+	s->err = f->err;
+	s->exit_code = f->exit_code;
+	s->n_attempts = f->n_attempts;
+}
+
+static void setup(void)
+{
+	struct corr_ops ops = { .finding = on_finding };
+	char mi[64];
+	FILE *f;
+
+	nseen = 0;
+	memset(seen, 0, sizeof(seen));
+	cr_assert_not_null(mkdtemp(tmp));
+	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* a recorded mountinfo: /tmp/ne is a noexec tmpfs */
+	snprintf(mi, sizeof(mi), "%s/mountinfo", tmp);
+	f = fopen(mi, "w");
+	fprintf(f, "22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n");
+	fprintf(f, "90 22 0:50 / /tmp/ne rw,nosuid,nodev,noexec,relatime shared:60 - tmpfs tmpfs rw\n");
+	fprintf(f, "91 22 0:51 / /tmp/with\\040space rw,relatime - tmpfs tmpfs rw\n");
+	fclose(f);
+	ops.rootfd = rootfd;
+	ops.mountinfo = strdup(mi);
+	c = corr_new(&ops);
+	cr_assert_not_null(c);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	corr_free(c);
+	close(rootfd);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+	cr_assert_eq(system(cmd), 0);
+	strcpy(tmp, "/tmp/lw-corr-XXXXXX");
+}
+
+static void feed(uint32_t type, uint32_t pid, uint32_t op, int32_t ret, const char *path)
+{
+	size_t n = raw_make(&raw, type, pid, op, ret, path, strlen(path), "w\0", 2);
+
+	cr_assert_eq(event_decode(&raw, n, &rec), 0);
+	corr_feed(c, &rec);
+}
+
+static void feed_exit(uint32_t pid, uint32_t status)
+{
+	size_t n = raw_make(&raw, LW_EV_EXIT, pid, 0, 0, "", 0, "", 0);
+
+	raw.ev.aux = status;
+	cr_assert_eq(event_decode(&raw, n, &rec), 0);
+	corr_feed(c, &rec);
+}
+
+static void feed_stderr(uint32_t pid, const char *s)
+{
+	size_t n = raw_make(&raw, LW_EV_STDERR, pid, LW_OP_WRITEV, strlen(s), s, strlen(s), "", 0);
+
+	cr_assert_eq(event_decode(&raw, n, &rec), 0);
+	corr_feed(c, &rec);
+}
+
+/* glibc's walk for one name over two directories, as recorded on Debian 12 */
+static void walk_misses(uint32_t pid, const char *name, int err)
+{
+	static const char *const dirs[] = { "/opt/app/lib", "/usr/lib/x86_64-linux-gnu" };
+	char p[256];
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(p, sizeof(p), "%s/glibc-hwcaps/x86-64-v3/%s", dirs[i], name);
+		feed(LW_EV_FILE, pid, LW_OP_OPENAT, -err, p);
+		snprintf(p, sizeof(p), "%s/glibc-hwcaps/x86-64-v3", dirs[i]);
+		feed(LW_EV_FILE, pid, LW_OP_FSTATAT, -ENOENT, p);
+		snprintf(p, sizeof(p), "%s/%s", dirs[i], name);
+		feed(LW_EV_FILE, pid, LW_OP_OPENAT, -err, p);
+	}
+}
+
+#define GLIBC_MSG "/opt/app/prog: error while loading shared libraries: libfoo.so.1: " \
+	"cannot open shared object file: No such file or directory"
+
+TestSuite(correlate, .init = setup, .fini = teardown);
+
+Test(correlate, missing_library_from_message_and_exit)
+{
+	feed(LW_EV_EXEC, 10, 0, 0, "/opt/app/prog");
+	feed(LW_EV_FILE, 10, LW_OP_ACCESS, -ENOENT, "/etc/ld.so.preload");
+	walk_misses(10, "libfoo.so.1", ENOENT);
+	feed_stderr(10, GLIBC_MSG "\n");
+	cr_assert_eq(nseen, 0, "no verdict before the outcome");
+	feed_exit(10, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "missing-library");
+	cr_assert_str_eq(seen[0].severity, "error");
+	cr_assert_str_eq(seen[0].object, "libfoo.so.1");
+	cr_assert_str_eq(seen[0].message, GLIBC_MSG);
+	cr_assert_str_eq(seen[0].exe, "/opt/app/prog");
+	cr_assert_eq(seen[0].err, ENOENT);
+	cr_assert_eq(seen[0].exit_code, 127);
+	/* only lookups of that name, in order: the directory stats are not attempts */
+	cr_assert_eq(seen[0].n_attempts, 4);
+	cr_assert_str_eq(seen[0].first_attempt, "/opt/app/lib/glibc-hwcaps/x86-64-v3/libfoo.so.1");
+}
+
+Test(correlate, misses_then_hit_is_noise)
+{
+	feed(LW_EV_EXEC, 11, 0, 0, "/opt/app/prog");
+	walk_misses(11, "libfoo.so.1", ENOENT);
+	feed(LW_EV_FILE, 11, LW_OP_OPENAT, 3, "/usr/local/lib/libfoo.so.1");
+	feed_exit(11, 0);
+	cr_assert_eq(nseen, 0);
+}
+
+Test(correlate, exit_127_of_its_own_is_not_a_finding)
+{
+	feed(LW_EV_EXEC, 12, 0, 0, "/usr/bin/tool");
+	feed(LW_EV_FILE, 12, LW_OP_OPENAT, -ENOENT, "/etc/tool.conf");
+	feed_stderr(12, "tool: command failed\n");
+	feed_exit(12, 127 << 8);
+	cr_assert_eq(nseen, 0);
+}
+
+Test(correlate, loader_text_without_loader_exit_is_not_a_finding)
+{
+	/* a program that prints ld.so's words itself and exits 1 */
+	feed(LW_EV_EXEC, 13, 0, 0, "/usr/bin/echoer");
+	feed_stderr(13, GLIBC_MSG "\n");
+	feed_exit(13, 1 << 8);
+	cr_assert_eq(nseen, 0);
+}
+
+Test(correlate, eacces_candidate_beats_the_loader_wording)
+{
+	char lib[128];
+	int fd;
+
+	snprintf(lib, sizeof(lib), "%s/libfoo.so.1", tmp);
+	fd = open(lib, O_CREAT | O_WRONLY, 0600);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	/* the unprivileged run: uid 65534 meets a 0600 root-owned candidate */
+	raw_uid = 65534;
+	feed(LW_EV_EXEC, 14, 0, 0, "/opt/app/prog");
+	walk_misses(14, "libfoo.so.1", ENOENT);
+	feed(LW_EV_FILE, 14, LW_OP_OPENAT, -EACCES, lib);
+	feed_stderr(14, GLIBC_MSG "\n");
+	feed_exit(14, 127 << 8);
+	raw_uid = 0;
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "permission-denied");
+	cr_assert_str_eq(seen[0].cause, "file-mode");
+	cr_assert_str_eq(seen[0].object, lib);
+	cr_assert_eq(seen[0].err, EACCES);
+}
+
+Test(correlate, noexec_mmap_names_file_and_mount)
+{
+	size_t n;
+
+	feed(LW_EV_EXEC, 15, 0, 0, "/opt/app/prog");
+	feed(LW_EV_FILE, 15, LW_OP_OPENAT, 3, "/tmp/ne/libfoo.so.1");
+	n = raw_make(&raw, LW_EV_MMAP, 15, LW_OP_MMAP, -EPERM, "", 0,
+		     "libfoo.so.1\0ne\0tmp\0", 20);
+	raw.ev.extra = LW_MMAP_MNT_NOEXEC;
+	raw.ev.str_flags = LW_SF_BASE_DIRFD;
+	cr_assert_eq(event_decode(&raw, n, &rec), 0);
+	corr_feed(c, &rec);
+	feed_stderr(15, "/opt/app/prog: error while loading shared libraries: libfoo.so.1: "
+		    "failed to map segment from shared object\n");
+	feed_exit(15, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "permission-denied");
+	cr_assert_str_eq(seen[0].cause, "noexec-mount");
+	cr_assert_str_eq(seen[0].object, "/tmp/ne/libfoo.so.1");
+	cr_assert_str_eq(seen[0].mount, "/tmp/ne");
+	cr_assert_eq(seen[0].err, EPERM);
+}
+
+Test(correlate, search_path_naming_the_library_file_is_not_a_directory)
+{
+	char lib[128], cand[256];
+	int fd;
+
+	snprintf(lib, sizeof(lib), "%s/libfoo.so.1", tmp);
+	fd = open(lib, O_CREAT | O_WRONLY, 0644);
+	close(fd);
+	feed(LW_EV_EXEC, 16, 0, 0, "/opt/app/prog");
+	snprintf(cand, sizeof(cand), "%s/glibc-hwcaps/x86-64-v3/libfoo.so.1", lib);
+	feed(LW_EV_FILE, 16, LW_OP_OPENAT, -ENOTDIR, cand);
+	snprintf(cand, sizeof(cand), "%s/libfoo.so.1", lib);
+	feed(LW_EV_FILE, 16, LW_OP_OPENAT, -ENOTDIR, cand);
+	walk_misses(16, "libfoo.so.1", ENOENT);
+	feed_stderr(16, GLIBC_MSG "\n");
+	feed_exit(16, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "not-a-directory");
+	cr_assert_str_eq(seen[0].object, lib);
+	cr_assert_eq(seen[0].err, ENOTDIR);
+}
+
+Test(correlate, unrelated_file_in_search_path_stays_missing_library)
+{
+	char other[128], cand[256];
+	int fd;
+
+	snprintf(other, sizeof(other), "%s/notes.txt", tmp);
+	fd = open(other, O_CREAT | O_WRONLY, 0644);
+	close(fd);
+	feed(LW_EV_EXEC, 17, 0, 0, "/opt/app/prog");
+	snprintf(cand, sizeof(cand), "%s/libfoo.so.1", other);
+	feed(LW_EV_FILE, 17, LW_OP_OPENAT, -ENOTDIR, cand);
+	walk_misses(17, "libfoo.so.1", ENOENT);
+	feed_stderr(17, GLIBC_MSG "\n");
+	feed_exit(17, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "missing-library");
+	cr_assert_str_eq(seen[0].first_attempt, cand);
+}
+
+Test(correlate, missing_preload_is_a_warning_decided_at_once)
+{
+	feed(LW_EV_EXEC, 18, 0, 0, "/usr/bin/true");
+	feed(LW_EV_FILE, 18, LW_OP_OPENAT, -ENOENT, "/opt/nope.so");
+	feed_stderr(18, "ERROR: ld.so: object '/opt/nope.so' from LD_PRELOAD cannot be "
+		    "preloaded (cannot open shared object file): ignored.\n");
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "missing-preload");
+	cr_assert_str_eq(seen[0].severity, "warning");
+	cr_assert_str_eq(seen[0].object, "/opt/nope.so");
+	cr_assert_eq(seen[0].n_attempts, 1);
+	feed_exit(18, 0);
+	cr_assert_eq(nseen, 1);
+}
+
+Test(correlate, musl_message_in_pieces)
+{
+	feed(LW_EV_EXEC, 19, 0, 0, "/opt/app/mprog");
+	feed(LW_EV_FILE, 19, LW_OP_OPEN, -ENOENT, "/lib/libfoo.so");
+	feed_stderr(19, "Error loading shared library libfoo.so");
+	feed_stderr(19, ": No such file or directory (needed by /opt/app/mprog)");
+	feed_stderr(19, "\n");
+	feed_exit(19, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "missing-library");
+	cr_assert_str_eq(seen[0].object, "libfoo.so");
+	cr_assert_str_eq(seen[0].needed_by, "/opt/app/mprog");
+}
+
+Test(correlate, missing_script_interpreter)
+{
+	char script[128];
+	FILE *f;
+
+	snprintf(script, sizeof(script), "%s/run.sh", tmp);
+	f = fopen(script, "w");
+	fputs("#!/nonexistent/bin/sh\necho hi\n", f);
+	fclose(f);
+	chmod(script, 0755);
+	feed(LW_EV_FILE, 20, LW_OP_EXECVE, -ENOENT, script);
+	feed_exit(20, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "missing-interpreter");
+	cr_assert_str_eq(seen[0].object, "/nonexistent/bin/sh");
+	cr_assert_str_eq(seen[0].exe, script);
+	cr_assert_eq(seen[0].err, ENOENT);
+}
+
+Test(correlate, exec_of_absent_file_is_a_path_walk)
+{
+	feed(LW_EV_FILE, 21, LW_OP_EXECVE, -ENOENT, "/usr/local/bin/nothere");
+	feed_exit(21, 127 << 8);
+	cr_assert_eq(nseen, 0);
+}
+
+Test(correlate, failed_exec_then_successful_exec_is_noise)
+{
+	char script[128];
+	FILE *f;
+
+	snprintf(script, sizeof(script), "%s/run.sh", tmp);
+	f = fopen(script, "w");
+	fputs("#!/nonexistent/bin/sh\n", f);
+	fclose(f);
+	feed(LW_EV_FILE, 22, LW_OP_EXECVE, -ENOENT, script);
+	feed(LW_EV_EXEC, 22, 0, 0, "/bin/true");
+	feed_exit(22, 1 << 8);
+	cr_assert_eq(nseen, 0);
+}
+
+Test(correlate, exec_eacces_without_x_bit)
+{
+	char bin[128];
+	int fd;
+
+	snprintf(bin, sizeof(bin), "%s/tool", tmp);
+	fd = open(bin, O_CREAT | O_WRONLY, 0644);
+	close(fd);
+	feed(LW_EV_FILE, 23, LW_OP_EXECVE, -EACCES, bin);
+	feed_exit(23, 126 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "permission-denied");
+	cr_assert_str_eq(seen[0].cause, "file-mode");
+	cr_assert_eq(seen[0].exit_code, 126);
+}
+
+Test(correlate, one_finding_per_cause_per_exec)
+{
+	feed(LW_EV_EXEC, 24, 0, 0, "/opt/app/prog");
+	walk_misses(24, "libfoo.so.1", ENOENT);
+	feed_stderr(24, GLIBC_MSG "\n" GLIBC_MSG "\n");
+	feed_exit(24, 127 << 8);
+	cr_assert_eq(nseen, 1);
+}
+
+Test(correlate, reused_pid_does_not_inherit)
+{
+	size_t n;
+
+	feed(LW_EV_EXEC, 25, 0, 0, "/opt/app/prog");
+	walk_misses(25, "libfoo.so.1", ENOENT);
+	feed_stderr(25, GLIBC_MSG "\n");
+	/* its exit was never seen; a new process gets pid 25 and exits 127 */
+	n = raw_make(&raw, LW_EV_EXIT, 25, 0, 0, "", 0, "", 0);
+	raw.ev.start_ns = 999999;
+	raw.ev.aux = 127 << 8;
+	cr_assert_eq(event_decode(&raw, n, &rec), 0);
+	corr_feed(c, &rec);
+	cr_assert_eq(nseen, 0);
+}
+
+Test(correlate, process_table_is_bounded)
+{
+	struct corr_stats st;
+
+	for (uint32_t pid = 1000; pid < 1000 + CORR_PROCS_MAX + 10; pid++)
+		feed(LW_EV_FILE, pid, LW_OP_OPENAT, -ENOENT, "/x");
+	corr_stats(c, &st);
+	cr_assert_eq(st.procs, CORR_PROCS_MAX);
+	cr_assert_eq(st.evicted, 10);
+}
+
+Test(correlate, attempts_per_exec_are_bounded)
+{
+	char p[64];
+
+	feed(LW_EV_EXEC, 26, 0, 0, "/opt/app/prog");
+	for (int i = 0; i < CORR_ATT_MAX * 3; i++) {
+		snprintf(p, sizeof(p), "/d%d/libfoo.so.1", i);
+		feed(LW_EV_FILE, 26, LW_OP_OPENAT, -ENOENT, p);
+	}
+	feed_stderr(26, GLIBC_MSG "\n");
+	feed_exit(26, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_eq(seen[0].n_attempts, CORR_ATT_MAX);
+	snprintf(p, sizeof(p), "/d%d/libfoo.so.1", CORR_ATT_MAX * 2);
+	cr_assert_str_eq(seen[0].first_attempt, p, "the latest lookups are kept");
+}
