@@ -158,11 +158,26 @@ static const char *errname(int e, char *buf, size_t n)
 	return buf;
 }
 
+/* glibc's per-directory variants (glibc-hwcaps, legacy tls/x86_64): noise for people */
+static int is_hwcaps_variant(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl;
+
+	if (strstr(path, "/glibc-hwcaps/") || strstr(path, "/tls/"))
+		return 1;
+	if (!slash)
+		return 0;
+	dl = slash - path;
+	return (dl >= 7 && !strncmp(slash - 7, "/x86_64", 7)) ||
+	       (dl >= 8 && !strncmp(slash - 8, "/haswell", 8));
+}
+
 void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 			   int64_t off)
 {
+	unsigned i, hidden;
 	char eb[16];
-	unsigned i;
 
 	if (json) {
 		sbuf_puts(b, "{\"type\":\"finding\"");
@@ -218,11 +233,20 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 	if (f->signal >= 0)
 		sbuf_printf(b, "  signal: %d\n", f->signal);
 	text_line(b, "message", f->message);
-	if (f->n_attempts)
+	for (i = 0, hidden = 0; i < f->n_attempts; i++)
+		hidden += is_hwcaps_variant(f->attempts[i].path);
+	if (hidden == f->n_attempts)
+		hidden = 0;
+	if (hidden)
+		sbuf_printf(b, "  tried: (%u lookups; %u in glibc-hwcaps and legacy hwcaps "
+			    "subdirectories not shown, see --json)\n", f->n_attempts, hidden);
+	else if (f->n_attempts)
 		sbuf_puts(b, "  tried:\n");
 	for (i = 0; i < f->n_attempts; i++) {
 		const struct attempt *a = &f->attempts[i];
 
+		if (hidden && is_hwcaps_variant(a->path))
+			continue;
 		sbuf_printf(b, "    %-10s %-8s ", op_name(a->op),
 			    a->err ? errname(a->err, eb, sizeof(eb)) : "ok");
 		escape_text(b, a->path, strlen(a->path));
