@@ -876,6 +876,16 @@ void corr_free(struct corr *c)
 	free(c);
 }
 
+void corr_seed(struct corr *c, uint32_t pid, const char *cwd)
+{
+	struct proc *p = proc_get(c, pid, 0);
+
+	if (p && cwd) {
+		free(p->cwd);
+		p->cwd = strdup(cwd);
+	}
+}
+
 void corr_malformed(struct corr *c)
 {
 	c->st.malformed++;

@@ -57,6 +57,8 @@ struct corr *corr_new(const struct corr_ops *ops);
 void corr_free(struct corr *c);
 void corr_feed(struct corr *c, const struct lw_rec *r);
 void corr_malformed(struct corr *c);
+/* a process ldwatch started itself: its cwd is known before any event */
+void corr_seed(struct corr *c, uint32_t pid, const char *cwd);
 void corr_stats(const struct corr *c, struct corr_stats *out);
 
 #endif

@@ -410,6 +410,10 @@ int main(int argc, char **argv)
 		track_running(pr, 0, LW_PF_GO);
 	}
 	if (child) {
+		char cwd[PATH_MAX];
+
+		if (getcwd(cwd, sizeof(cwd)))
+			corr_seed(run.corr, child, cwd);
 		err = probe_track(pr, child, LW_PF_TREE);
 		if (err || write(gofd, "g", 1) != 1) {
 			fprintf(stderr, "ldwatch: cannot release %s: %s\n", o.cmd[0],

@@ -1,0 +1,77 @@
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+#include "output.h"
+#include "sbuf.h"
+
+static const struct attempt att[] = {
+	{ .path = "/opt/lib/glibc-hwcaps/x86-64-v3/libfoo.so", .op = LW_OP_OPENAT, .err = ENOENT },
+	{ .path = "/opt/lib/libfoo.so", .op = LW_OP_OPENAT, .err = ENOENT },
+	{ .path = "/usr/lib/libfoo.so", .op = LW_OP_OPEN, .err = 0 },
+};
+
+static struct finding base(void)
+{
+	struct finding f = {
+		.kind = "missing-library", .severity = "error", .ts_ns = 1500000,
+		.pid = 7, .ppid = 1, .uid = 0, .comm = "prog", .exe = "/opt/prog",
+		.cwd = NULL, .object = "libfoo.so", .needed_by = "/opt/prog",
+		.message = "m", .cause = NULL, .mount = NULL, .hint = "h",
+		.err = ENOENT, .exit_code = 127, .signal = -1,
+		.attempts = att, .n_attempts = 3,
+	};
+	return f;
+}
+
+Test(output, json_finding_exact)
+{
+	struct finding f = base();
+	struct sbuf b;
+
+	sbuf_init(&b);
+	/* realtime offset 0: ts is 1970-01-01T00:00:00.001500Z */
+	output_format_finding(&b, 1, &f, 0);
+	cr_assert_str_eq(sbuf_str(&b),
+		"{\"type\":\"finding\",\"kind\":\"missing-library\",\"severity\":\"error\","
+		"\"ts\":\"1970-01-01T00:00:00.001500Z\",\"pid\":7,\"ppid\":1,\"uid\":0,"
+		"\"comm\":\"prog\",\"exe\":\"/opt/prog\",\"cwd\":null,\"object\":\"libfoo.so\","
+		"\"needed_by\":\"/opt/prog\",\"message\":\"m\",\"errno\":\"ENOENT\",\"cause\":null,"
+		"\"mount\":null,\"exit_code\":127,\"signal\":null,\"attempts\":["
+		"{\"path\":\"/opt/lib/glibc-hwcaps/x86-64-v3/libfoo.so\",\"op\":\"openat\",\"errno\":\"ENOENT\"},"
+		"{\"path\":\"/opt/lib/libfoo.so\",\"op\":\"openat\",\"errno\":\"ENOENT\"},"
+		"{\"path\":\"/usr/lib/libfoo.so\",\"op\":\"open\",\"errno\":null}],"
+		"\"hint\":\"h\"}\n");
+	sbuf_free(&b);
+}
+
+Test(output, json_escapes_hostile_strings)
+{
+	struct finding f = base();
+	struct sbuf b;
+
+	f.exe = "/tmp/a\nb\xff\"c";
+	f.n_attempts = 0;
+	sbuf_init(&b);
+	output_format_finding(&b, 1, &f, 0);
+	cr_assert_not_null(strstr(sbuf_str(&b), "\"exe\":\"/tmp/a\\nb\\\\xff\\\"c\""));
+	sbuf_free(&b);
+}
+
+Test(output, text_has_no_raw_control_bytes_and_folds_hwcaps)
+{
+	struct finding f = base();
+	struct sbuf b;
+	const char *s;
+
+	f.object = "lib\x1b[31mred\x07.so";
+	sbuf_init(&b);
+	output_format_finding(&b, 0, &f, 0);
+	s = sbuf_str(&b);
+	for (const char *p = s; *p; p++)
+		cr_assert(*p == '\n' || (unsigned char)*p >= 0x20, "raw control byte 0x%02x", *p);
+	cr_assert_not_null(strstr(s, "  object: lib\\x1b[31mred\\x07.so\n"));
+	cr_assert_not_null(strstr(s, "(3 lookups; 1 in glibc-hwcaps"));
+	cr_assert_null(strstr(s, "x86-64-v3"));
+	cr_assert_not_null(strstr(s, "    open       ok       /usr/lib/libfoo.so\n"));
+	sbuf_free(&b);
+}
