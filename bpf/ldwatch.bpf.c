@@ -334,14 +334,19 @@ static __always_inline struct pt_regs *user_regs(void)
 #define ARG3(r) BPF_CORE_READ(r, r10)
 #define ARG4(r) BPF_CORE_READ(r, r8)
 
+/* the untracked fast path: one lookup, before any argument is read */
+#define TRACKED_OR_RETURN()						\
+	do {								\
+		if (!is_tracked(bpf_get_current_pid_tgid() >> 32))	\
+			return 0;					\
+	} while (0)
+
 static __always_inline int emit_lookup(__u32 op, long ret, int dfd,
 				       const char *upath, __u32 flags)
 {
 	struct task_struct *task;
 	struct scratch *s;
 
-	if (!is_tracked(bpf_get_current_pid_tgid() >> 32))
-		return 0;
 	s = scratch_get();
 	if (!s)
 		return 0;
@@ -370,8 +375,10 @@ static __always_inline int emit_lookup(__u32 op, long ret, int dfd,
 SEC("tracepoint/syscalls/sys_exit_open")
 int handle_open(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	return emit_lookup(LW_OP_OPEN, ctx->ret, AT_FDCWD,
 			   (const char *)ARG0(r), ARG1(r));
 }
@@ -379,8 +386,10 @@ int handle_open(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_openat")
 int handle_openat(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	return emit_lookup(LW_OP_OPENAT, ctx->ret, (int)ARG0(r),
 			   (const char *)ARG1(r), ARG2(r));
 }
@@ -388,9 +397,11 @@ int handle_openat(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_openat2")
 int handle_openat2(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 	struct open_how how = {};
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	bpf_probe_read_user(&how, sizeof(how), (void *)ARG2(r));
 	return emit_lookup(LW_OP_OPENAT2, ctx->ret, (int)ARG0(r),
 			   (const char *)ARG1(r), (__u32)how.flags);
@@ -399,8 +410,10 @@ int handle_openat2(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_newstat")
 int handle_newstat(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	return emit_lookup(LW_OP_STAT, ctx->ret, AT_FDCWD,
 			   (const char *)ARG0(r), 0);
 }
@@ -408,8 +421,10 @@ int handle_newstat(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_newlstat")
 int handle_newlstat(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	return emit_lookup(LW_OP_LSTAT, ctx->ret, AT_FDCWD,
 			   (const char *)ARG0(r), 0);
 }
@@ -417,8 +432,10 @@ int handle_newlstat(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_newfstatat")
 int handle_newfstatat(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	return emit_lookup(LW_OP_FSTATAT, ctx->ret, (int)ARG0(r),
 			   (const char *)ARG1(r), ARG3(r));
 }
@@ -426,8 +443,10 @@ int handle_newfstatat(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_statx")
 int handle_statx(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	return emit_lookup(LW_OP_STATX, ctx->ret, (int)ARG0(r),
 			   (const char *)ARG1(r), ARG2(r));
 }
@@ -435,8 +454,10 @@ int handle_statx(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_access")
 int handle_access(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	return emit_lookup(LW_OP_ACCESS, ctx->ret, AT_FDCWD,
 			   (const char *)ARG0(r), ARG1(r));
 }
@@ -444,8 +465,10 @@ int handle_access(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_faccessat")
 int handle_faccessat(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	return emit_lookup(LW_OP_FACCESSAT, ctx->ret, (int)ARG0(r),
 			   (const char *)ARG1(r), ARG2(r));
 }
@@ -453,8 +476,10 @@ int handle_faccessat(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_faccessat2")
 int handle_faccessat2(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	return emit_lookup(LW_OP_FACCESSAT2, ctx->ret, (int)ARG0(r),
 			   (const char *)ARG1(r), ARG2(r));
 }
@@ -462,8 +487,10 @@ int handle_faccessat2(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_readlink")
 int handle_readlink(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	return emit_lookup(LW_OP_READLINK, ctx->ret, AT_FDCWD,
 			   (const char *)ARG0(r), 0);
 }
@@ -471,8 +498,10 @@ int handle_readlink(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_readlinkat")
 int handle_readlinkat(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	return emit_lookup(LW_OP_READLINKAT, ctx->ret, (int)ARG0(r),
 			   (const char *)ARG1(r), 0);
 }
@@ -489,6 +518,7 @@ int handle_execve(struct trace_event_raw_sys_exit *ctx)
 
 	if (ctx->ret >= 0)
 		return 0;
+	TRACKED_OR_RETURN();
 	r = user_regs();
 	return emit_lookup(LW_OP_EXECVE, ctx->ret, AT_FDCWD,
 			   (const char *)ARG0(r), 0);
@@ -501,6 +531,7 @@ int handle_execveat(struct trace_event_raw_sys_exit *ctx)
 
 	if (ctx->ret >= 0)
 		return 0;
+	TRACKED_OR_RETURN();
 	r = user_regs();
 	return emit_lookup(LW_OP_EXECVEAT, ctx->ret, (int)ARG0(r),
 			   (const char *)ARG1(r), ARG4(r));
@@ -523,8 +554,7 @@ int handle_mmap(struct trace_event_raw_sys_exit *ctx)
 
 	if (ctx->ret >= 0 || ctx->ret < -4095)
 		return 0;
-	if (!is_tracked(bpf_get_current_pid_tgid() >> 32))
-		return 0;
+	TRACKED_OR_RETURN();
 	r = user_regs();
 	prot = ARG2(r);
 	fd = (int)ARG4(r);
@@ -562,8 +592,6 @@ static __always_inline struct scratch *stderr_begin(__u32 op, long ret)
 {
 	struct scratch *s;
 
-	if (!is_tracked(bpf_get_current_pid_tgid() >> 32))
-		return NULL;
 	s = scratch_get();
 	if (!s)
 		return NULL;
@@ -577,10 +605,12 @@ static __always_inline struct scratch *stderr_begin(__u32 op, long ret)
 SEC("tracepoint/syscalls/sys_exit_write")
 int handle_write(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
+	struct pt_regs *r;
 	struct scratch *s;
 	__u64 len;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	if (ARG0(r) != 2)
 		return 0;
 	s = stderr_begin(LW_OP_WRITE, ctx->ret);
@@ -605,12 +635,14 @@ int handle_write(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_writev")
 int handle_writev(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *r = user_regs();
 	const struct iovec *iov;
+	struct pt_regs *r;
 	struct scratch *s;
 	__u32 off = 0;
 	int i, cnt;
 
+	TRACKED_OR_RETURN();
+	r = user_regs();
 	if (ARG0(r) != 2)
 		return 0;
 	s = stderr_begin(LW_OP_WRITEV, ctx->ret);
