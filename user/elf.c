@@ -26,7 +26,7 @@ struct ctx {
 	Elf *elf;
 	const unsigned char *buf;
 	size_t len;
-	size_t phnum;		/* phdrs that fit in buf, capped */
+	size_t phnum;		/* phdrs walked, capped */
 	bool msb;
 	struct elf_info *out;
 };
@@ -209,8 +209,8 @@ static int inspect_elf(unsigned char *buf, size_t len, struct elf_info *out)
 {
 	struct ctx c = { .buf = buf, .len = len, .out = out };
 	bool got_interp = false, got_dyn = false;
+	GElf_Phdr ph, dyn;
 	GElf_Ehdr eh;
-	GElf_Phdr ph;
 	size_t i, entsz, pn = 0;
 
 	out->kind = ELF_KIND_ELF;
@@ -273,9 +273,9 @@ static int inspect_elf(unsigned char *buf, size_t len, struct elf_info *out)
 			break;
 		}
 		case PT_DYNAMIC:
+			/* ld.so (dl-load.c, rtld.c) keeps the last one */
 			out->flags |= ELF_F_DYNAMIC;
-			if (!got_dyn)
-				scan_dynamic(&c, &ph);
+			dyn = ph;
 			got_dyn = true;
 			break;
 		case PT_NOTE:
@@ -283,6 +283,8 @@ static int inspect_elf(unsigned char *buf, size_t len, struct elf_info *out)
 			break;
 		}
 	}
+	if (got_dyn)
+		scan_dynamic(&c, &dyn);
 	goto out;
 bad:
 	out->flags |= ELF_F_MALFORMED;
@@ -357,6 +359,7 @@ int elf_inspect_fd(int fd, size_t cap, struct elf_info *out)
 	ssize_t r;
 	int err;
 
+	memset(out, 0, sizeof(*out));
 	if (!cap)
 		cap = ELF_READ_CAP;
 	if (fstat(fd, &st))

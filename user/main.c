@@ -330,7 +330,8 @@ int main(int argc, char **argv)
 	int sfd = -1, efd = -1, gofd = -1, rootfd = -1;
 	int err = 0, child_status = -1, stop = 0, forwarded = 0;
 	pid_t child = 0;
-	double t0, deadline = 0;
+	double t0, deadline = 0, next_check = 0;
+	uint64_t lost_seen = 0;
 
 	parse_opts(argc, argv, &o);
 	verbose = o.verbose;
@@ -470,6 +471,21 @@ int main(int argc, char **argv)
 			break;
 		}
 		probe_consume(pr);
+		if (now_s() >= next_check) {
+			/* losses are said when they happen, not only in the final stats */
+			struct lw_stats ks;
+
+			next_check = now_s() + 5;
+			if (!probe_stats(pr, &ks) && ks.lost_reserve + ks.lost_read > lost_seen) {
+				uint64_t lost = ks.lost_reserve + ks.lost_read;
+
+				fprintf(stderr, "ldwatch: %llu records lost so far (%llu ring full, "
+					"%llu unreadable), continuing\n", (unsigned long long)lost,
+					(unsigned long long)ks.lost_reserve,
+					(unsigned long long)ks.lost_read);
+				lost_seen = lost;
+			}
+		}
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGCHLD) {
 				int st;
