@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "correlate.h"
-#include "elf.h"
+#include "elfinfo.h"
 #include "fsinfo.h"
 
 #define HASH_BUCKETS	1024

@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "elf.h"
+#include "elfinfo.h"
 
 #define PHNUM_MAX	4096
 #define DYN_MAX		4096

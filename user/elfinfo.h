@@ -1,13 +1,8 @@
-/* elf.h: what ldwatch learns from an executable, a library or a script.
+/* elfinfo.h: what ldwatch learns from an executable, a library or a script.
  * every file is treated as hostile: bounded reads, no exec, no mmap, no dlopen.
  */
 #ifndef LDWATCH_ELF_H
 #define LDWATCH_ELF_H
-
-/* the Makefile's -Iuser puts this file ahead of the system <elf.h> for every
- * #include <elf.h> (libelf.h, link.h, sys/auxv.h...): hand those on to it
- */
-#include_next <elf.h>
 
 #include <stdint.h>
 #include <stddef.h>
