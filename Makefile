@@ -85,6 +85,7 @@ bench: $(OUTPUT)/ldwatch
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	libcriterion-dev golang-go jq util-linux
 deps:
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)
 
 vmlinux:
