@@ -797,20 +797,20 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	__u32 tgid = BPF_CORE_READ(p, tgid);
 	struct scratch *s;
 
-	if (BPF_CORE_READ(p, signal, live.counter) != 0)
-		return 0;
 	if (tgid == cfg_self_tgid)
 		return 0;
 	if (cfg_need) {
 		struct lw_proc *e = bpf_map_lookup_elem(&tracked, &tgid);
 		__u32 flags;
 
-		if (!e)
+		if (!e || BPF_CORE_READ(p, signal, live.counter) != 0)
 			return 0;
 		flags = e->flags;
 		bpf_map_delete_elem(&tracked, &tgid);
 		if (!wants(flags))
 			return 0;
+	} else if (BPF_CORE_READ(p, signal, live.counter) != 0) {
+		return 0;
 	}
 	s = scratch_get();
 	if (!s)

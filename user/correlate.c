@@ -679,9 +679,21 @@ out:
 	free(errstr);
 }
 
+/*
+ * glibc's ld.so writes each message with one writev ending in a newline, so
+ * such a record is one line even when a path inside it holds a newline;
+ * musl's pieces and plain writes are joined and split at newlines.
+ */
 static void on_stderr(struct corr *c, struct proc *p, const struct lw_rec *r)
 {
-	for (size_t i = 0; i < r->data_len; i++) {
+	size_t n = r->data_len;
+
+	if (r->ev.op == LW_OP_WRITEV && p->line_len == 0 && n && r->data[n - 1] == '\n' &&
+	    !(r->ev.str_flags & LW_SF_PATH_TRUNC)) {
+		on_line(c, p, r->data, n - 1, r->ev.ts_ns);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
 		char ch = r->data[i];
 
 		if (ch == '\n') {

@@ -97,12 +97,6 @@ void escape_text(struct sbuf *b, const void *s, size_t n)
 			len = 1;
 		} else if (cp == '\\') {
 			sbuf_puts(b, "\\\\");
-		} else if (cp == '\n') {
-			sbuf_puts(b, "\\n");
-		} else if (cp == '\t') {
-			sbuf_puts(b, "\\t");
-		} else if (cp == '\r') {
-			sbuf_puts(b, "\\r");
 		} else if (cp < 0x20 || cp == 0x7f || text_unsafe(cp)) {
 			for (j = 0; j < len; j++)
 				put_hex(b, "\\x", p[i + j]);

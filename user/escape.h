@@ -20,8 +20,8 @@ void escape_json(struct sbuf *b, const void *s, size_t n);
 
 /*
  * escape_text appends a form safe for a terminal: printable ASCII passes,
- * backslash becomes \\, newline, tab and return become \n \t \r, other
- * control bytes and invalid UTF-8 become \xNN. Well-formed UTF-8 passes
+ * backslash becomes \\, every control byte (newline and tab too: a path
+ * must stay on its line) and invalid UTF-8 become \xNN. Well-formed UTF-8 passes
  * except C1 controls, U+2028-U+202E and U+2066-U+2069 (line breaks and bidi
  * controls that reorder what is shown), which are escaped byte by byte.
  */

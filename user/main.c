@@ -203,13 +203,15 @@ static int read_stat(const char *pid, uint32_t *ppid, char *comm, size_t n)
 }
 
 /*
- * Put processes already running into the tracked set: the roots (pid, or
- * every process named "go") and all their descendants, found from /proc.
+ * Put processes already running into the tracked set, found from /proc:
+ * with root, root and its descendants get LW_PF_TREE; everywhere, processes
+ * named "go" and their descendants get LW_PF_GO. The kernel decides from
+ * cfg_need which flags make a process tracked.
  */
-static int track_running(struct probe *pr, uint32_t root, uint32_t flags)
+static int track_running(struct probe *pr, uint32_t root)
 {
-	struct { uint32_t pid, ppid; int in; } *t = NULL;
-	size_t n = 0, cap = 0, i;
+	struct { uint32_t pid, ppid, flags; } *t = NULL;
+	size_t n = 0, cap = 0, i, j;
 	struct dirent *d;
 	int changed = 1, found = 0;
 	DIR *dir;
@@ -234,26 +236,25 @@ static int track_running(struct probe *pr, uint32_t root, uint32_t flags)
 		}
 		t[n].pid = strtoul(d->d_name, NULL, 10);
 		t[n].ppid = ppid;
-		t[n].in = root ? t[n].pid == root : !strcmp(comm, "go");
+		t[n].flags = (root && t[n].pid == root ? LW_PF_TREE : 0) |
+			     (!strcmp(comm, "go") ? LW_PF_GO : 0);
 		if (t[n].pid == (uint32_t)getpid())
-			t[n].in = 0;
+			t[n].flags = 0;
 		n++;
 	}
 	closedir(dir);
+	/* children inherit their parent's flags, as handle_fork does */
 	while (changed) {
 		changed = 0;
-		for (i = 0; i < n; i++) {
-			if (t[i].in)
-				continue;
-			for (size_t j = 0; j < n; j++)
-				if (t[j].in && t[j].pid == t[i].ppid) {
-					t[i].in = changed = 1;
-					break;
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n; j++)
+				if (t[j].pid == t[i].ppid && (t[j].flags & ~t[i].flags)) {
+					t[i].flags |= t[j].flags;
+					changed = 1;
 				}
-		}
 	}
 	for (i = 0; i < n; i++)
-		if (t[i].in && !probe_track(pr, t[i].pid, flags))
+		if (t[i].flags && !probe_track(pr, t[i].pid, t[i].flags))
 			found++;
 	free(t);
 	return found;
@@ -406,9 +407,9 @@ int main(int argc, char **argv)
 			err = -ESRCH;
 			goto cleanup;
 		}
-		track_running(pr, o.pid, LW_PF_TREE | LW_PF_GO);
+		track_running(pr, o.pid);
 	} else if (!o.all && !o.cmd) {
-		track_running(pr, 0, LW_PF_GO);
+		track_running(pr, 0);
 	}
 	if (child) {
 		char cwd[PATH_MAX];

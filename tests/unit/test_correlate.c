@@ -189,8 +189,8 @@ Test(correlate, eacces_candidate_beats_the_loader_wording)
 	fd = open(lib, O_CREAT | O_WRONLY, 0600);
 	cr_assert_geq(fd, 0);
 	close(fd);
-	/* the unprivileged run: uid 65534 meets a 0600 root-owned candidate */
-	raw_uid = 65534;
+	/* the unprivileged run: another uid meets a 0600 candidate we own */
+	raw_uid = getuid() == 65534 ? 65533 : 65534;
 	feed(LW_EV_EXEC, 14, 0, 0, "/opt/app/prog");
 	walk_misses(14, "libfoo.so.1", ENOENT);
 	feed(LW_EV_FILE, 14, LW_OP_OPENAT, -EACCES, lib);
@@ -352,6 +352,18 @@ Test(correlate, exec_eacces_without_x_bit)
 	cr_assert_str_eq(seen[0].kind, "permission-denied");
 	cr_assert_str_eq(seen[0].cause, "file-mode");
 	cr_assert_eq(seen[0].exit_code, 126);
+}
+
+Test(correlate, glibc_message_with_newline_in_path_is_one_line)
+{
+	feed(LW_EV_EXEC, 27, 0, 0, "/opt/a\nb/prog");
+	walk_misses(27, "libfoo.so.1", ENOENT);
+	feed_stderr(27, "/opt/a\nb/prog: error while loading shared libraries: libfoo.so.1: "
+		    "cannot open shared object file: No such file or directory\n");
+	feed_exit(27, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].message, "/opt/a\nb/prog: error while loading shared libraries: "
+			 "libfoo.so.1: cannot open shared object file: No such file or directory");
 }
 
 Test(correlate, one_finding_per_cause_per_exec)
