@@ -506,13 +506,17 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	/* the child's last records are in the ring before its parent hears of it */
+	/*
+	 * the child's last records are in the ring before its parent hears of it;
+	 * detach first so that the counters and the records drained agree
+	 */
+	fs.seconds = now_s() - t0;
+	probe_detach(pr);
 	while (probe_consume(pr) > 0)
 		;
 	probe_stats(pr, &fs.k);
 	corr_stats(run.corr, &fs.u);
 	fs.received = run.received;
-	fs.seconds = now_s() - t0;
 	if (output_stats(run.out, &fs))
 		fprintf(stderr, "ldwatch: writing a record failed: %s\n", output_error(run.out));
 cleanup:

@@ -138,6 +138,12 @@ void probe_close(struct probe *p)
 	free(p);
 }
 
+void probe_detach(struct probe *p)
+{
+	if (p)
+		ldwatch_bpf__detach(p->skel);
+}
+
 int probe_epoll_fd(struct probe *p)
 {
 	return ring_buffer__epoll_fd(p->rb);

@@ -23,6 +23,8 @@ struct probe_info {
 
 int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info *info);
 void probe_close(struct probe *p);
+/* stop producing: records and counters are final once drained */
+void probe_detach(struct probe *p);
 int probe_epoll_fd(struct probe *p);
 int probe_consume(struct probe *p);
 int probe_track(struct probe *p, uint32_t tgid, uint32_t flags);
