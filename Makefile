@@ -38,6 +38,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
+.SECONDARY: $(BPF_OBJS)
 .PHONY: all clean test unit deps vmlinux bench
 
 all: $(OUTPUT)/ldwatch

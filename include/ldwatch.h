@@ -21,6 +21,8 @@
 #define LW_WRITE_MAX	1024	/* bytes kept of one write to fd 2 */
 #define LW_IOV_MAX	16	/* iovecs read of one writev (glibc's fatal message has 10) */
 #define LW_COMM_LEN	16
+#define LW_LSTR_MAX	512	/* bytes kept of one loader string */
+#define LW_LSTR_N	5	/* strings a loader record carries at most */
 
 /* event types */
 enum {
@@ -30,6 +32,7 @@ enum {
 	LW_EV_FILE = 4,		/* a lookup: op, ret, dfd, path, base if path relative */
 	LW_EV_MMAP = 5,		/* failed PROT_EXEC mmap: aux = fd, base = file path */
 	LW_EV_STDERR = 6,	/* a write to fd 2: path = bytes written */
+	LW_EV_LOADER = 7,	/* a loader uprobe: path = NUL-terminated strings, per op */
 };
 
 /* lookup operations, named after their syscall */
@@ -51,6 +54,15 @@ enum {
 	LW_OP_MMAP,
 	LW_OP_WRITE,
 	LW_OP_WRITEV,
+	/* loader uprobes (LW_EV_LOADER); strings in data, in this order: */
+	LW_OP_DL_EXCEPTION,	/* objname, errstring */
+	LW_OP_DL_EXCEPTION_FMT,	/* objname, fmt, arg3, arg4, arg5 (read as strings) */
+	LW_OP_DL_SIGNAL_ERROR,	/* objname, errstring, occasion; ret = errcode */
+	LW_OP_DL_SIGNAL_EXC,	/* objname, errstring, occasion; ret = errcode */
+	LW_OP_DLOPEN,		/* file; flags = mode */
+	LW_OP_DLMOPEN,		/* file; flags = mode */
+	LW_OP_DLOPEN_RET,	/* ret = 1 for a handle, 0 for NULL; aux = duration in us */
+	LW_OP_GO_PLUGIN_OPEN,	/* path as Go passed it */
 	LW_OP__COUNT,
 };
 
@@ -84,7 +96,7 @@ struct lw_event {
 	__s32 dfd;		/* dirfd argument, or -100 (AT_FDCWD) */
 	__u32 flags;		/* open flags, access mode, mmap prot, or stat flags */
 	__u32 aux;		/* per type: child tgid, wait status, mmap fd, write fd */
-	__u32 extra;		/* per type: LW_MMAP_* */
+	__u32 extra;		/* per type: LW_MMAP_*; for LW_EV_LOADER the uprobe's cookie */
 	__u16 path_len;
 	__u16 base_len;
 	__u16 str_flags;	/* LW_SF_* */

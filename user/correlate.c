@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <elf.h>
 #include "correlate.h"
 #include "elfinfo.h"
 #include "fsinfo.h"
@@ -18,14 +19,42 @@
 #define XF_MAX		8
 #define MF_MAX		4
 #define KEYS_MAX	16
+#define LE_MAX		8	/* loader errors kept per exec (the latest) */
+#define DL_MAX		4	/* dlopens in flight per process (one per thread) */
+#define GP_MAX		4	/* Go plugin.Open calls kept per exec */
+
+/* one loader error, as its uprobe saw it */
+struct ldrerr {
+	uint32_t tid, op;
+	int errcode;
+	unsigned seq;			/* position among the exec's loader errors */
+	char *objname, *text;		/* text: the formatted errstring */
+	char *a3, *a5;			/* format arguments: symbol/version, version */
+	char *a4;
+};
+
+/* a dlopen between its entry and its return */
+struct dlop {
+	uint32_t tid, flags;
+	char *name;
+	unsigned att_mark, le_mark;	/* attempts and loader errors before it */
+};
+
+struct goplug {
+	char *path;
+	unsigned att_mark;
+	int dlopened;			/* a dlopen followed: it reports for itself */
+};
 
 /* a finding waiting for its outcome (the exit that confirms it) */
 struct pending {
 	char *exe;		/* when the finding is about another binary than the image */
 	char *kind, *object, *needed_by, *message, *cause, *mount, *hint;
+	char *symbol, *version, *elf_class, *machine, *dependency;
 	const char *severity;
 	int err;
-	int confirm_code;	/* exit code that confirms it */
+	int confirm_code;	/* exit code that confirms it; -1: any exit */
+	int sev_by_exit;	/* a handled failure (exit 0) is a warning */
 	uint64_t ts_ns;
 	struct attempt *att;
 	unsigned n_att;
@@ -48,8 +77,16 @@ struct proc {
 	char comm[LW_COMM_LEN];
 	char *exe, *cwd;
 	struct attempt att[CORR_ATT_MAX];
-	unsigned att_head, att_n;
+	unsigned att_seq[CORR_ATT_MAX];	/* att_next at the time each was added */
+	unsigned att_head, att_n, att_next;
 	size_t att_bytes;
+	struct ldrerr le[LE_MAX];
+	unsigned le_n, le_next;
+	struct dlop dl[DL_MAX];
+	unsigned n_dl;
+	struct goplug gp[GP_MAX];
+	unsigned n_gp;
+	char *goline;			/* Go's own "plugin.Open(...)" error line */
 	char line[CORR_LINE_MAX];
 	size_t line_len;
 	struct pending pend[PEND_MAX];
@@ -114,9 +151,24 @@ static void pending_clear(struct pending *pd)
 	free(pd->cause);
 	free(pd->mount);
 	free(pd->hint);
+	free(pd->symbol);
+	free(pd->version);
+	free(pd->elf_class);
+	free(pd->machine);
+	free(pd->dependency);
 	att_clear(pd->att, pd->n_att);
 	free(pd->att);
 	memset(pd, 0, sizeof(*pd));
+}
+
+static void le_clear(struct ldrerr *e)
+{
+	free(e->objname);
+	free(e->text);
+	free(e->a3);
+	free(e->a4);
+	free(e->a5);
+	memset(e, 0, sizeof(*e));
 }
 
 /* forget what the previous image did: a new exec starts a new story */
@@ -139,6 +191,17 @@ static void proc_reset_exec(struct proc *p)
 		free(p->mf[i].path);
 	p->n_mf = 0;
 	p->n_keys = 0;
+	for (i = 0; i < p->le_n; i++)
+		le_clear(&p->le[i]);
+	p->le_n = 0;
+	for (i = 0; i < p->n_dl; i++)
+		free(p->dl[i].name);
+	p->n_dl = 0;
+	for (i = 0; i < p->n_gp; i++)
+		free(p->gp[i].path);
+	p->n_gp = 0;
+	free(p->goline);
+	p->goline = NULL;
 }
 
 static void proc_free(struct proc *p)
@@ -274,6 +337,7 @@ static void att_add(struct proc *p, const char *path, uint32_t op, int err)
 		return;
 	a->op = op;
 	a->err = err;
+	p->att_seq[(p->att_head + p->att_n) % CORR_ATT_MAX] = p->att_next++;
 	p->att_n++;
 	p->att_bytes += len;
 }
@@ -284,6 +348,15 @@ static struct attempt *att_at(struct proc *p, unsigned i)
 }
 
 /* --- evidence ----------------------------------------------------------- */
+
+/* files whose uprobes hear the loader: ld.so, libc, libdl, musl's loader */
+static bool is_loader_name(const char *b)
+{
+	return !strncmp(b, "ld-linux", 8) || !strncmp(b, "ld-musl-", 8) ||
+	       !strcmp(b, "libc.so.6") || !strcmp(b, "libdl.so.2") ||
+	       (!strncmp(b, "ld-2.", 5) && strstr(b, ".so")) ||
+	       (!strncmp(b, "libc-2.", 7) && strstr(b, ".so"));
+}
 
 static bool is_open_op(uint32_t op)
 {
@@ -300,7 +373,8 @@ static bool att_is_for(const struct attempt *a, const char *name)
 	return strcmp(base_name(a->path), base_name(name)) == 0;
 }
 
-static unsigned att_collect(struct proc *p, const char *name, struct attempt **out)
+static unsigned att_collect(struct proc *p, const char *name, unsigned since,
+			    struct attempt **out)
 {
 	unsigned i, n = 0;
 	struct attempt *v;
@@ -312,7 +386,7 @@ static unsigned att_collect(struct proc *p, const char *name, struct attempt **o
 	for (i = 0; i < p->att_n; i++) {
 		struct attempt *a = att_at(p, i);
 
-		if (!att_is_for(a, name))
+		if (!att_is_for(a, name) || p->att_seq[(p->att_head + i) % CORR_ATT_MAX] < since)
 			continue;
 		v[n].path = strdup(a->path);
 		if (!v[n].path)
@@ -475,6 +549,11 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		.cause = pd->cause,
 		.mount = pd->mount,
 		.hint = pd->hint,
+		.symbol = pd->symbol,
+		.version = pd->version,
+		.elf_class = pd->elf_class,
+		.machine = pd->machine,
+		.dependency = pd->dependency,
 		.err = pd->err,
 		.exit_code = exit_code,
 		.signal = sig,
@@ -484,6 +563,8 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 
 	if (!pd->kind || key_seen(p, pd->kind, pd->object))
 		return;
+	if (pd->sev_by_exit)
+		f.severity = exit_code == 0 ? "warning" : "error";
 	c->st.findings++;
 	c->ops.finding(c->ops.ctx, &f);
 }
@@ -494,13 +575,13 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
  * is the finding even when ld.so says "No such file or directory".
  */
 static void diagnose_library(struct corr *c, struct proc *p, struct pending *pd,
-			     const char *name, const char *errstr)
+			     const char *name, const char *errstr, unsigned since)
 {
 	char entry[4096], enotdir[4096] = "";
 	struct stat st;
 	unsigned i;
 
-	pd->n_att = att_collect(p, name, &pd->att);
+	pd->n_att = att_collect(p, name, since, &pd->att);
 	for (i = 0; i < p->n_mf; i++) {
 		struct mmapfail *m = &p->mf[i];
 		char mnt[4096] = "";
@@ -610,6 +691,125 @@ static char *cut(const char *s, size_t n, const char *stop)
 	return strndup(s, e ? (size_t)(e - s) : n);
 }
 
+/* the last successful open of `name` since `since`: a candidate the loader read */
+static const char *last_opened(struct proc *p, const char *name, unsigned since)
+{
+	const char *found = NULL;
+
+	for (unsigned i = 0; i < p->att_n; i++) {
+		struct attempt *a = att_at(p, i);
+
+		if (!a->err && is_open_op(a->op) && att_is_for(a, name) &&
+		    p->att_seq[(p->att_head + i) % CORR_ATT_MAX] >= since)
+			found = a->path;
+	}
+	return found;
+}
+
+/* every candidate had the wrong class or machine: name the one refused */
+static void diagnose_class(struct corr *c, struct proc *p, struct pending *pd,
+			   const char *name, const char *errstr, unsigned since)
+{
+	const char *cand = last_opened(p, name, since);
+	const char *cls = strstr(errstr, "ELFCLASS");
+	const char *mach = NULL;
+
+	pd->n_att = att_collect(p, name, since, &pd->att);
+	pd->kind = strdup("wrong-elf-class");
+	pd->object = strdup(cand ? cand : name);
+	if (cand && !inspect(c, cand, &c->elf) && c->elf.kind == ELF_KIND_ELF) {
+		pd->elf_class = strdup(c->elf.ei_class == ELFCLASS32 ? "ELFCLASS32" :
+				       c->elf.ei_class == ELFCLASS64 ? "ELFCLASS64" : "ELFCLASSNONE");
+		mach = elf_machine_name(c->elf.machine);
+		pd->machine = mach ? strdup(mach) : xprintf("EM_%u", c->elf.machine);
+	} else if (cls) {
+		pd->elf_class = strndup(cls, strcspn(cls, " \n"));
+	}
+	pd->hint = xprintf("%s is a %s%s%s object that this program cannot use: install %s built "
+			   "for this program's architecture, or fix the search path that found "
+			   "this one", cand ? cand : name, pd->elf_class ? pd->elf_class : "foreign",
+			   mach ? " " : "", mach ? mach : "", base_name(name));
+}
+
+/* "PROG: OBJ: version `V' not found (required by REQ)", then exit 1 */
+static void on_version_line(struct proc *p, const char *line, size_t len, const char *at,
+			    uint64_t ts)
+{
+	const char *v = at + strlen(": version `"), *end = line + len, *q, *req, *obj;
+	struct pending *pd;
+
+	q = memmem(v, end - v, "' not found (required by ", 25);
+	if (!q)
+		return;
+	req = q + 25;
+	/* OBJ is what follows the last ": " before the version */
+	for (obj = at; obj > line && !(obj[-1] == ' ' && obj - 1 > line && obj[-2] == ':'); obj--)
+		;
+	pd = pending_new(p, line, len, ts);
+	if (!pd)
+		return;
+	pd->confirm_code = 1;
+	pd->kind = strdup("version-mismatch");
+	pd->object = strndup(obj, at - obj);
+	pd->version = strndup(v, q - v);
+	pd->needed_by = strndup(req, end > req && end[-1] == ')' ? (size_t)(end - 1 - req) :
+				(size_t)(end - req));
+	pd->hint = xprintf("%s needs symbol version %s, which %s does not provide: it was built "
+			   "against a newer %s than this system has; rebuild it against this "
+			   "system's library (or an older base image), or install a newer one%s",
+			   pd->needed_by, pd->version, pd->object, base_name(pd->object),
+			   !strncmp(pd->version, "GLIBC_", 6) ?
+			   "; a Go program that needs no C can be built with CGO_ENABLED=0" : "");
+}
+
+static void undefined_symbol(struct pending *pd, const char *obj, size_t objlen,
+			     const char *sym, size_t symlen)
+{
+	const char *ver = memmem(sym, symlen, ", version ", 10);
+
+	pd->kind = strdup("undefined-symbol");
+	pd->object = strndup(obj, objlen);
+	pd->symbol = strndup(sym, ver ? (size_t)(ver - sym) : symlen);
+	if (ver)
+		pd->version = strndup(ver + 10, symlen - (ver + 10 - sym));
+	pd->hint = xprintf("%s needs %s%s%s, which no loaded library defines: the library found "
+			   "at run time is older than or different from the one it was linked "
+			   "against; install the matching version, or rebuild", pd->object,
+			   pd->symbol, pd->version ? "@" : "", pd->version ? pd->version : "");
+}
+
+/* "PROG: symbol lookup error: OBJ: undefined symbol: SYM[, version V]", exit 127 */
+static void on_symbol_line(struct proc *p, const char *line, size_t len, const char *rest,
+			   uint64_t ts)
+{
+	const char *end = line + len, *u = memmem(rest, end - rest, ": undefined symbol: ", 20);
+	struct pending *pd;
+
+	if (!u || !(pd = pending_new(p, line, len, ts)))
+		return;
+	undefined_symbol(pd, rest, u - rest, u + 20, end - (u + 20));
+}
+
+/* musl: "Error relocating OBJ: SYM: symbol not found", exit 127 */
+static void on_musl_reloc_line(struct proc *p, const char *line, size_t len, uint64_t ts)
+{
+	const char *obj = line + 16, *end = line + len, *sep, *sym;
+	struct pending *pd;
+
+	/* musl goes on after a missing library: its symbols follow from that */
+	for (unsigned i = 0; i < p->n_pend; i++)
+		if (p->pend[i].kind && !strcmp(p->pend[i].kind, "missing-library"))
+			return;
+	sep = memmem(obj, end - obj, ": ", 2);
+	if (!sep || !memmem(sep, end - sep, ": symbol not found", 18))
+		return;
+	sym = sep + 2;
+	pd = pending_new(p, line, len, ts);
+	if (pd)
+		undefined_symbol(pd, obj, sep - obj,
+				 sym, (const char *)memmem(sym, end - sym, ": symbol not found", 18) - sym);
+}
+
 /*
  * One complete line written to fd 2. The loader's words:
  *   glibc: "PROG: error while loading shared libraries: NAME: ERRSTR"
@@ -621,6 +821,9 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 	static const char glibc[] = "error while loading shared libraries: ";
 	static const char preload[] = "ERROR: ld.so: object '";
 	static const char musl[] = "Error loading shared library ";
+	static const char musl_reloc[] = "Error relocating ";
+	static const char version[] = ": version `";
+	static const char symerr[] = ": symbol lookup error: ";
 	const char *s;
 	struct pending *pd;
 	char *name = NULL, *errstr = NULL;
@@ -634,15 +837,23 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 			goto out;
 		errstr = strndup(s + strlen(name) + 2, rest - strlen(name) - 2);
 		pd = pending_new(p, line, len, ts);
-		if (pd && errstr)
-			diagnose_library(c, p, pd, name, errstr);
+		if (pd && errstr && !strncmp(errstr, "wrong ELF class", 15))
+			diagnose_class(c, p, pd, name, errstr, 0);
+		else if (pd && errstr)
+			diagnose_library(c, p, pd, name, errstr, 0);
+	} else if ((s = memmem(line, len, version, sizeof(version) - 1))) {
+		on_version_line(p, line, len, s, ts);
+	} else if ((s = memmem(line, len, symerr, sizeof(symerr) - 1))) {
+		on_symbol_line(p, line, len, s + sizeof(symerr) - 1, ts);
+	} else if (len > sizeof(musl_reloc) - 1 && !memcmp(line, musl_reloc, sizeof(musl_reloc) - 1)) {
+		on_musl_reloc_line(p, line, len, ts);
 	} else if (len > sizeof(preload) - 1 && !memcmp(line, preload, sizeof(preload) - 1)) {
 		s = line + sizeof(preload) - 1;
 		name = cut(s, len - (sizeof(preload) - 1), "'");
 		pd = pending_new(p, line, len, ts);
 		if (!pd || !name)
 			goto out;
-		diagnose_library(c, p, pd, name, "cannot open shared object file");
+		diagnose_library(c, p, pd, name, "cannot open shared object file", 0);
 		if (pd->kind && !strcmp(pd->kind, "missing-library")) {
 			free(pd->kind);
 			free(pd->hint);
@@ -672,9 +883,13 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 			pd->needed_by = cut(nb + 11, len - (nb + 11 - line), ")");
 		/* musl words errors as strerror: map the lookup ones onto glibc's */
 		diagnose_library(c, p, pd, name, strstr(errstr, "No such file") ?
-				 "cannot open shared object file" : errstr);
+				 "cannot open shared object file" : errstr, 0);
 	}
 out:
+	if (memmem(line, len, "plugin.Open(", 12)) {
+		free(p->goline);
+		p->goline = strndup(line, len);
+	}
 	free(name);
 	free(errstr);
 }
@@ -783,6 +998,265 @@ static void diagnose_exec(struct corr *c, struct proc *p, const struct execfail 
 	free(mount);
 }
 
+/* "%s" only, as the loader's formats use; anything else shows as "?" */
+static char *format_loader(const char *fmt, const char *const args[3])
+{
+	char out[1024];
+	size_t n = 0;
+	unsigned k = 0;
+
+	for (const char *f = fmt; *f && n < sizeof(out) - 1; f++) {
+		const char *a;
+
+		if (*f != '%') {
+			out[n++] = *f;
+			continue;
+		}
+		f++;
+		if (*f == '%') {
+			out[n++] = '%';
+			continue;
+		}
+		while (*f && !strchr("sdiuxXpczl", *f))
+			f++;		/* flags and width */
+		while (*f == 'l' || *f == 'z')
+			f++;
+		if (!*f)
+			break;
+		a = *f == 's' && k < 3 ? args[k] : "?";
+		k++;
+		while (*a && n < sizeof(out) - 1)
+			out[n++] = *a++;
+	}
+	out[n] = '\0';
+	return strdup(out);
+}
+
+static void le_add(struct proc *p, const struct lw_rec *r)
+{
+	struct ldrerr *e;
+	unsigned op = r->ev.op;
+
+	if (p->le_n == LE_MAX) {
+		le_clear(&p->le[0]);
+		memmove(&p->le[0], &p->le[1], (LE_MAX - 1) * sizeof(p->le[0]));
+		memset(&p->le[LE_MAX - 1], 0, sizeof(p->le[0]));
+		p->le_n--;
+	}
+	e = &p->le[p->le_n++];
+	e->tid = r->ev.tid;
+	e->op = op;
+	e->seq = p->le_next++;
+	e->errcode = op == LW_OP_DL_SIGNAL_ERROR || op == LW_OP_DL_SIGNAL_EXC ? r->ev.ret : 0;
+	e->objname = strdup(r->str[0]);
+	if (op == LW_OP_DL_EXCEPTION_FMT) {
+		const char *args[3] = { r->str[2], r->str[3], r->str[4] };
+
+		e->text = format_loader(r->str[1], args);
+		e->a3 = strdup(r->str[2]);
+		e->a4 = strdup(r->str[3]);
+		e->a5 = strdup(r->str[4]);
+	} else {
+		e->text = strdup(r->str[1]);
+	}
+}
+
+/* the loader error that explains a dlopen: the latest on its thread since it began */
+static const struct ldrerr *le_for(struct proc *p, const struct dlop *d)
+{
+	const struct ldrerr *best = NULL;
+
+	for (unsigned i = 0; i < p->le_n; i++) {
+		const struct ldrerr *e = &p->le[i];
+
+		if (e->seq >= d->le_mark && e->tid == d->tid && e->text && e->text[0])
+			best = e;
+	}
+	return best;
+}
+
+static int le_errcode(struct proc *p, const struct dlop *d)
+{
+	for (unsigned i = 0; i < p->le_n; i++)
+		if (p->le[i].seq >= d->le_mark && p->le[i].tid == d->tid && p->le[i].errcode)
+			return p->le[i].errcode;
+	return 0;
+}
+
+static void on_dlopen_ret(struct corr *c, struct proc *p, const struct lw_rec *r)
+{
+	const struct ldrerr *e;
+	struct pending *pd;
+	struct dlop *d = NULL;
+	char *text;
+	unsigned i;
+	int code;
+
+	for (i = 0; i < p->n_dl; i++)
+		if (p->dl[i].tid == r->ev.tid)
+			d = &p->dl[i];
+	if (!d)
+		return;		/* its entry came before ldwatch did */
+	if (r->ev.ret) {
+		const char *path = strchr(d->name, '/') ? NULL : last_opened(p, d->name, d->att_mark);
+		char buf[LW_FULL_MAX];
+
+		if (!path) {
+			event_resolve(p->cwd ? p->cwd : "", d->name, strlen(d->name), buf, sizeof(buf));
+			path = buf;
+		}
+		if (c->ops.load) {
+			struct load l = {
+				.ts_ns = r->ev.ts_ns, .pid = p->pid, .ppid = p->ppid, .uid = p->uid,
+				.flags = d->flags, .duration_us = r->ev.aux, .comm = p->comm,
+				.exe = p->exe, .name = d->name, .path = path,
+			};
+
+			c->st.loads++;
+			c->ops.load(c->ops.ctx, &l);
+		}
+		goto done;
+	}
+	e = le_for(p, d);
+	code = le_errcode(p, d);
+	text = !e ? NULL : e->objname && e->objname[0] ?
+		(code ? xprintf("%s: %s: %s", e->objname, e->text, strerror(code)) :
+			xprintf("%s: %s", e->objname, e->text)) :
+		(code ? xprintf("%s: %s", e->text, strerror(code)) : strdup(e->text));
+	pd = pending_new(p, text ? text : "", text ? strlen(text) : 0, r->ev.ts_ns);
+	free(text);
+	if (!pd)
+		goto done;
+	if (!text) {
+		free(pd->message);
+		pd->message = NULL;
+	}
+	pd->confirm_code = -1;
+	pd->sev_by_exit = 1;
+	if (e && (!strncmp(e->text, "cannot open shared object file", 30) ||
+		  !strncmp(e->text, "failed to map segment", 21))) {
+		const char *want = e->objname[0] ? e->objname : d->name;
+
+		diagnose_library(c, p, pd, want, e->text, d->att_mark);
+		if (pd->kind && !strcmp(pd->kind, "missing-library")) {
+			free(pd->kind);
+			free(pd->object);
+			free(pd->hint);
+			free(pd->needed_by);
+			pd->needed_by = NULL;
+			pd->kind = strdup("dlopen-failed");
+			pd->object = strdup(d->name);
+			if (strcmp(base_name(want), base_name(d->name)))
+				pd->dependency = strdup(want);
+			pd->err = code ? code : ENOENT;
+			pd->hint = pd->dependency ?
+				xprintf("%s was found, but its dependency %s was not: install it or add "
+					"its directory to the dlopened object's RUNPATH or to "
+					"LD_LIBRARY_PATH", d->name, want) :
+				xprintf("dlopen(\"%s\") found nothing in the directories the loader "
+					"searched: install it, pass a path, or add its directory to "
+					"LD_LIBRARY_PATH or the caller's RUNPATH", d->name);
+		}
+		goto done;
+	}
+	pd->kind = strdup("dlopen-failed");
+	pd->object = strdup(d->name);
+	pd->err = code;
+	if (e && e->op == LW_OP_DL_EXCEPTION_FMT && !strncmp(e->text, "undefined symbol: ", 18)) {
+		pd->symbol = strdup(e->a3);
+		if (e->a4[0])
+			pd->version = strdup(e->a5);
+	}
+	pd->n_att = att_collect(p, d->name, d->att_mark, &pd->att);
+	pd->hint = xprintf("dlopen(\"%s\") failed: %s", d->name,
+			   e ? e->text : "the loader said nothing ldwatch could see");
+done:
+	free(d->name);
+	*d = p->dl[--p->n_dl];
+}
+
+/* plugin.Open without a dlopen after it: Go's realpath() failed first */
+static void diagnose_goplug(struct corr *c, struct proc *p, const struct goplug *g,
+			    uint64_t ts)
+{
+	struct pending *pd;
+	struct stat st;
+	int err = 0;
+
+	for (unsigned i = 0; i < p->att_n && !err; i++) {
+		struct attempt *a = att_at(p, i);
+
+		if (a->err && !strcmp(a->path, g->path) &&
+		    p->att_seq[(p->att_head + i) % CORR_ATT_MAX] >= g->att_mark)
+			err = a->err;
+	}
+	if (!err && fs_stat_in_root(c->ops.rootfd, g->path, &st) == -ENOENT)
+		err = ENOENT;
+	pd = pending_new(p, p->goline ? p->goline : "", p->goline ? strlen(p->goline) : 0, ts);
+	if (!pd)
+		return;
+	if (!p->goline) {
+		free(pd->message);
+		pd->message = NULL;
+	}
+	pd->confirm_code = -1;
+	pd->sev_by_exit = 1;
+	pd->kind = strdup("dlopen-failed");
+	pd->object = strdup(g->path);
+	pd->err = err;
+	pd->hint = xprintf("plugin.Open could not resolve %s (Go reports only \"realpath "
+			   "failed\"): %s; check the path, relative paths resolve against the "
+			   "working directory", g->path,
+			   err ? strerror(err) : "the path did not resolve");
+}
+
+static void on_loader(struct corr *c, struct proc *p, const struct lw_rec *r)
+{
+	char buf[LW_FULL_MAX];
+	unsigned i;
+
+	switch (r->ev.op) {
+	case LW_OP_DL_EXCEPTION:
+	case LW_OP_DL_EXCEPTION_FMT:
+	case LW_OP_DL_SIGNAL_ERROR:
+	case LW_OP_DL_SIGNAL_EXC:
+		le_add(p, r);
+		break;
+	case LW_OP_DLOPEN:
+	case LW_OP_DLMOPEN:
+		for (i = 0; i < p->n_gp; i++)
+			p->gp[i].dlopened = 1;
+		for (i = 0; i < p->n_dl && p->dl[i].tid != r->ev.tid; i++)
+			;
+		if (i == DL_MAX)
+			break;
+		if (i == p->n_dl)
+			p->n_dl++;
+		else
+			free(p->dl[i].name);
+		p->dl[i] = (struct dlop){
+			.tid = r->ev.tid, .flags = r->ev.flags, .name = strdup(r->str[0]),
+			.att_mark = p->att_next, .le_mark = p->le_next,
+		};
+		if (!p->dl[i].name)
+			p->n_dl--;
+		break;
+	case LW_OP_DLOPEN_RET:
+		on_dlopen_ret(c, p, r);
+		break;
+	case LW_OP_GO_PLUGIN_OPEN:
+		if (p->n_gp == GP_MAX)
+			break;
+		event_resolve(p->cwd ? p->cwd : "", r->str[0], strlen(r->str[0]), buf, sizeof(buf));
+		p->gp[p->n_gp].path = strdup(buf);
+		p->gp[p->n_gp].att_mark = p->att_next;
+		p->gp[p->n_gp].dlopened = 0;
+		if (p->gp[p->n_gp].path)
+			p->n_gp++;
+		break;
+	}
+}
+
 static void on_exit_ev(struct corr *c, struct proc *p, const struct lw_rec *r)
 {
 	uint32_t status = r->ev.aux;
@@ -797,10 +1271,13 @@ static void on_exit_ev(struct corr *c, struct proc *p, const struct lw_rec *r)
 		on_line(c, p, p->line, p->line_len, r->ev.ts_ns);
 		p->line_len = 0;
 	}
+	for (i = 0; i < p->n_gp; i++)
+		if (!p->gp[i].dlopened)
+			diagnose_goplug(c, p, &p->gp[i], r->ev.ts_ns);
 	for (i = 0; i < p->n_pend; i++) {
 		struct pending *pd = &p->pend[i];
 
-		if (code == pd->confirm_code)
+		if (code == pd->confirm_code || pd->confirm_code == -1)
 			emit(c, p, pd, code, sig);
 		pending_clear(pd);
 	}
@@ -827,6 +1304,8 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		free(p->cwd);
 		p->exe = strdup(r->full);
 		p->cwd = r->base[0] ? strdup(r->base) : NULL;
+		if (c->ops.file_seen && p->exe)
+			c->ops.file_seen(c->ops.ctx, p->exe, 1);
 		break;
 	case LW_EV_FORK:
 		child = proc_get(c, e->aux, 0);
@@ -843,6 +1322,9 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		break;
 	case LW_EV_FILE:
 		att_add(p, r->full, e->op, e->ret < 0 ? -e->ret : 0);
+		if (e->ret >= 0 && is_open_op(e->op) && c->ops.file_seen &&
+		    is_loader_name(base_name(r->full)))
+			c->ops.file_seen(c->ops.ctx, r->full, 0);
 		if ((e->op == LW_OP_EXECVE || e->op == LW_OP_EXECVEAT) && e->ret < 0 &&
 		    p->n_xf < XF_MAX) {
 			p->xf[p->n_xf].path = strdup(r->full);
@@ -863,6 +1345,9 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		break;
 	case LW_EV_STDERR:
 		on_stderr(c, p, r);
+		break;
+	case LW_EV_LOADER:
+		on_loader(c, p, r);
 		break;
 	case LW_EV_EXIT:
 		on_exit_ev(c, p, r);

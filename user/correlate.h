@@ -28,6 +28,7 @@ struct finding {
 	uint32_t pid, ppid, uid;
 	const char *comm, *exe, *cwd;
 	const char *object, *needed_by, *message, *cause, *mount, *hint;
+	const char *symbol, *version, *elf_class, *machine, *dependency;
 	int err;		/* errno, 0 when none */
 	int exit_code;		/* -1 when none */
 	int signal;		/* -1 when none */
@@ -35,8 +36,18 @@ struct finding {
 	unsigned n_attempts;
 };
 
+/* a successful dlopen or plugin load (--loads) */
+struct load {
+	uint64_t ts_ns;
+	uint32_t pid, ppid, uid, flags, duration_us;
+	const char *comm, *exe, *name, *path;
+};
+
 struct corr_ops {
 	void (*finding)(void *ctx, const struct finding *f);
+	void (*load)(void *ctx, const struct load *l);		/* NULL: no load records */
+	/* a file the loader or an exec used: the caller may probe it */
+	void (*file_seen)(void *ctx, const char *path, int is_exec);
 	void *ctx;
 	int rootfd;			/* the host's root: files are checked inside it */
 	const char *mountinfo;		/* normally /proc/self/mountinfo */
@@ -49,6 +60,7 @@ struct corr_stats {
 	uint64_t findings;
 	uint64_t undecided;	/* loader failures whose outcome never came */
 	uint64_t malformed;	/* records that failed to decode */
+	uint64_t loads;		/* successful dlopens seen */
 };
 
 struct corr;

@@ -351,15 +351,14 @@ int elf_inspect_mem(const void *buf, size_t len, struct elf_info *out)
 	return inspect((unsigned char *)buf, len, false, out);
 }
 
-int elf_inspect_fd(int fd, size_t cap, struct elf_info *out)
+/* read a regular file's first min(size, cap) bytes; *truncated when cut */
+static int read_capped(int fd, size_t cap, unsigned char **bufp, size_t *lenp, bool *truncated)
 {
-	unsigned char *buf = NULL;
+	unsigned char *buf;
 	size_t want, got = 0;
 	struct stat st;
 	ssize_t r;
-	int err;
 
-	memset(out, 0, sizeof(*out));
 	if (!cap)
 		cap = ELF_READ_CAP;
 	if (fstat(fd, &st))
@@ -377,17 +376,114 @@ int elf_inspect_fd(int fd, size_t cap, struct elf_info *out)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			err = -errno;
-			goto cleanup;
+			int err = -errno;
+
+			free(buf);
+			return err;
 		}
 		if (!r)
 			break;	/* shrank since fstat */
 		got += (size_t)r;
 	}
+	*bufp = buf;
+	*lenp = got;
+	*truncated = got < want || (uint64_t)st.st_size > cap;
+	return 0;
+}
+
+int elf_inspect_fd(int fd, size_t cap, struct elf_info *out)
+{
+	unsigned char *buf = NULL;
+	bool truncated;
+	size_t got;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = read_capped(fd, cap, &buf, &got, &truncated);
+	if (err)
+		return err;
 	err = inspect(buf, got, true, out);
-	if (!err && (got < want || (uint64_t)st.st_size > cap))
+	if (!err && truncated)
 		out->flags |= ELF_F_TRUNCATED;
+	free(buf);
+	return err;
+}
+
+/* file offset of a defined function symbol, from .dynsym or .symtab */
+static int func_offset(Elf *elf, size_t len, const char *name, uint64_t *off)
+{
+	Elf_Scn *scn = NULL;
+	uint64_t vaddr = 0;
+	size_t i, n, phnum;
+	int found = 0;
+
+	while (!found && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB))
+			continue;
+		if (sh.sh_offset > len || sh.sh_size > len - sh.sh_offset || !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d)
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < n && i < (1u << 24); i++) {
+			GElf_Sym sym;
+			const char *sn;
+
+			if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
+			    GELF_ST_TYPE(sym.st_info) != STT_FUNC || !sym.st_value)
+				continue;
+			sn = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (sn && !strcmp(sn, name)) {
+				vaddr = sym.st_value;
+				found = 1;	/* versioned twins share one address */
+				break;
+			}
+		}
+	}
+	if (!found || elf_getphdrnum(elf, &phnum))
+		return -ENOENT;
+	for (i = 0; i < phnum && i < 4096; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+			continue;
+		if (vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_filesz) {
+			*off = vaddr - ph.p_vaddr + ph.p_offset;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int elf_func_offsets(int fd, size_t cap, const char *const *names, unsigned n, uint64_t *offs)
+{
+	unsigned char *buf = NULL;
+	bool truncated;
+	Elf *elf = NULL;
+	size_t len;
+	unsigned i, hits = 0;
+	int err;
+
+	err = read_capped(fd, cap, &buf, &len, &truncated);
+	if (err)
+		return err;
+	if (elf_version(EV_CURRENT) == EV_NONE || !(elf = elf_memory((char *)buf, len)) ||
+	    elf_kind(elf) != ELF_K_ELF) {
+		err = -ENOEXEC;
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		offs[i] = 0;
+		if (!func_offset(elf, len, names[i], &offs[i]))
+			hits++;
+	}
+	err = hits ? 0 : -ENOENT;
 cleanup:
+	elf_end(elf);
 	free(buf);
 	return err;
 }

@@ -50,6 +50,11 @@ int elf_inspect_fd(int fd, size_t cap, struct elf_info *out);
  * only a regular file is opened for reading: -EISDIR for a directory,
  * -EINVAL for other types. needs openat2 (5.6+) and /proc.
  */
+/* file offsets of defined functions (.dynsym, then .symtab) for uprobes:
+ * offs[i] = 0 where names[i] is absent. -ENOENT when none is found.
+ */
+int elf_func_offsets(int fd, size_t cap, const char *const *names, unsigned n, uint64_t *offs);
+
 int elf_open_in_root(int rootfd, const char *path, int *fdp);
 
 /* "x86-64", "i386", "aarch64", "arm", "riscv", "ppc64", "s390"... or NULL */

@@ -22,6 +22,14 @@ static const char *const op_names[LW_OP__COUNT] = {
 	[LW_OP_MMAP] = "mmap",
 	[LW_OP_WRITE] = "write",
 	[LW_OP_WRITEV] = "writev",
+	[LW_OP_DL_EXCEPTION] = "_dl_exception_create",
+	[LW_OP_DL_EXCEPTION_FMT] = "_dl_exception_create_format",
+	[LW_OP_DL_SIGNAL_ERROR] = "_dl_signal_error",
+	[LW_OP_DL_SIGNAL_EXC] = "_dl_signal_exception",
+	[LW_OP_DLOPEN] = "dlopen",
+	[LW_OP_DLMOPEN] = "dlmopen",
+	[LW_OP_DLOPEN_RET] = "dlopen%return",
+	[LW_OP_GO_PLUGIN_OPEN] = "plugin.Open",
 };
 
 const char *op_name(uint32_t op)
@@ -124,6 +132,22 @@ size_t event_resolve(const char *base, const char *path, size_t path_len,
 	return len;
 }
 
+/* a loader record's strings: NUL-separated, the last one possibly cut */
+static void split_strings(struct lw_rec *r)
+{
+	size_t i = 0, n = r->data_len, w = 0;
+	unsigned k;
+
+	for (k = 0; k < LW_LSTR_N; k++) {
+		r->str[k] = &r->lstr[w];
+		while (i < n && r->data[i] != '\0')
+			r->lstr[w++] = r->data[i++];
+		r->lstr[w++] = '\0';
+		if (i < n)
+			i++;	/* skip the NUL */
+	}
+}
+
 int event_decode(const void *raw, size_t size, struct lw_rec *r)
 {
 	const char *bytes = raw;
@@ -133,7 +157,7 @@ int event_decode(const void *raw, size_t size, struct lw_rec *r)
 		return -EINVAL;
 	memcpy(&r->ev, raw, sizeof(r->ev));
 	e = &r->ev;
-	if (e->type < LW_EV_EXEC || e->type > LW_EV_STDERR)
+	if (e->type < LW_EV_EXEC || e->type > LW_EV_LOADER)
 		return -EINVAL;
 	if (e->op >= LW_OP__COUNT)
 		return -EINVAL;
@@ -155,6 +179,10 @@ int event_decode(const void *raw, size_t size, struct lw_rec *r)
 	r->full_len = 0;
 	if (e->type == LW_EV_STDERR)
 		return 0;
+	if (e->type == LW_EV_LOADER) {
+		split_strings(r);
+		return 0;
+	}
 	if (e->type == LW_EV_MMAP)
 		r->full_len = strlen(strcpy(r->full, r->base));	/* base is the file */
 	else

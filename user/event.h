@@ -17,6 +17,9 @@ struct lw_rec {
 	size_t base_len;
 	char full[LW_FULL_MAX];		/* path made absolute against base, "." segments dropped */
 	size_t full_len;
+	/* LW_EV_LOADER: its strings, each NUL-terminated in lstr; missing ones are "" */
+	const char *str[LW_LSTR_N];
+	char lstr[LW_PATH_MAX + LW_LSTR_N + 1];
 };
 
 int event_decode(const void *raw, size_t size, struct lw_rec *r);

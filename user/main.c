@@ -12,10 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
 #include "correlate.h"
+#include "elfinfo.h"
 #include "event.h"
 #include "output.h"
 #include "probe.h"
@@ -36,6 +38,7 @@ static const char usage_text[] =
 "  -- CMD               CMD and its descendants, whatever they are\n"
 "output:\n"
 "  -j, --json           JSON Lines (schema in README.md) instead of text blocks\n"
+"  -l, --loads          also a record for every successful dlopen or plugin load\n"
 "  -o, --output FILE    write records to FILE instead of stdout\n"
 "  -d, --duration SECS  stop after SECS seconds\n"
 "  -v, --verbose        libbpf's debug messages on stderr\n"
@@ -47,16 +50,22 @@ static const char usage_text[] =
 "ldwatch itself failed).\n";
 
 struct opts {
-	int all, json, verbose;
+	int all, json, verbose, loads;
 	uint32_t pid;
 	const char *output;
 	double duration;
 	char **cmd;
 };
 
+#define EXE_SEEN_MAX	1024
+
 struct run {
 	struct corr *corr;
 	struct output *out;
+	struct probe *pr;
+	struct { unsigned long long dev, ino; } exe_seen[EXE_SEEN_MAX];
+	unsigned n_exe_seen;
+	int rootfd;
 	struct lw_rec rec;
 	uint64_t received;
 };
@@ -67,6 +76,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 {
 	if (level == LIBBPF_DEBUG && !verbose)
 		return 0;
+	if (probe_quiet && !verbose)
+		return 0;	/* a file without some probe point is expected */
 	return vfprintf(stderr, fmt, ap);
 }
 
@@ -84,6 +95,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "all", no_argument, NULL, 'a' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "loads", no_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -96,7 +108,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:ap:jo:d:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:ap:jlo:d:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			o->all = 1;
@@ -110,6 +122,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'j':
 			o->json = 1;
+			break;
+		case 'l':
+			o->loads = 1;
 			break;
 		case 'o':
 			if (!optarg[0])
@@ -272,6 +287,115 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;	/* never stop the consumer for one record */
 }
 
+static void on_load(void *ctx, const struct load *l)
+{
+	struct run *r = ctx;
+
+	if (output_load(r->out, l))
+		fprintf(stderr, "ldwatch: writing a record failed: %s, continuing\n",
+			output_error(r->out));
+}
+
+/*
+ * A file a tracked process used: a loader file gets the loader uprobes (an
+ * upgraded libc or a second copy is another inode); an executable is read
+ * once per inode for its PT_INTERP and for Go's plugin.Open.
+ */
+static void on_file_seen(void *ctx, const char *path, int is_exec)
+{
+	struct run *r = ctx;
+	struct elf_info *info;
+	struct stat st;
+	unsigned i;
+	int fd;
+
+	if (!is_exec) {
+		probe_loader_file(r->pr, path);
+		return;
+	}
+	if (stat(path, &st))
+		return;
+	for (i = 0; i < r->n_exe_seen; i++)
+		if (r->exe_seen[i].dev == st.st_dev && r->exe_seen[i].ino == st.st_ino)
+			return;
+	i = r->n_exe_seen < EXE_SEEN_MAX ? r->n_exe_seen++ : (unsigned)(st.st_ino % EXE_SEEN_MAX);
+	r->exe_seen[i].dev = st.st_dev;
+	r->exe_seen[i].ino = st.st_ino;
+	info = malloc(sizeof(*info));
+	if (!info)
+		return;
+	if (!elf_open_in_root(r->rootfd, path, &fd)) {
+		/* headers, PT_INTERP and the Go note sit in the first pages */
+		if (!elf_inspect_fd(fd, 64 << 10, info) && info->kind == ELF_KIND_ELF) {
+			if (info->interp[0])
+				probe_loader_file(r->pr, info->interp);
+			if ((info->flags & ELF_F_GO_BUILDID) && info->interp[0])
+				probe_go_file(r->pr, path);
+		}
+		close(fd);
+	}
+	free(info);
+}
+
+static int is_loader_file(const char *b)
+{
+	return !strncmp(b, "ld-linux", 8) || !strncmp(b, "ld-musl-", 8) ||
+	       !strcmp(b, "libc.so.6") || !strcmp(b, "libdl.so.2") || !strncmp(b, "ld-2.", 5) ||
+	       !strncmp(b, "libc-2.", 7);
+}
+
+/* the loader files already in use: ours first, then every process's maps */
+static void discover_loaders(struct probe *pr)
+{
+	struct stat self_root, root;
+	struct dirent *d;
+	char path[320], line[4352], file[4352];
+	DIR *dir;
+
+	if (stat("/", &self_root))
+		return;
+	dir = opendir("/proc");
+	if (!dir)
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		while ((d = pass ? readdir(dir) : NULL) || !pass) {
+			const char *pid = pass ? d->d_name : "self";
+			FILE *f;
+
+			if (pass && (d->d_name[0] < '1' || d->d_name[0] > '9'))
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/root", pid);
+			if (stat(path, &root))
+				goto next;
+			snprintf(path, sizeof(path), "/proc/%s/maps", pid);
+			f = fopen(path, "re");
+			if (!f)
+				goto next;
+			while (fgets(line, sizeof(line), f)) {
+				char *name = strchr(line, '/'), *b;
+
+				if (!name)
+					continue;
+				name[strcspn(name, "\n")] = '\0';
+				b = strrchr(name, '/') + 1;
+				if (!is_loader_file(b) || strstr(name, " (deleted)"))
+					continue;
+				/* another root (a container): reach its file through /proc */
+				if (root.st_dev != self_root.st_dev || root.st_ino != self_root.st_ino)
+					snprintf(file, sizeof(file), "/proc/%s/root%s", pid, name);
+				else
+					snprintf(file, sizeof(file), "%s", name);
+				probe_loader_file(pr, file);
+			}
+			fclose(f);
+next:
+			if (!pass)
+				break;
+		}
+	}
+	closedir(dir);
+}
+
 static void on_finding(void *ctx, const struct finding *f)
 {
 	struct run *r = ctx;
@@ -346,8 +470,10 @@ int main(int argc, char **argv)
 		return o.cmd ? 125 : 1;
 	}
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	run.rootfd = rootfd;
 	ops = (struct corr_ops){
-		.finding = on_finding, .ctx = &run, .rootfd = rootfd,
+		.finding = on_finding, .load = o.loads ? on_load : NULL,
+		.file_seen = on_file_seen, .ctx = &run, .rootfd = rootfd,
 		.mountinfo = "/proc/self/mountinfo", .proc = "/proc",
 	};
 	run.corr = corr_new(&ops);
@@ -394,6 +520,8 @@ int main(int argc, char **argv)
 			strerror(-err));
 		goto cleanup;
 	}
+	run.pr = pr;
+	discover_loaders(pr);
 	if (info.tracefs && !strcmp(info.tracefs, "mounted-private"))
 		fprintf(stderr, "ldwatch: tracefs was not mounted; mounted it in a private mount "
 			"namespace to attach (the host's mounts are unchanged)\n");
@@ -432,6 +560,7 @@ int main(int argc, char **argv)
 	ri.tracefs = info.tracefs;
 	ri.probes = info.n_progs;
 	ri.pid = o.pid ? o.pid : (uint32_t)child;
+	ri.files = probe_files(pr, &ri.n_files);
 	if (output_ready(run.out, &ri))
 		fprintf(stderr, "ldwatch: writing a record failed: %s, continuing\n",
 			output_error(run.out));

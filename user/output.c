@@ -198,6 +198,11 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 		json_errno(b, "errno", f->err);
 		json_str(b, "cause", f->cause);
 		json_str(b, "mount", f->mount);
+		json_str(b, "symbol", f->symbol);
+		json_str(b, "version", f->version);
+		json_str(b, "dependency", f->dependency);
+		json_str(b, "elf_class", f->elf_class);
+		json_str(b, "machine", f->machine);
 		json_int(b, "exit_code", f->exit_code, 1);
 		json_int(b, "signal", f->signal, 1);
 		sbuf_puts(b, ",\"attempts\":[");
@@ -224,6 +229,11 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 	text_line(b, "cwd", f->cwd);
 	text_line(b, "object", f->object);
 	text_line(b, "needed by", f->needed_by);
+	text_line(b, "symbol", f->symbol);
+	text_line(b, "version", f->version);
+	text_line(b, "dependency", f->dependency);
+	text_line(b, "elf class", f->elf_class);
+	text_line(b, "machine", f->machine);
 	text_line(b, "cause", f->cause);
 	text_line(b, "mount", f->mount);
 	if (f->err)
@@ -264,6 +274,10 @@ int output_finding(struct output *o, const struct finding *f)
 
 int output_ready(struct output *o, const struct ready_info *ri)
 {
+	unsigned i, j, nup = 0;
+
+	for (i = 0; i < ri->n_files; i++)
+		nup += ri->files[i].n;
 	if (o->json) {
 		sbuf_printf(&o->b, "{\"type\":\"ready\",\"schema\":%d", LW_SCHEMA_VERSION);
 		json_str(&o->b, "version", ri->version);
@@ -271,10 +285,48 @@ int output_ready(struct output *o, const struct ready_info *ri)
 		json_int(&o->b, "pid", ri->pid, 0);
 		json_int(&o->b, "probes", ri->probes, 0);
 		json_str(&o->b, "tracefs", ri->tracefs);
+		sbuf_puts(&o->b, ",\"uprobes\":[");
+		for (i = 0; i < ri->n_files; i++) {
+			sbuf_puts(&o->b, i ? ",{\"path\":\"" : "{\"path\":\"");
+			escape_json(&o->b, ri->files[i].path, strlen(ri->files[i].path));
+			sbuf_puts(&o->b, "\",\"symbols\":[");
+			for (j = 0; j < ri->files[i].n; j++)
+				sbuf_printf(&o->b, "%s\"%s\"", j ? "," : "", ri->files[i].syms[j]);
+			sbuf_puts(&o->b, "]}");
+		}
+		sbuf_puts(&o->b, "]}\n");
+	} else {
+		sbuf_printf(&o->b, "ready: ldwatch %s, scope %s, %d probes attached, %u loader "
+			    "uprobes in %u files\n\n", ri->version, ri->scope, ri->probes, nup,
+			    ri->n_files);
+	}
+	return flush_record(o);
+}
+
+int output_load(struct output *o, const struct load *l)
+{
+	if (o->json) {
+		sbuf_puts(&o->b, "{\"type\":\"load\",\"ts\":\"");
+		fmt_ts(&o->b, l->ts_ns, o->rt_off);
+		sbuf_putc(&o->b, '"');
+		json_int(&o->b, "pid", l->pid, 0);
+		json_int(&o->b, "ppid", l->ppid, 0);
+		json_int(&o->b, "uid", l->uid, 0);
+		json_str(&o->b, "comm", l->comm);
+		json_str(&o->b, "exe", l->exe);
+		json_str(&o->b, "name", l->name);
+		json_str(&o->b, "path", l->path);
+		json_int(&o->b, "flags", l->flags, 0);
+		json_int(&o->b, "duration_us", l->duration_us, 0);
 		sbuf_puts(&o->b, "}\n");
 	} else {
-		sbuf_printf(&o->b, "ready: ldwatch %s, scope %s, %d probes attached\n\n",
-			    ri->version, ri->scope, ri->probes);
+		sbuf_printf(&o->b, "load pid %u ", l->pid);
+		escape_text(&o->b, l->comm, strlen(l->comm));
+		sbuf_puts(&o->b, ": ");
+		escape_text(&o->b, l->name, strlen(l->name));
+		sbuf_puts(&o->b, " -> ");
+		escape_text(&o->b, l->path ? l->path : "?", strlen(l->path ? l->path : "?"));
+		sbuf_printf(&o->b, " (%u us)\n", l->duration_us);
 	}
 	return flush_record(o);
 }
@@ -288,7 +340,7 @@ int output_stats(struct output *o, const struct final_stats *fs)
 			    "\"received\":%llu,\"lost\":%llu,\"lost_reserve\":%llu,"
 			    "\"lost_read\":%llu,\"track_full\":%llu,\"tracked\":%llu,"
 			    "\"findings\":%llu,\"undecided\":%llu,\"evicted\":%llu,"
-			    "\"malformed\":%llu,\"seconds\":%.3f}\n",
+			    "\"malformed\":%llu,\"loads\":%llu,\"seconds\":%.3f}\n",
 			    (unsigned long long)fs->k.events, (unsigned long long)fs->received,
 			    (unsigned long long)lost, (unsigned long long)fs->k.lost_reserve,
 			    (unsigned long long)fs->k.lost_read,
@@ -297,7 +349,8 @@ int output_stats(struct output *o, const struct final_stats *fs)
 			    (unsigned long long)fs->u.findings,
 			    (unsigned long long)fs->u.undecided,
 			    (unsigned long long)fs->u.evicted,
-			    (unsigned long long)fs->u.malformed, fs->seconds);
+			    (unsigned long long)fs->u.malformed, (unsigned long long)fs->u.loads,
+			    fs->seconds);
 	else
 		sbuf_printf(&o->b, "stats: %llu events, %llu lost (%llu ring full, %llu unreadable), "
 			    "%llu findings, %.1f s\n",

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "correlate.h"
 #include "ldwatch.h"
+#include "probe.h"
 #include "sbuf.h"
 
 struct output;
@@ -15,6 +16,8 @@ struct ready_info {
 	const char *version, *scope, *tracefs;
 	int probes;
 	uint32_t pid;		/* -p PID or the -- CMD child; 0 when none */
+	const struct probe_file *files;	/* loader uprobes, per file */
+	unsigned n_files;
 };
 
 struct final_stats {
@@ -31,6 +34,7 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 			   int64_t realtime_offset_ns);
 int output_ready(struct output *o, const struct ready_info *ri);
 int output_finding(struct output *o, const struct finding *f);
+int output_load(struct output *o, const struct load *l);
 int output_stats(struct output *o, const struct final_stats *fs);
 const char *output_error(const struct output *o);
 

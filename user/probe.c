@@ -10,14 +10,22 @@
 #include <sys/mount.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <sys/stat.h>
 #include "ldwatch.skel.h"
+#include "loader.skel.h"
+#include "elfinfo.h"
 #include "probe.h"
 
 struct probe {
 	struct ldwatch_bpf *skel;
+	struct loader_bpf *ldr;
 	struct ring_buffer *rb;
 	int ncpu;
+	struct probe_file files[PROBE_FILES_MAX];
+	unsigned n_files;
 };
+
+int probe_quiet;
 
 static int tracefs_present(void)
 {
@@ -112,6 +120,26 @@ int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info
 	err = ldwatch_bpf__load(p->skel);
 	if (err)
 		goto fail;
+	/* the loader object writes to the same ring, counters and tracked set */
+	p->ldr = loader_bpf__open();
+	if (!p->ldr) {
+		err = -errno;
+		goto fail;
+	}
+	p->ldr->rodata->cfg_self_tgid = getpid();
+	p->ldr->rodata->cfg_need = cfg->need;
+	p->ldr->rodata->cfg_wakeup_bytes = cfg->wakeup_bytes;
+	err = bpf_map__set_max_entries(p->ldr->maps.events, cfg->ring_bytes);
+	if (!err)
+		err = bpf_map__reuse_fd(p->ldr->maps.events, bpf_map__fd(p->skel->maps.events));
+	if (!err)
+		err = bpf_map__reuse_fd(p->ldr->maps.tracked, bpf_map__fd(p->skel->maps.tracked));
+	if (!err)
+		err = bpf_map__reuse_fd(p->ldr->maps.stats, bpf_map__fd(p->skel->maps.stats));
+	if (!err)
+		err = loader_bpf__load(p->ldr);
+	if (err)
+		goto fail;
 	err = attach_with_tracefs(p->skel, &info->tracefs);
 	if (err)
 		goto fail;
@@ -129,19 +157,37 @@ fail:
 	return err;
 }
 
+static void files_release(struct probe *p)
+{
+	for (unsigned i = 0; i < p->n_files; i++) {
+		struct probe_file *f = &p->files[i];
+
+		for (unsigned j = 0; j < f->n; j++)
+			bpf_link__destroy(f->links[j]);
+		f->n = 0;
+		free(f->path);
+		f->path = NULL;
+	}
+	p->n_files = 0;
+}
+
 void probe_close(struct probe *p)
 {
 	if (!p)
 		return;
+	files_release(p);
 	ring_buffer__free(p->rb);
+	loader_bpf__destroy(p->ldr);
 	ldwatch_bpf__destroy(p->skel);
 	free(p);
 }
 
 void probe_detach(struct probe *p)
 {
-	if (p)
-		ldwatch_bpf__detach(p->skel);
+	if (!p)
+		return;
+	files_release(p);
+	ldwatch_bpf__detach(p->skel);
 }
 
 int probe_epoll_fd(struct probe *p)
@@ -196,4 +242,147 @@ int probe_stats(struct probe *p, struct lw_stats *out)
 	}
 	free(per);
 	return 0;
+}
+
+/* the loader's probe points, tried on every loader file; absent ones skip */
+static const struct {
+	const char *sym;	/* name reported */
+	const char *func;	/* symbol looked up */
+	int ret;
+} loader_points[] = {
+	{ "_dl_exception_create", "_dl_exception_create", 0 },
+	{ "_dl_exception_create_format", "_dl_exception_create_format", 0 },
+	{ "_dl_signal_error", "_dl_signal_error", 0 },
+	{ "_dl_signal_exception", "_dl_signal_exception", 0 },
+	{ "dlopen", "dlopen", 0 },
+	{ "dlopen%return", "dlopen", 1 },
+	{ "dlmopen", "dlmopen", 0 },
+	{ "dlmopen%return", "dlmopen", 1 },
+};
+
+static struct bpf_program *loader_prog(struct probe *p, unsigned i)
+{
+	struct loader_bpf *l = p->ldr;
+	struct bpf_program *progs[] = {
+		l->progs.handle_dl_exception, l->progs.handle_dl_exception_fmt,
+		l->progs.handle_dl_signal_error, l->progs.handle_dl_signal_exc,
+		l->progs.handle_dlopen, l->progs.handle_dlopen_ret,
+		l->progs.handle_dlmopen, l->progs.handle_dlopen_ret,
+	};
+
+	return progs[i];
+}
+
+/* find or make the table entry for path's inode; *fresh when new */
+static struct probe_file *file_slot(struct probe *p, const char *path, int *fresh)
+{
+	struct stat st;
+	unsigned i;
+
+	*fresh = 0;
+	if (stat(path, &st))
+		return NULL;
+	for (i = 0; i < p->n_files; i++)
+		if (p->files[i].dev == st.st_dev && p->files[i].ino == st.st_ino)
+			return &p->files[i];
+	if (p->n_files == PROBE_FILES_MAX || !S_ISREG(st.st_mode))
+		return NULL;
+	p->files[p->n_files].path = strdup(path);
+	if (!p->files[p->n_files].path)
+		return NULL;
+	p->files[p->n_files].dev = st.st_dev;
+	p->files[p->n_files].ino = st.st_ino;
+	p->files[p->n_files].n = 0;
+	*fresh = 1;
+	return &p->files[p->n_files++];
+}
+
+/*
+ * Offsets come from our own symbol lookup: libbpf 1.1 refuses glibc's
+ * versioned twins (dlopen@GLIBC_2.2.5 and dlopen@@GLIBC_2.34, one address)
+ * as an "ambiguous match".
+ */
+static int attach_point(struct probe *p, struct probe_file *f, struct bpf_program *prog,
+			const char *sym, uint64_t off, int ret)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts,
+		    .retprobe = ret,
+		    .bpf_cookie = (unsigned long long)(f - p->files));
+	struct bpf_link *link;
+
+	if (f->n == PROBE_SYMS_MAX)
+		return -E2BIG;
+	if (!off)
+		return -ENOENT;
+	link = bpf_program__attach_uprobe_opts(prog, -1, f->path, off, &opts);
+	if (!link)
+		return -errno;
+	f->syms[f->n] = sym;
+	f->links[f->n++] = link;
+	return 0;
+}
+
+#define N_POINTS (sizeof(loader_points) / sizeof(loader_points[0]))
+
+/* the symbols' offsets in a file opened by us, regular files only */
+static int offsets_of(const char *path, const char *const *names, unsigned n, uint64_t *offs)
+{
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	err = elf_func_offsets(fd, 0, names, n, offs);
+	close(fd);
+	return err;
+}
+
+int probe_loader_file(struct probe *p, const char *path)
+{
+	const char *names[N_POINTS];
+	uint64_t offs[N_POINTS];
+	struct probe_file *f;
+	unsigned i;
+	int fresh;
+
+	f = file_slot(p, path, &fresh);
+	if (!f)
+		return -ENOENT;
+	if (!fresh)
+		return 0;
+	for (i = 0; i < N_POINTS; i++)
+		names[i] = loader_points[i].func;
+	if (offsets_of(path, names, N_POINTS, offs))
+		return -ENOENT;
+	for (i = 0; i < N_POINTS; i++)
+		attach_point(p, f, loader_prog(p, i), loader_points[i].sym, offs[i],
+			     loader_points[i].ret);
+	return f->n ? 0 : -ENOENT;
+}
+
+int probe_go_file(struct probe *p, const char *path)
+{
+	struct probe_file *f;
+	int fresh;
+
+	f = file_slot(p, path, &fresh);
+	if (!f)
+		return -ENOENT;
+	if (!fresh)
+		return f->n ? 0 : -ENOENT;
+	{
+		const char *name = "plugin.Open";
+		uint64_t off;
+
+		if (offsets_of(path, &name, 1, &off))
+			return -ENOENT;
+		return attach_point(p, f, p->ldr->progs.handle_go_plugin_open, "plugin.Open",
+				    off, 0);
+	}
+}
+
+const struct probe_file *probe_files(const struct probe *p, unsigned *n)
+{
+	*n = p->n_files;
+	return p->files;
 }

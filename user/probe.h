@@ -16,6 +16,18 @@ struct probe_cfg {
 	void *ctx;
 };
 
+#define PROBE_FILES_MAX	64	/* distinct files carrying loader uprobes */
+#define PROBE_SYMS_MAX	8
+
+/* one file's uprobes: uprobes bind to an inode, so a new copy is a new file */
+struct probe_file {
+	char *path;
+	unsigned long long dev, ino;
+	unsigned n;
+	const char *syms[PROBE_SYMS_MAX];	/* "dlopen", "dlopen%return", ... */
+	struct bpf_link *links[PROBE_SYMS_MAX];
+};
+
 struct probe_info {
 	int n_progs;		/* programs attached */
 	const char *tracefs;	/* "present" or "mounted-private" */
@@ -30,5 +42,15 @@ int probe_consume(struct probe *p);
 int probe_track(struct probe *p, uint32_t tgid, uint32_t flags);
 int probe_untrack(struct probe *p, uint32_t tgid);
 int probe_stats(struct probe *p, struct lw_stats *out);
+/*
+ * attach the loader probes a file has (ld.so, libc, libdl, musl's loader);
+ * symbols it lacks are skipped. 0 when attached or already known, -errno.
+ */
+int probe_loader_file(struct probe *p, const char *path);
+/* attach plugin.Open in a Go binary; -ENOENT when it has none */
+int probe_go_file(struct probe *p, const char *path);
+const struct probe_file *probe_files(const struct probe *p, unsigned *n);
+/* set while probing files for symbols they may lack: warnings are expected */
+extern int probe_quiet;
 
 #endif
