@@ -204,7 +204,7 @@ int BPF_KRETPROBE(handle_dlopen_ret, void *handle)
 }
 
 /*
- * handle_go_plugin_open: Go's plugin.Open(path string). Go's register ABI
+ * handle_go_plugin_open: Go's plugin.open(name string), behind plugin.Open. Go's register ABI
  * (1.17+, amd64) passes the string as (RAX = data, RBX = len). An entry probe
  * only: Go moves stacks, so a return probe could corrupt it.
  */

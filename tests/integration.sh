@@ -27,6 +27,8 @@ SUITE_T0=$SECONDS
 source "$ROOT/tests/lib.sh"
 
 LDSO_ENOENT='error while loading shared libraries: libmissing.so: cannot open shared object file: No such file or directory'
+NOTTHERE='libnotthere.so: cannot open shared object file: No such file or directory'	# dlerror's text
+NODEP='libdep.so: cannot open shared object file: No such file or directory'
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 # ---- setup ------------------------------------------------------------------
@@ -56,6 +58,18 @@ fi
 # fixtures that must sit outside /root, in folders anybody can enter
 TMP=$(mktemp -d /tmp/ldwatch-it.XXXXXX) || exit 1
 chmod 0755 "$TMP"
+
+# the Go plugin host and plugins: built once per run with the real go command,
+# its cache in the scratch folder (so a cold build of what plugins need)
+GOFIX=$TMP/go
+GO_ERR=
+if ! command -v go >/dev/null; then
+	GO_ERR="the go command is not installed (make deps)"
+elif bash "$ROOT/tests/fixtures/go/build.sh" "$GOFIX" >"$TMP/go-build.log" 2>&1; then
+	printf 'go fixtures: %s\n' "$(awk '/^go-build / { printf "%s%s %ss", sep, $2, $3; sep = ", " }' "$TMP/go-build.log")"
+else
+	GO_ERR="go fixtures failed to build: $(tail -c 600 "$TMP/go-build.log")"
+fi
 WORK=$TMP/work
 PRIV=$TMP/priv	# libfoo.so that uid 65534 cannot read, the only candidate
 NX=$TMP/nx	# lib/ is a noexec tmpfs holding libfoo.so and an executable
@@ -76,8 +90,8 @@ else
 	NX_ERR="cannot mount a noexec tmpfs: $(cat "$TMP/mount.err" 2>/dev/null)"
 fi
 
-JQ_ARGS=(--arg fix "$FIX" --arg root "$ROOT" --arg priv "$PRIV" --arg nx "$NX"
-	--arg ldso_enoent "$LDSO_ENOENT")
+JQ_ARGS=(--arg fix "$FIX" --arg root "$ROOT" --arg priv "$PRIV" --arg nx "$NX" --arg gofix "$GOFIX"
+	--arg ldso_enoent "$LDSO_ENOENT" --arg notthere "$NOTTHERE" --arg nodep "$NODEP")
 
 tracefs_mounts()
 {
@@ -98,6 +112,16 @@ need_bpf()
 need_nx()
 {
 	[[ -z $NX_ERR ]] || fail "$NX_ERR"
+}
+
+need_go()
+{
+	[[ -z $GO_ERR ]] || fail "$GO_ERR"
+}
+
+need_musl()
+{
+	[[ -x $FIX/musl_missing ]] || fail "no musl fixture: musl-gcc is not installed (make deps installs musl-tools)"
 }
 
 # ---- scenarios: each runs in both modes ----------------------------------------

@@ -1210,6 +1210,31 @@ static void diagnose_goplug(struct corr *c, struct proc *p, const struct goplug 
 			   err ? strerror(err) : "the path did not resolve");
 }
 
+/*
+ * Go's own words when plugin.Open was not probed yet (a binary's first run):
+ * plugin.Open("PATH"): realpath failed
+ */
+static void goplug_from_message(struct proc *p)
+{
+	const char *q = strstr(p->goline, "plugin.Open(\""), *e;
+	char buf[LW_FULL_MAX], *path;
+
+	if (!q || !strstr(p->goline, "\"): realpath failed"))
+		return;
+	q += 13;
+	e = strstr(q, "\"): realpath failed");
+	path = strndup(q, e - q);
+	if (!path)
+		return;
+	event_resolve(p->cwd ? p->cwd : "", path, strlen(path), buf, sizeof(buf));
+	free(path);
+	p->gp[0].path = strdup(buf);
+	p->gp[0].att_mark = 0;
+	p->gp[0].dlopened = 0;
+	if (p->gp[0].path)
+		p->n_gp = 1;
+}
+
 static void on_loader(struct corr *c, struct proc *p, const struct lw_rec *r)
 {
 	char buf[LW_FULL_MAX];
@@ -1271,6 +1296,8 @@ static void on_exit_ev(struct corr *c, struct proc *p, const struct lw_rec *r)
 		on_line(c, p, p->line, p->line_len, r->ev.ts_ns);
 		p->line_len = 0;
 	}
+	if (!p->n_gp && p->goline)
+		goplug_from_message(p);
 	for (i = 0; i < p->n_gp; i++)
 		if (!p->gp[i].dlopened)
 			diagnose_goplug(c, p, &p->gp[i], r->ev.ts_ns);

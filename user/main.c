@@ -337,6 +337,22 @@ static void on_file_seen(void *ctx, const char *path, int is_exec)
 	free(info);
 }
 
+/* where execvp would find cmd: as given with a '/', else the first on PATH */
+static int find_command(const char *cmd, char *out, size_t n)
+{
+	const char *path = getenv("PATH"), *p, *e;
+
+	if (strchr(cmd, '/'))
+		return snprintf(out, n, "%s", cmd) < (int)n;
+	for (p = path ? path : "/usr/local/bin:/usr/bin:/bin"; *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, ':');
+		if ((size_t)snprintf(out, n, "%.*s/%s", (int)(e - p), e > p ? p : ".", cmd) < n &&
+		    !access(out, X_OK))
+			return 1;
+	}
+	return 0;
+}
+
 static int is_loader_file(const char *b)
 {
 	return !strncmp(b, "ld-linux", 8) || !strncmp(b, "ld-musl-", 8) ||
@@ -540,10 +556,14 @@ int main(int argc, char **argv)
 		track_running(pr, 0);
 	}
 	if (child) {
-		char cwd[PATH_MAX];
+		char cwd[PATH_MAX], exe[PATH_MAX];
 
 		if (getcwd(cwd, sizeof(cwd)))
 			corr_seed(run.corr, child, cwd);
+		/* cwd is free again below: it takes the resolved path */
+		/* probe CMD's own binary (Go's plugin.Open) before it runs */
+		if (find_command(o.cmd[0], exe, sizeof(exe)) && realpath(exe, cwd))
+			on_file_seen(&run, cwd, 1);
 		err = probe_track(pr, child, LW_PF_TREE);
 		if (err || write(gofd, "g", 1) != 1) {
 			fprintf(stderr, "ldwatch: cannot release %s: %s\n", o.cmd[0],

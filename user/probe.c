@@ -371,13 +371,19 @@ int probe_go_file(struct probe *p, const char *path)
 	if (!fresh)
 		return f->n ? 0 : -ENOENT;
 	{
-		const char *name = "plugin.Open";
-		uint64_t off;
+		/*
+		 * plugin.Open is a two-line wrapper the compiler inlines; the
+		 * unexported plugin.open(name string) it calls is always there
+		 */
+		const char *names[2] = { "plugin.open", "plugin.Open" };
+		uint64_t offs[2];
+		int i;
 
-		if (offsets_of(path, &name, 1, &off))
+		if (offsets_of(path, names, 2, offs))
 			return -ENOENT;
-		return attach_point(p, f, p->ldr->progs.handle_go_plugin_open, "plugin.Open",
-				    off, 0);
+		i = offs[0] ? 0 : 1;
+		return attach_point(p, f, p->ldr->progs.handle_go_plugin_open, names[i],
+				    offs[i], 0);
 	}
 }
 
