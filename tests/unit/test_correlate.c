@@ -418,3 +418,205 @@ Test(correlate, attempts_per_exec_are_bounded)
 	snprintf(p, sizeof(p), "/d%d/libfoo.so.1", CORR_ATT_MAX * 2);
 	cr_assert_str_eq(seen[0].first_attempt, p, "the latest lookups are kept");
 }
+
+/* --- the loader's own verdicts (uprobes), as glibc 2.39 sends them --- */
+
+struct seen_load {
+	char name[256], path[256];
+	unsigned duration_us;
+};
+static struct seen_load loads[4];
+static int nloads;
+
+static void on_load(void *ctx, const struct load *l)
+{
+	(void)ctx;
+	if (nloads == 4)
+		return;
+	cp(loads[nloads].name, sizeof(loads[0].name), l->name);
+	cp(loads[nloads].path, sizeof(loads[0].path), l->path);
+	loads[nloads++].duration_us = l->duration_us;
+}
+
+static void setup_loads(void)
+{
+	struct corr_ops ops = { .finding = on_finding, .load = on_load };
+
+	setup();
+	corr_free(c);
+	nloads = 0;
+	ops.rootfd = rootfd;
+	c = corr_new(&ops);
+}
+
+/* a loader record: up to five strings, as the BPF side packs them */
+static void feed_loader(uint32_t pid, uint32_t op, int32_t ret, uint32_t aux,
+			const char *s0, const char *s1, const char *s2, const char *s3,
+			const char *s4)
+{
+	const char *v[5] = { s0, s1, s2, s3, s4 };
+	char data[2048];
+	size_t n = 0, k;
+
+	for (int i = 0; i < 5 && v[i]; i++) {
+		k = strlen(v[i]) + 1;
+		memcpy(data + n, v[i], k);
+		n += k;
+	}
+	k = raw_make(&raw, LW_EV_LOADER, pid, op, ret, data, n, "", 0);
+	raw.ev.aux = aux;
+	cr_assert_eq(event_decode(&raw, k, &rec), 0);
+	corr_feed(c, &rec);
+}
+
+TestSuite(loader, .init = setup_loads, .fini = teardown);
+
+Test(loader, dlopen_of_missing_name_then_exit_1_is_an_error)
+{
+	feed(LW_EV_EXEC, 40, 0, 0, "/opt/app/host");
+	feed_loader(40, LW_OP_DLOPEN, 0, 0, "libplug.so", NULL, NULL, NULL, NULL);
+	walk_misses(40, "libplug.so", ENOENT);
+	feed_loader(40, LW_OP_DL_EXCEPTION, 0, 0, "libplug.so", "cannot open shared object file",
+		    NULL, NULL, NULL);
+	/* 2.37+: ld.so itself re-raises with the errno */
+	feed_loader(40, LW_OP_DL_SIGNAL_EXC, ENOENT, 0, "libplug.so",
+		    "cannot open shared object file", "", NULL, NULL);
+	feed_loader(40, LW_OP_DLOPEN_RET, 0, 12, NULL, NULL, NULL, NULL, NULL);
+	cr_assert_eq(nseen, 0, "decided at exit");
+	feed_exit(40, 1 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
+	cr_assert_str_eq(seen[0].severity, "error");
+	cr_assert_str_eq(seen[0].object, "libplug.so");
+	cr_assert_str_eq(seen[0].message, "libplug.so: cannot open shared object file: "
+			 "No such file or directory");
+	cr_assert_eq(seen[0].err, ENOENT);
+	cr_assert_eq(seen[0].n_attempts, 4);
+}
+
+Test(loader, dlopen_failure_handled_is_a_warning)
+{
+	feed(LW_EV_EXEC, 41, 0, 0, "/usr/bin/ps");
+	feed_loader(41, LW_OP_DLOPEN, 0, 0, "libnuma.so", NULL, NULL, NULL, NULL);
+	feed_loader(41, LW_OP_DL_EXCEPTION, 0, 0, "libnuma.so", "cannot open shared object file",
+		    NULL, NULL, NULL);
+	feed_loader(41, LW_OP_DLOPEN_RET, 0, 5, NULL, NULL, NULL, NULL, NULL);
+	feed_exit(41, 0);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].severity, "warning");
+}
+
+Test(loader, exception_without_outcome_is_nothing)
+{
+	/* iconv's optional gconv_end: raised, caught, fine */
+	feed(LW_EV_EXEC, 42, 0, 0, "/usr/bin/iconv");
+	feed_loader(42, LW_OP_DL_EXCEPTION_FMT, 0, 0, "/usr/lib/gconv/ISO8859-1.so",
+		    "undefined symbol: %s%s%s", "gconv_end", "", "");
+	feed_exit(42, 0);
+	cr_assert_eq(nseen, 0);
+}
+
+Test(loader, missing_dependency_of_dlopened_object)
+{
+	feed(LW_EV_EXEC, 43, 0, 0, "/opt/app/host");
+	feed_loader(43, LW_OP_DLOPEN, 0, 0, "/opt/plug/libplug.so", NULL, NULL, NULL, NULL);
+	feed(LW_EV_FILE, 43, LW_OP_OPENAT, 3, "/opt/plug/libplug.so");
+	walk_misses(43, "libdep.so", ENOENT);
+	feed_loader(43, LW_OP_DL_EXCEPTION, 0, 0, "libdep.so", "cannot open shared object file",
+		    NULL, NULL, NULL);
+	feed_loader(43, LW_OP_DL_SIGNAL_EXC, ENOENT, 0, "libdep.so",
+		    "cannot open shared object file", "", NULL, NULL);
+	feed_loader(43, LW_OP_DLOPEN_RET, 0, 30, NULL, NULL, NULL, NULL, NULL);
+	feed_exit(43, 1 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
+	cr_assert_str_eq(seen[0].object, "/opt/plug/libplug.so");
+	cr_assert_str_eq(seen[0].first_attempt, "/opt/app/lib/glibc-hwcaps/x86-64-v3/libdep.so");
+}
+
+Test(loader, successful_dlopen_is_a_load_record)
+{
+	feed(LW_EV_EXEC, 44, 0, 0, "/opt/app/host");
+	feed_loader(44, LW_OP_DLOPEN, 0, 0, "libplug.so", NULL, NULL, NULL, NULL);
+	feed(LW_EV_FILE, 44, LW_OP_OPENAT, -ENOENT, "/opt/app/lib/libplug.so");
+	feed(LW_EV_FILE, 44, LW_OP_OPENAT, 3, "/usr/lib/libplug.so");
+	feed_loader(44, LW_OP_DLOPEN_RET, 1, 91, NULL, NULL, NULL, NULL, NULL);
+	feed_exit(44, 0);
+	cr_assert_eq(nseen, 0);
+	cr_assert_eq(nloads, 1);
+	cr_assert_str_eq(loads[0].name, "libplug.so");
+	cr_assert_str_eq(loads[0].path, "/usr/lib/libplug.so");
+	cr_assert_eq(loads[0].duration_us, 91);
+}
+
+Test(loader, undefined_symbol_in_dlopen_names_it)
+{
+	feed(LW_EV_EXEC, 45, 0, 0, "/opt/app/host");
+	feed_loader(45, LW_OP_DLOPEN, 0, 0, "/opt/libx.so", NULL, NULL, NULL, NULL);
+	feed_loader(45, LW_OP_DL_EXCEPTION_FMT, 0, 0, "/opt/libx.so", "undefined symbol: %s%s%s",
+		    "missing_fn", ", version ", "V_2");
+	feed_loader(45, LW_OP_DLOPEN_RET, 0, 1, NULL, NULL, NULL, NULL, NULL);
+	feed_exit(45, 1 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
+	cr_assert_str_eq(seen[0].message, "/opt/libx.so: undefined symbol: missing_fn, version V_2");
+}
+
+Test(loader, version_mismatch_at_startup)
+{
+	feed(LW_EV_EXEC, 46, 0, 0, "/opt/app/cgo");
+	feed_stderr(46, "/opt/app/cgo: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not "
+		    "found (required by /opt/app/cgo)\n");
+	feed_exit(46, 1 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "version-mismatch");
+	cr_assert_str_eq(seen[0].object, "/lib/x86_64-linux-gnu/libc.so.6");
+	cr_assert_str_eq(seen[0].needed_by, "/opt/app/cgo");
+	cr_assert_eq(seen[0].exit_code, 1);
+}
+
+Test(loader, undefined_symbol_at_startup_with_version)
+{
+	feed(LW_EV_EXEC, 47, 0, 0, "/opt/app/prog");
+	feed_stderr(47, "/opt/app/prog: symbol lookup error: /opt/app/prog: undefined symbol: "
+		    "bar, version V_2\n");
+	feed_exit(47, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "undefined-symbol");
+	cr_assert_str_eq(seen[0].object, "/opt/app/prog");
+}
+
+Test(loader, musl_relocation_after_missing_library_is_one_finding)
+{
+	feed(LW_EV_EXEC, 48, 0, 0, "/opt/app/mprog");
+	feed_stderr(48, "Error loading shared library libfoo.so: No such file or directory "
+		    "(needed by /opt/app/mprog)\n");
+	feed_stderr(48, "Error relocating /opt/app/mprog: foo: symbol not found\n");
+	feed_exit(48, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "missing-library");
+}
+
+Test(loader, go_realpath_failure_from_its_words)
+{
+	feed(LW_EV_EXEC, 49, 0, 0, "/opt/app/host");
+	feed(LW_EV_FILE, 49, LW_OP_READLINK, -ENOENT, "/opt/plug/none.so");
+	feed_stderr(49, "plugin.Open(\"/opt/plug/none.so\"): realpath failed\n");
+	feed_exit(49, 1 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
+	cr_assert_str_eq(seen[0].object, "/opt/plug/none.so");
+	cr_assert_eq(seen[0].err, ENOENT);
+}
+
+Test(loader, go_plugin_open_probe_without_dlopen)
+{
+	feed(LW_EV_EXEC, 50, 0, 0, "/opt/app/host");
+	feed_loader(50, LW_OP_GO_PLUGIN_OPEN, 0, 0, "plug/none.so", NULL, NULL, NULL, NULL);
+	feed(LW_EV_FILE, 50, LW_OP_READLINK, -ENOENT, "/w/plug/none.so");
+	feed_exit(50, 0);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].object, "/w/plug/none.so", "resolved against the cwd at exec");
+	cr_assert_str_eq(seen[0].severity, "warning");
+	cr_assert_eq(seen[0].err, ENOENT);
+}
