@@ -84,7 +84,7 @@ bench: $(OUTPUT)/ldwatch
 	bash bench/run.sh
 
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
-	libcriterion-dev golang-go jq util-linux
+	libcriterion-dev golang-go jq util-linux musl-tools procps
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)

@@ -12,12 +12,17 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* dlopen entry time per thread, for the duration at return */
+/* a dlopen in flight per thread: when it began, and its name's address */
+struct dl_call {
+	__u64 ts;
+	__u64 name;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct dl_call);
 } dl_start SEC(".maps");
 
 /* glibc's struct dl_exception (sysdeps/generic/ldsodefs.h, stable 2.28-2.42) */
@@ -155,11 +160,11 @@ int BPF_KPROBE(handle_dl_signal_exc, int errcode, struct dl_exception *e, const 
 static __always_inline int dlopen_enter(void *ctx, __u32 op, const char *file, int mode)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 now = bpf_ktime_get_ns();
+	struct dl_call call = { .ts = bpf_ktime_get_ns(), .name = (__u64)file };
 	struct scratch *s;
 
 	TRACKED_OR_RETURN();
-	bpf_map_update_elem(&dl_start, &tid, &now, BPF_ANY);
+	bpf_map_update_elem(&dl_start, &tid, &call, BPF_ANY);
 	s = loader_begin(ctx, op);
 	if (!s)
 		return 0;
@@ -181,25 +186,31 @@ int BPF_KPROBE(handle_dlmopen, long lmid, const char *file, int mode)
 	return dlopen_enter(ctx, LW_OP_DLMOPEN, file, mode);
 }
 
-/* handle_dlopen_ret: the handle (NULL is a failure) and how long it took */
+/*
+ * handle_dlopen_ret: the handle (NULL is a failure), how long it took, and
+ * the name read again: at entry its page may not have been faulted in yet
+ * (a uprobe cannot fault), by now the loader has read it.
+ */
 SEC("uretprobe")
 int BPF_KRETPROBE(handle_dlopen_ret, void *handle)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct dl_call *call;
 	struct scratch *s;
-	__u64 *start;
+	__u32 off = 0;
 
 	TRACKED_OR_RETURN();
 	s = loader_begin(ctx, LW_OP_DLOPEN_RET);
 	if (!s)
 		return 0;
-	start = bpf_map_lookup_elem(&dl_start, &tid);
-	if (start) {
-		s->ev.aux = (bpf_ktime_get_ns() - *start) / 1000;
+	call = bpf_map_lookup_elem(&dl_start, &tid);
+	if (call) {
+		s->ev.aux = (bpf_ktime_get_ns() - call->ts) / 1000;
+		off = put_str(s, 0, (const void *)call->name);
 		bpf_map_delete_elem(&dl_start, &tid);
 	}
 	s->ev.ret = handle != NULL;
-	loader_submit(s, 0);
+	loader_submit(s, off);
 	return 0;
 }
 

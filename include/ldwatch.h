@@ -61,7 +61,7 @@ enum {
 	LW_OP_DL_SIGNAL_EXC,	/* objname, errstring, occasion; ret = errcode */
 	LW_OP_DLOPEN,		/* file; flags = mode */
 	LW_OP_DLMOPEN,		/* file; flags = mode */
-	LW_OP_DLOPEN_RET,	/* ret = 1 for a handle, 0 for NULL; aux = duration in us */
+	LW_OP_DLOPEN_RET,	/* file (read again); ret = 1 for a handle, 0 for NULL; aux = us */
 	LW_OP_GO_PLUGIN_OPEN,	/* path as Go passed it */
 	LW_OP__COUNT,
 };

@@ -12,8 +12,9 @@
 #   tests/integration.sh [TEST...]   run some tests only (names as printed)
 #   KEEP=1                           keep the scratch folder (records of each test)
 
-# jq filters are single-quoted on purpose: $names there are jq variables
-# shellcheck disable=SC2016
+# jq filters are single-quoted on purpose: $names there are jq variables;
+# ERRS lives in each test's subshell
+# shellcheck disable=SC2016,SC2031
 set -uo pipefail
 umask 022	# the unprivileged fixtures must be readable and enterable by uid 65534
 
@@ -29,8 +30,8 @@ source "$ROOT/tests/lib.sh"
 LDSO_ENOENT='error while loading shared libraries: libmissing.so: cannot open shared object file: No such file or directory'
 NOTTHERE='libnotthere.so: cannot open shared object file: No such file or directory'	# dlerror's text
 NODEP='libdep.so: cannot open shared object file: No such file or directory'
-# the uprobes ldwatch must attach (glibc 2.36): the ld.so and libc.so.6 of this host, as realpath names them (what
-# PT_INTERP and ld.so.cache lead to); libc <= 2.36 has its own _dl_signal_*
+# the uprobes ldwatch must attach (glibc 2.36), in the ld.so and libc.so.6 of
+# this host as realpath names them; libc <= 2.36 has its own _dl_signal_*
 LDSO_REAL=$(realpath -e /lib64/ld-linux-x86-64.so.2 2>/dev/null || echo /lib64/ld-linux-x86-64.so.2)
 LIBC_REAL=$(realpath -e /lib/x86_64-linux-gnu/libc.so.6 2>/dev/null || echo /lib/x86_64-linux-gnu/libc.so.6)
 LDSO_SYMS='["_dl_exception_create", "_dl_exception_create_format", "_dl_signal_error", "_dl_signal_exception"]'

@@ -260,6 +260,10 @@ check_records()
 		and (.probes | type) == "number" and .probes > 0 and has("tracefs")' "$f" >/dev/null 2>&1 ||
 		bad "first record is not a valid ready record: $(head -n1 "$f" | cut -c1-300)"
 	[[ $(recs "$f" 'select(.type == "ready")' | wc -l) -eq 1 ]] || bad "more than one ready record"
+	jq -e -R -s 'split("\n")[0] | fromjson | (.uprobes | type) == "array"
+		and all(.uprobes[]; (.path | type) == "string" and (.symbols | type) == "array"
+			and all(.symbols[]; type == "string"))' "$f" >/dev/null 2>&1 ||
+		bad "ready record lacks uprobes: [{path, symbols: [string]}]: $(head -n1 "$f" | cut -c1-300)"
 
 	nfind=$(recs "$f" 'select(.type == "finding")' | wc -l)
 	jq -e -R -s --argjson nfind "$nfind" 'split("\n") | map(select(length > 0)) | last | fromjson
@@ -276,8 +280,10 @@ check_records()
 		and (.pid | type) == "number" and (.ppid | type) == "number" and (.uid | type) == "number"
 		and (.comm | type) == "string" and (.exe | type) == "string" and (.cwd | type) == "string"
 		and (.object | type) == "string"
-		and ((["needed_by", "message", "errno", "cause", "mount", "exit_code", "signal"] - keys) | length) == 0
-		and ([.needed_by, .message, .errno, .cause, .mount] | all(type == "string" or type == "null"))
+		and ((["needed_by", "message", "errno", "cause", "mount", "exit_code", "signal",
+			"symbol", "version", "elf_class", "machine", "dependency"] - keys) | length) == 0
+		and ([.needed_by, .message, .errno, .cause, .mount, .symbol, .version, .elf_class, .machine,
+			.dependency] | all(type == "string" or type == "null"))
 		and ((.exit_code | type) == "number" or .exit_code == null)
 		and ((.signal | type) == "number" or .signal == null)
 		and (.attempts | type) == "array"
@@ -287,6 +293,17 @@ check_records()
 	local broken
 	broken=$(recs "$f" "$schema" | head -n 1 | cut -c1-400)
 	[[ -z $broken ]] || bad "finding lacks a field or has a wrong type: $broken"
+
+	# --loads: {"type":"load","ts","pid","comm","exe","name","path","flags","duration_us"}
+	local load_schema='select(.type == "load") | select((
+		(.ts | type) == "string"
+		and (.ts | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"))
+		and (.pid | type) == "number" and (.comm | type) == "string"
+		and has("exe") and ((.exe | type) == "string" or .exe == null)
+		and (.name | type) == "string" and (.path | type) == "string"
+		and (.flags | type) == "number" and (.duration_us | type) == "number" and .duration_us >= 0) | not) | tojson'
+	broken=$(recs "$f" "$load_schema" | head -n 1 | cut -c1-400)
+	[[ -z $broken ]] || bad "load record lacks a field or has a wrong type: $broken"
 }
 
 # check_fields FINDING EXPR WANT [EXPR WANT]...: each jq EXPR on the finding

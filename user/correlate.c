@@ -1097,6 +1097,12 @@ static void on_dlopen_ret(struct corr *c, struct proc *p, const struct lw_rec *r
 			d = &p->dl[i];
 	if (!d)
 		return;		/* its entry came before ldwatch did */
+	if (!d->name[0] && r->str[0][0]) {
+		free(d->name);
+		d->name = strdup(r->str[0]);	/* unreadable at entry, read at return */
+		if (!d->name)
+			goto done;
+	}
 	if (r->ev.ret) {
 		const char *path = strchr(d->name, '/') ? NULL : last_opened(p, d->name, d->att_mark);
 		char buf[LW_FULL_MAX];
