@@ -563,8 +563,8 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 
 	if (!pd->kind || key_seen(p, pd->kind, pd->object))
 		return;
-	if (pd->sev_by_exit)
-		f.severity = exit_code == 0 ? "warning" : "error";
+	if (pd->sev_by_exit)	/* still running, or exited 0: it coped */
+		f.severity = exit_code == 0 || (exit_code < 0 && sig < 0) ? "warning" : "error";
 	c->st.findings++;
 	c->ops.finding(c->ops.ctx, &f);
 }
@@ -1413,6 +1413,26 @@ void corr_seed(struct corr *c, uint32_t pid, const char *cwd)
 	if (p && cwd) {
 		free(p->cwd);
 		p->cwd = strdup(cwd);
+	}
+}
+
+void corr_tick(struct corr *c, uint64_t now_ns)
+{
+	for (struct proc *p = c->lru_head; p; p = p->lnext) {
+		unsigned i = 0;
+
+		while (i < p->n_pend) {
+			struct pending *pd = &p->pend[i];
+
+			if (pd->confirm_code != -1 || now_ns < pd->ts_ns + CORR_LINGER_NS) {
+				i++;
+				continue;
+			}
+			emit(c, p, pd, -1, -1);
+			pending_clear(pd);
+			p->pend[i] = p->pend[--p->n_pend];
+			memset(&p->pend[p->n_pend], 0, sizeof(p->pend[0]));
+		}
 	}
 }
 

@@ -72,5 +72,11 @@ void corr_malformed(struct corr *c);
 /* a process ldwatch started itself: its cwd is known before any event */
 void corr_seed(struct corr *c, uint32_t pid, const char *cwd);
 void corr_stats(const struct corr *c, struct corr_stats *out);
+/*
+ * time passes: a failure decided at exit (a failed dlopen) in a process still
+ * running CORR_LINGER_NS later is reported now, as a warning with no exit
+ */
+#define CORR_LINGER_NS	(10ull * 1000000000)
+void corr_tick(struct corr *c, uint64_t now_ns);
 
 #endif

@@ -621,6 +621,12 @@ int main(int argc, char **argv)
 			break;
 		}
 		probe_consume(pr);
+		{
+			struct timespec ts;
+
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			corr_tick(run.corr, (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+		}
 		if (now_s() >= next_check) {
 			/* losses are said when they happen, not only in the final stats */
 			struct lw_stats ks;

@@ -357,6 +357,11 @@ int probe_loader_file(struct probe *p, const char *path)
 	for (i = 0; i < N_POINTS; i++)
 		attach_point(p, f, loader_prog(p, i), loader_points[i].sym, offs[i],
 			     loader_points[i].ret);
+	/* a loader file without glibc's error points: musl's, say so once */
+	if ((!strncmp(strrchr(path, '/') ? strrchr(path, '/') + 1 : path, "ld-", 3)) &&
+	    (!f->n || strcmp(f->syms[0], "_dl_exception_create")))
+		fprintf(stderr, "ldwatch: %s has no glibc loader error points (musl?): failures "
+			"there are read from lookups and fd 2 only\n", path);
 	return f->n ? 0 : -ENOENT;
 }
 

@@ -620,3 +620,20 @@ Test(loader, go_plugin_open_probe_without_dlopen)
 	cr_assert_str_eq(seen[0].severity, "warning");
 	cr_assert_eq(seen[0].err, ENOENT);
 }
+
+Test(loader, dlopen_failure_of_a_process_that_keeps_running)
+{
+	feed(LW_EV_EXEC, 51, 0, 0, "/usr/sbin/daemon");
+	feed_loader(51, LW_OP_DLOPEN, 0, 0, "libopt.so", NULL, NULL, NULL, NULL);
+	feed_loader(51, LW_OP_DL_EXCEPTION, 0, 0, "libopt.so", "cannot open shared object file",
+		    NULL, NULL, NULL);
+	feed_loader(51, LW_OP_DLOPEN_RET, 0, 5, NULL, NULL, NULL, NULL, NULL);
+	corr_tick(c, rec.ev.ts_ns + CORR_LINGER_NS - 1);
+	cr_assert_eq(nseen, 0);
+	corr_tick(c, rec.ev.ts_ns + CORR_LINGER_NS);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].severity, "warning");
+	cr_assert_eq(seen[0].exit_code, -1);
+	feed_exit(51, 1 << 8);
+	cr_assert_eq(nseen, 1, "reported once");
+}
