@@ -176,8 +176,27 @@ static __always_inline struct pt_regs *user_regs(void)
 #define ARG3(r) BPF_CORE_READ(r, r10)
 #define ARG4(r) BPF_CORE_READ(r, r8)
 
-static __always_inline int emit_lookup(__u32 op, long ret, int dfd,
-				       const char *upath, __u32 flags)
+/*
+ * the file type of a successful stat: "exists but is not a directory" is
+ * evidence; umode points at st_mode (or stx_mode) in the caller's buffer
+ */
+static __always_inline void put_mode(struct scratch *s, long ret, const void *umode, int size)
+{
+	__u32 mode = 0;
+
+	if (ret < 0 || !umode)
+		return;
+	if (bpf_probe_read_user(&mode, size == 2 ? 2 : 4, umode))
+		return;
+	s->ev.aux = mode;
+	s->ev.str_flags |= LW_SF_MODE;
+}
+
+#define STAT_MODE_OFF	24	/* struct stat.st_mode on x86_64 */
+#define STATX_MODE_OFF	28	/* struct statx.stx_mode */
+
+static __always_inline int emit_lookup_mode(__u32 op, long ret, int dfd, const char *upath,
+					    __u32 flags, const void *umode, int mode_size)
 {
 	struct task_struct *task;
 	struct scratch *s;
@@ -196,8 +215,15 @@ static __always_inline int emit_lookup(__u32 op, long ret, int dfd,
 	if (s->ev.path_len == 0 && (flags & AT_EMPTY_PATH) &&
 	    !(s->ev.str_flags & LW_SF_PATH_FAULT))
 		return 0;
+	put_mode(s, ret, umode, mode_size);
 	submit(s);
 	return 0;
+}
+
+static __always_inline int emit_lookup(__u32 op, long ret, int dfd,
+				       const char *upath, __u32 flags)
+{
+	return emit_lookup_mode(op, ret, dfd, upath, flags, NULL, 0);
 }
 
 /*
@@ -249,8 +275,8 @@ int handle_newstat(struct trace_event_raw_sys_exit *ctx)
 
 	TRACKED_OR_RETURN();
 	r = user_regs();
-	return emit_lookup(LW_OP_STAT, ctx->ret, AT_FDCWD,
-			   (const char *)ARG0(r), 0);
+	return emit_lookup_mode(LW_OP_STAT, ctx->ret, AT_FDCWD, (const char *)ARG0(r), 0,
+				(const char *)ARG1(r) + STAT_MODE_OFF, 4);
 }
 
 SEC("tracepoint/syscalls/sys_exit_newlstat")
@@ -260,8 +286,8 @@ int handle_newlstat(struct trace_event_raw_sys_exit *ctx)
 
 	TRACKED_OR_RETURN();
 	r = user_regs();
-	return emit_lookup(LW_OP_LSTAT, ctx->ret, AT_FDCWD,
-			   (const char *)ARG0(r), 0);
+	return emit_lookup_mode(LW_OP_LSTAT, ctx->ret, AT_FDCWD, (const char *)ARG0(r), 0,
+				(const char *)ARG1(r) + STAT_MODE_OFF, 4);
 }
 
 SEC("tracepoint/syscalls/sys_exit_newfstatat")
@@ -271,8 +297,8 @@ int handle_newfstatat(struct trace_event_raw_sys_exit *ctx)
 
 	TRACKED_OR_RETURN();
 	r = user_regs();
-	return emit_lookup(LW_OP_FSTATAT, ctx->ret, (int)ARG0(r),
-			   (const char *)ARG1(r), ARG3(r));
+	return emit_lookup_mode(LW_OP_FSTATAT, ctx->ret, (int)ARG0(r), (const char *)ARG1(r),
+				ARG3(r), (const char *)ARG2(r) + STAT_MODE_OFF, 4);
 }
 
 SEC("tracepoint/syscalls/sys_exit_statx")
@@ -282,8 +308,8 @@ int handle_statx(struct trace_event_raw_sys_exit *ctx)
 
 	TRACKED_OR_RETURN();
 	r = user_regs();
-	return emit_lookup(LW_OP_STATX, ctx->ret, (int)ARG0(r),
-			   (const char *)ARG1(r), ARG2(r));
+	return emit_lookup_mode(LW_OP_STATX, ctx->ret, (int)ARG0(r), (const char *)ARG1(r),
+				ARG2(r), (const char *)ARG4(r) + STATX_MODE_OFF, 2);
 }
 
 SEC("tracepoint/syscalls/sys_exit_access")
@@ -524,38 +550,160 @@ int handle_writev(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+/* each executable's verdict (Go or not), once per inode; user space fills it */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct lw_inode);
+	__type(value, __u32);
+} exe_class SEC(".maps");
+
+static __always_inline bool pfx(const char *s, const char *lit, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] != lit[i])
+			return false;
+	return true;
+}
+
+#define PFX(s, lit) pfx(s, lit, sizeof(lit) - 1)
+
+/* the variables that steer the loader and the Go toolchain */
+static __always_inline bool env_wanted(const char *v)
+{
+	switch (v[0]) {
+	case 'G':
+		return PFX(v, "GOROOT=") || PFX(v, "GOPATH=") || PFX(v, "GOBIN=") ||
+		       PFX(v, "GOFLAGS=") || PFX(v, "GOTMPDIR=") || PFX(v, "GOCACHE=");
+	case 'T':
+		return PFX(v, "TMPDIR=");
+	case 'C':
+		return PFX(v, "CGO_ENABLED=");
+	case 'L':
+		return PFX(v, "LD_LIBRARY_PATH=") || PFX(v, "LD_PRELOAD=");
+	case 'P':
+		return PFX(v, "PATH=");
+	}
+	return false;
+}
+
+struct env_scan {
+	__u64 p, end;
+	__u32 off;
+};
+
+/* one environment string per bpf_loop() step: keep it if it is wanted */
+static long env_step(__u32 i, struct env_scan *w)
+{
+	struct scratch *s;
+	__u32 zero = 0, off = w->off;
+	int n;
+
+	if (w->p >= w->end || off > LW_PATH_MAX - LW_ENV_VAL_MAX)
+		return 1;
+	s = bpf_map_lookup_elem(&heap, &zero);
+	if (!s)
+		return 1;
+	n = bpf_probe_read_user_str(s->base, LW_ENV_VAL_MAX, (const void *)w->p);
+	if (n <= 0)
+		return 1;
+	w->p += n;
+	if (!env_wanted(s->base))
+		return 0;
+	if (n == LW_ENV_VAL_MAX)
+		s->ev.str_flags |= LW_SF_PATH_TRUNC;
+	opaque(off);
+	bpf_probe_read_kernel(&s->data[off & (LW_PATH_MAX - 1)], n & (LW_ENV_VAL_MAX * 2 - 1),
+			      s->base);
+	w->off = off + n;
+	return 0;
+}
+
+/* the new image's steering variables and, for the go command, its argv */
+static __always_inline void emit_env(struct task_struct *p, struct scratch *s, bool is_go)
+{
+	struct mm_struct *mm = BPF_CORE_READ(p, mm);
+	struct env_scan w = {
+		.p = BPF_CORE_READ(mm, env_start),
+		.end = BPF_CORE_READ(mm, env_end),
+	};
+	__u64 len;
+
+	fill_header(&s->ev, LW_EV_ENV, p);
+	s->ev.op = LW_ENV_VARS;
+	bpf_loop(LW_ENV_SCAN_MAX, env_step, &w, 0);
+	s->ev.path_len = w.off & (LW_PATH_MAX - 1);
+	submit(s);
+	if (!is_go)
+		return;
+	fill_header(&s->ev, LW_EV_ENV, p);
+	s->ev.op = LW_ENV_ARGV;
+	w.p = BPF_CORE_READ(mm, arg_start);
+	len = BPF_CORE_READ(mm, arg_end) - w.p;
+	if (len > LW_ENV_VAL_MAX * 2) {
+		len = LW_ENV_VAL_MAX * 2;
+		s->ev.str_flags |= LW_SF_PATH_TRUNC;
+	}
+	len &= LW_ENV_VAL_MAX * 4 - 1;
+	if (len && bpf_probe_read_user(s->data, len, (const void *)w.p)) {
+		STAT_INC(lost_read);
+		len = 0;
+	}
+	s->ev.path_len = len;
+	submit(s);
+}
+
 /*
- * handle_exec: sched_process_exec, a successful exec. Puts processes named
- * "go" into the Go scope (descendants inherit it in handle_fork), and emits
- * the new image's filename and cwd for tracked processes.
+ * handle_exec: sched_process_exec, a successful exec. In the Go scope: a
+ * process named "go", or one whose image the kernel already knows is Go-built
+ * (exe_class), enters it; an image never classified enters it provisionally
+ * (LW_PF_PENDING) so its first run loses nothing, until user space has read
+ * the ELF and answered in exe_class. Emits the filename, the cwd, the image's
+ * inode and the steering variables for tracked processes.
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct inode *ino = BPF_CORE_READ(bprm, file, f_inode);
+	struct lw_inode key = {
+		.ino = BPF_CORE_READ(ino, i_ino),
+		.dev = BPF_CORE_READ(ino, i_sb, s_dev),
+	};
 	struct fs_struct *fs;
 	struct scratch *s;
+	bool is_go = false;
+	__u32 flags = 0;
 	char comm[4];
 	int n;
 
 	if (tgid == cfg_self_tgid)
 		return 0;
+	bpf_probe_read_kernel(comm, sizeof(comm), p->comm);
+	is_go = comm[0] == 'g' && comm[1] == 'o' && comm[2] == 0;
 	if (cfg_need) {
 		struct lw_proc *e = bpf_map_lookup_elem(&tracked, &tgid);
-		__u32 flags = e ? e->flags : 0;
+		__u32 old;
 
-		bpf_probe_read_kernel(comm, sizeof(comm), p->comm);
-		if (comm[0] == 'g' && comm[1] == 'o' && comm[2] == 0 && !(flags & LW_PF_GO)) {
-			struct lw_proc v = {
-				.start_ns = leader_start(p),
-				.flags = flags | LW_PF_GO,
-			};
+		flags = e ? e->flags : 0;
+		old = flags;
+		/* a new image: a provisional verdict was about the old one */
+		flags &= ~LW_PF_PENDING;
+		if ((cfg_need & LW_PF_GO) && !(flags & LW_PF_GO)) {
+			__u32 *verdict = bpf_map_lookup_elem(&exe_class, &key);
+
+			if (is_go || (verdict && *verdict == LW_EXE_GO))
+				flags |= LW_PF_GO;
+			else if (!verdict)
+				flags |= LW_PF_GO | LW_PF_PENDING;
+		}
+		if (flags != old) {
+			struct lw_proc v = { .start_ns = leader_start(p), .flags = flags };
 
 			if (bpf_map_update_elem(&tracked, &tgid, &v, BPF_ANY))
 				STAT_INC(track_full);
 			else if (!e)
 				STAT_INC(tracked_new);
-			flags = v.flags;
 		}
 		if (!wants(flags))
 			return 0;
@@ -564,6 +712,11 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	if (!s)
 		return 0;
 	fill_header(&s->ev, LW_EV_EXEC, p);
+	if (flags & LW_PF_PENDING)
+		s->ev.str_flags |= LW_SF_PENDING;
+	s->ev.flags = key.dev;
+	s->ev.aux = (__u32)key.ino;
+	s->ev.extra = key.ino >> 32;
 	n = bpf_probe_read_kernel_str(s->data, LW_PATH_MAX, BPF_CORE_READ(bprm, filename));
 	if (n > 0) {
 		n -= 1;
@@ -578,6 +731,7 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	s->ev.str_flags |= LW_SF_BASE_CWD;
 	pack_base(s, walk_path(s, &fs->pwd, p));
 	submit(s);
+	emit_env(p, s, is_go);
 	return 0;
 }
 

@@ -33,7 +33,15 @@ enum {
 	LW_EV_MMAP = 5,		/* failed PROT_EXEC mmap: aux = fd, base = file path */
 	LW_EV_STDERR = 6,	/* a write to fd 2: path = bytes written */
 	LW_EV_LOADER = 7,	/* a loader uprobe: path = NUL-terminated strings, per op */
+	LW_EV_ENV = 8,		/* at exec: op LW_ENV_VARS or LW_ENV_ARGV, NUL-separated */
 };
+
+/* LW_EV_ENV ops */
+#define LW_ENV_VARS	0	/* the steering variables only: "NAME=VALUE\0"... */
+#define LW_ENV_ARGV	1	/* argv of a go command: "arg0\0arg1\0"... */
+#define LW_ENV_VAL_MAX	512	/* bytes kept of one variable or argument */
+#define LW_ENV_SCAN_MAX	512	/* environment strings looked at */
+#define LW_ARGV_MAX	8	/* arguments kept */
 
 /* lookup operations, named after their syscall */
 enum {
@@ -73,6 +81,8 @@ enum {
 #define LW_SF_BASE_DIRFD	0x8	/* base is the file behind dfd (or the mmap fd) */
 #define LW_SF_PATH_FAULT	0x10	/* path could not be read from user memory */
 #define LW_SF_BASE_UNREACH	0x20	/* base is outside the process's root (a chroot's escape) */
+#define LW_SF_PENDING		0x40	/* EXEC: its image is not classified yet (Go or not) */
+#define LW_SF_MODE		0x80	/* FILE: aux holds the st_mode a stat call returned */
 
 /* lw_event.extra for LW_EV_MMAP */
 #define LW_MMAP_MNT_NOEXEC	0x1	/* the file's mount has MNT_NOEXEC */
@@ -94,9 +104,11 @@ struct lw_event {
 	__s32 ret;		/* syscall result: fd, 0 or -errno */
 	__u32 op;		/* LW_OP_* */
 	__s32 dfd;		/* dirfd argument, or -100 (AT_FDCWD) */
-	__u32 flags;		/* open flags, access mode, mmap prot, or stat flags */
-	__u32 aux;		/* per type: child tgid, wait status, mmap fd, write fd */
-	__u32 extra;		/* per type: LW_MMAP_*; for LW_EV_LOADER the uprobe's cookie */
+	__u32 flags;		/* open flags, access mode, mmap prot, stat flags; EXEC: exe dev */
+	__u32 aux;		/* per type: child tgid, wait status, mmap fd, write fd,
+				   st_mode (FILE with LW_SF_MODE), exe inode low half (EXEC) */
+	__u32 extra;		/* per type: LW_MMAP_*; LW_EV_LOADER: the uprobe's cookie;
+				   EXEC: exe inode high half */
 	__u16 path_len;
 	__u16 base_len;
 	__u16 str_flags;	/* LW_SF_* */
@@ -128,5 +140,16 @@ struct lw_proc {
 
 #define LW_PF_TREE	0x1	/* below a -p PID or -- CMD root */
 #define LW_PF_GO	0x2	/* inside the Go toolchain scope */
+#define LW_PF_PENDING	0x4	/* in the Go scope until user space has read its image */
+
+/* exe_class map: an executable's verdict, once per inode, kept in the kernel */
+struct lw_inode {
+	__u64 ino;
+	__u32 dev;		/* the kernel's dev_t of its superblock */
+	__u32 __pad;
+};
+
+#define LW_EXE_GO	1	/* Go-built (Go build-ID note) */
+#define LW_EXE_OTHER	2
 
 #endif /* LDWATCH_H */

@@ -22,6 +22,8 @@
 #define LE_MAX		8	/* loader errors kept per exec (the latest) */
 #define DL_MAX		4	/* dlopens in flight per process (one per thread) */
 #define GP_MAX		4	/* Go plugin.Open calls kept per exec */
+#define ENV_MAX		12	/* steering variables kept per exec */
+#define GO_DEPTH	16	/* parents walked to find the go invocation */
 
 /* one loader error, as its uprobe saw it */
 struct ldrerr {
@@ -50,7 +52,7 @@ struct goplug {
 struct pending {
 	char *exe;		/* when the finding is about another binary than the image */
 	char *kind, *object, *needed_by, *message, *cause, *mount, *hint;
-	char *symbol, *version, *elf_class, *machine, *dependency;
+	char *symbol, *version, *elf_class, *machine, *dependency, *variable;
 	const char *severity;
 	int err;
 	int confirm_code;	/* exit code that confirms it; -1: any exit */
@@ -87,6 +89,11 @@ struct proc {
 	struct goplug gp[GP_MAX];
 	unsigned n_gp;
 	char *goline;			/* Go's own "plugin.Open(...)" error line */
+	char *env[ENV_MAX];		/* NAME=VALUE, as captured at exec */
+	unsigned n_env;
+	char *go_cmd;			/* a go command's subcommand; NULL for others */
+	int ignore;			/* out of scope until its next exec */
+	int cnf;			/* said "command not found" on fd 2 */
 	char line[CORR_LINE_MAX];
 	size_t line_len;
 	struct pending pend[PEND_MAX];
@@ -156,6 +163,7 @@ static void pending_clear(struct pending *pd)
 	free(pd->elf_class);
 	free(pd->machine);
 	free(pd->dependency);
+	free(pd->variable);
 	att_clear(pd->att, pd->n_att);
 	free(pd->att);
 	memset(pd, 0, sizeof(*pd));
@@ -202,6 +210,12 @@ static void proc_reset_exec(struct proc *p)
 	p->n_gp = 0;
 	free(p->goline);
 	p->goline = NULL;
+	for (i = 0; i < p->n_env; i++)
+		free(p->env[i]);
+	p->n_env = 0;
+	free(p->go_cmd);
+	p->go_cmd = NULL;
+	p->cnf = 0;
 }
 
 static void proc_free(struct proc *p)
@@ -318,7 +332,7 @@ static void proc_note(struct proc *p, const struct lw_rec *r)
 	memcpy(p->comm, r->ev.comm, sizeof(p->comm));
 }
 
-static void att_add(struct proc *p, const char *path, uint32_t op, int err)
+static void att_add(struct proc *p, const char *path, uint32_t op, int err, uint32_t mode)
 {
 	size_t len = strlen(path);
 	struct attempt *a;
@@ -337,6 +351,7 @@ static void att_add(struct proc *p, const char *path, uint32_t op, int err)
 		return;
 	a->op = op;
 	a->err = err;
+	a->mode = mode;
 	p->att_seq[(p->att_head + p->att_n) % CORR_ATT_MAX] = p->att_next++;
 	p->att_n++;
 	p->att_bytes += len;
@@ -393,6 +408,7 @@ static unsigned att_collect(struct proc *p, const char *name, unsigned since,
 			break;
 		v[n].op = a->op;
 		v[n].err = a->err;
+		v[n].mode = a->mode;
 		n++;
 	}
 	*out = v;
@@ -530,9 +546,58 @@ static bool key_seen(struct proc *p, const char *kind, const char *object)
 	return false;
 }
 
+/* a captured variable's value, or NULL */
+static const char *env_get(const struct proc *p, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (unsigned i = 0; i < p->n_env; i++)
+		if (!strncmp(p->env[i], name, n) && p->env[i][n] == '=')
+			return p->env[i] + n + 1;
+	return NULL;
+}
+
+/* the go invocation a process belongs to: itself or its nearest go ancestor */
+static struct proc *go_of(struct corr *c, struct proc *p)
+{
+	for (int i = 0; p && i < GO_DEPTH; i++) {
+		if (p->go_cmd)
+			return p;
+		if (p->ppid == p->pid)
+			break;
+		p = proc_find(c, p->ppid);
+	}
+	return NULL;
+}
+
+static void on_env(struct proc *p, const struct lw_rec *r)
+{
+	const char *s = r->data, *end = r->data + r->data_len;
+	unsigned k = 0;
+
+	if (r->ev.op == LW_ENV_VARS) {
+		for (unsigned i = 0; i < p->n_env; i++)
+			free(p->env[i]);
+		p->n_env = 0;
+	}
+	while (s < end) {
+		size_t n = strnlen(s, end - s);
+
+		if (r->ev.op == LW_ENV_VARS && p->n_env < ENV_MAX && memchr(s, '=', n))
+			p->env[p->n_env] = strndup(s, n), p->n_env += !!p->env[p->n_env];
+		/* go's subcommand: the first argument that is not a flag */
+		if (r->ev.op == LW_ENV_ARGV && k++ > 0 && n && s[0] != '-' && !p->go_cmd)
+			p->go_cmd = strndup(s, n);
+		s += n + 1;
+	}
+	if (r->ev.op == LW_ENV_ARGV && !p->go_cmd)
+		p->go_cmd = strdup("");
+}
+
 static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		 int exit_code, int sig)
 {
+	struct proc *g = go_of(c, p);
 	struct finding f = {
 		.kind = pd->kind,
 		.severity = pd->severity,
@@ -554,6 +619,11 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		.elf_class = pd->elf_class,
 		.machine = pd->machine,
 		.dependency = pd->dependency,
+		.variable = pd->variable,
+		.go_pid = g ? g->pid : 0,
+		.go_cmd = g ? g->go_cmd : NULL,
+		.env = (const char *const *)p->env,
+		.n_env = p->n_env,
 		.err = pd->err,
 		.exit_code = exit_code,
 		.signal = sig,
@@ -810,6 +880,175 @@ static void on_musl_reloc_line(struct proc *p, const char *line, size_t len, uin
 				 sym, (const char *)memmem(sym, end - sym, ": symbol not found", 18) - sym);
 }
 
+/* a variable from the process, else from the go invocation it belongs to */
+static const char *env_find(struct corr *c, struct proc *p, const char *name)
+{
+	const char *v = env_get(p, name);
+	struct proc *g;
+
+	if (v)
+		return v;
+	g = go_of(c, p);
+	return g ? env_get(g, name) : NULL;
+}
+
+/* the latest lookup of exactly `path` */
+static const struct attempt *att_last(struct proc *p, const char *path)
+{
+	const struct attempt *found = NULL;
+
+	for (unsigned i = 0; i < p->att_n; i++)
+		if (!strcmp(att_at(p, i)->path, path))
+			found = att_at(p, i);
+	return found;
+}
+
+/* lookups of path and of everything under it, in order */
+static unsigned att_under(struct proc *p, const char *path, struct attempt **out)
+{
+	size_t n = strlen(path);
+	unsigned i, k = 0;
+
+	*out = calloc(p->att_n ? p->att_n : 1, sizeof(**out));
+	if (!*out)
+		return 0;
+	for (i = 0; i < p->att_n; i++) {
+		struct attempt *a = att_at(p, i);
+
+		if (strncmp(a->path, path, n) || (a->path[n] && a->path[n] != '/'))
+			continue;
+		(*out)[k] = *a;
+		(*out)[k].path = strdup(a->path);
+		if ((*out)[k].path)
+			k++;
+	}
+	return k;
+}
+
+/*
+ * The go command could not use its GOROOT:
+ *   "go: cannot find GOROOT directory: X" (exit 2), or
+ *   "...: package P is not in GOROOT (X/src/P)" (exit 1).
+ * Which path is missing or of the wrong type comes from its stat calls.
+ */
+static void on_goroot_line(struct corr *c, struct proc *p, const char *line, size_t len,
+			   uint64_t ts)
+{
+	static const char nf[] = "go: cannot find GOROOT directory: ";
+	static const char pk[] = " is not in GOROOT (";
+	const char *s, *end = line + len, *envroot = env_get(p, "GOROOT");
+	const struct attempt *a;
+	struct pending *pd;
+	char *root = NULL, *missing = NULL, own[4096] = "";
+	int code;
+
+	(void)c;
+	if ((s = memmem(line, len, nf, sizeof(nf) - 1))) {
+		root = strndup(s + sizeof(nf) - 1, end - (s + sizeof(nf) - 1));
+		code = 2;
+	} else if ((s = memmem(line, len, pk, sizeof(pk) - 1))) {
+		const char *q = s + sizeof(pk) - 1, *r = memchr(q, ')', end - q), *src;
+
+		if (!r)
+			return;
+		missing = strndup(q, r - q);
+		src = missing ? strstr(missing, "/src/") : NULL;
+		if (!src) {
+			free(missing);
+			return;
+		}
+		root = strndup(missing, src - missing);
+		code = 1;
+	} else {
+		return;
+	}
+	pd = root ? pending_new(p, line, len, ts) : NULL;
+	if (!pd) {
+		free(root);
+		free(missing);
+		return;
+	}
+	pd->confirm_code = code;
+	pd->kind = strdup("goroot-broken");
+	pd->object = root;
+	if (envroot && !strcmp(envroot, root))
+		pd->variable = xprintf("GOROOT=%s", envroot);
+	if (p->exe && realpath(p->exe, own)) {
+		/* the go binary's own installation: GOROOT/bin/go */
+		for (int i = 0; i < 2 && strrchr(own, '/'); i++)
+			*strrchr(own, '/') = '\0';
+	}
+	pd->n_att = att_under(p, root, &pd->att);
+	a = att_last(p, root);
+	if (a && a->err) {
+		pd->cause = strdup("missing");
+		pd->err = a->err;
+	} else if (a && a->mode && !S_ISDIR(a->mode)) {
+		pd->cause = strdup("not-a-directory");
+		pd->err = ENOTDIR;
+	} else {
+		char src[4096];
+
+		snprintf(src, sizeof(src), "%s/src", root);
+		a = att_last(p, src);
+		pd->cause = strdup(a && !a->err && a->mode && !S_ISDIR(a->mode) ?
+				   "src-not-a-directory" : "no-src");
+		pd->err = a && a->err ? a->err : missing ? ENOENT : 0;
+	}
+	pd->hint = xprintf("GOROOT %s (%s) %s: %s%s%s", root,
+			   pd->variable ? "from the environment" : "from the go binary's location",
+			   !strcmp(pd->cause, "missing") ? "does not exist" :
+			   !strcmp(pd->cause, "not-a-directory") ? "is not a directory" :
+			   !strcmp(pd->cause, "src-not-a-directory") ? "has a src that is not a directory" :
+			   "has no usable src/ (not a Go installation, or a copy with dangling links)",
+			   pd->variable ? "unset GOROOT" : "reinstall Go or set GOROOT",
+			   own[0] ? " so that go uses its own installation, " : "",
+			   own[0] ? own : "");
+	free(missing);
+}
+
+/* the C linker: "ld: cannot find -lNAME: No such file or directory", exit 1 */
+static void on_link_line(struct corr *c, struct proc *p, const char *line, size_t len,
+			 const char *at, uint64_t ts)
+{
+	const char *n = at + 14, *end = line + len;
+	size_t k = 0;
+	struct pending *pd;
+	char so[300], ar[300];
+
+	while (n + k < end && n[k] != ':' && n[k] != ' ')
+		k++;
+	if (!k || k > 255 || !(pd = pending_new(p, line, len, ts)))
+		return;
+	pd->confirm_code = 1;
+	pd->kind = strdup("link-library-not-found");
+	pd->object = xprintf("-l%.*s", (int)k, n);
+	pd->err = ENOENT;
+	snprintf(so, sizeof(so), "lib%.*s.so", (int)k, n);
+	snprintf(ar, sizeof(ar), "lib%.*s.a", (int)k, n);
+	{
+		struct attempt *v = calloc(p->att_n ? p->att_n : 1, sizeof(*v));
+		unsigned i, m = 0;
+
+		for (i = 0; v && i < p->att_n; i++) {
+			struct attempt *a = att_at(p, i);
+
+			if (strcmp(base_name(a->path), so) && strcmp(base_name(a->path), ar))
+				continue;
+			v[m] = *a;
+			v[m].path = strdup(a->path);
+			m += !!v[m].path;
+		}
+		pd->att = v;
+		pd->n_att = m;
+	}
+	pd->hint = xprintf("the C linker found neither %s nor %s in its search path (-L "
+			   "directories, then the default ones): install the package that "
+			   "provides it (usually a -dev package), or fix -L in #cgo LDFLAGS%s",
+			   so, ar, env_find(c, p, "CGO_ENABLED") ?
+			   "" : "; a Go program that needs no C can build with CGO_ENABLED=0");
+}
+
 /*
  * One complete line written to fd 2. The loader's words:
  *   glibc: "PROG: error while loading shared libraries: NAME: ERRSTR"
@@ -847,6 +1086,13 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 		on_symbol_line(p, line, len, s + sizeof(symerr) - 1, ts);
 	} else if (len > sizeof(musl_reloc) - 1 && !memcmp(line, musl_reloc, sizeof(musl_reloc) - 1)) {
 		on_musl_reloc_line(p, line, len, ts);
+	} else if (p->go_cmd && (memmem(line, len, "GOROOT", 6))) {
+		on_goroot_line(c, p, line, len, ts);
+	} else if ((s = memmem(line, len, "cannot find -l", 14))) {
+		on_link_line(c, p, line, len, s, ts);
+	} else if (memmem(line, len, "command not found", 17) ||
+		   memmem(line, len, "executable file not found in $PATH", 34)) {
+		p->cnf = 1;
 	} else if (len > sizeof(preload) - 1 && !memcmp(line, preload, sizeof(preload) - 1)) {
 		s = line + sizeof(preload) - 1;
 		name = cut(s, len - (sizeof(preload) - 1), "'");
@@ -990,11 +1236,30 @@ static void diagnose_exec(struct corr *c, struct proc *p, const struct execfail 
 	pd.object = (char *)obj;
 	pd.cause = (char *)cause;
 	pd.mount = mount;
+	if (!strcmp(cause, "noexec-mount")) {
+		/* go run/test build under GOTMPDIR, else TMPDIR: name the one at fault */
+		static const char *const vars[] = { "GOTMPDIR", "TMPDIR" };
+
+		for (unsigned k = 0; k < 2 && !pd.variable; k++) {
+			const char *v = env_find(c, p, vars[k]);
+			size_t n = v ? strlen(v) : 0;
+
+			if (n && !strncmp(x->path, v, n) && (x->path[n] == '/' || v[n - 1] == '/'))
+				pd.variable = xprintf("%s=%s", vars[k], v);
+		}
+	}
 	pd.hint = deny_hint(cause, obj, p->uid, X_OK, &st, mount);
+	if (pd.variable) {
+		free(pd.hint);
+		pd.hint = xprintf("%s is on %s, which is mounted noexec, because %s: point GOTMPDIR "
+				  "(or TMPDIR) at a directory on a filesystem that allows execution",
+				  obj, mount ? mount : "its mount", pd.variable);
+	}
 	pd.att = &a;
 	pd.n_att = 1;
 	emit(c, p, &pd, code, sig);
 	free(pd.hint);
+	free(pd.variable);
 	free(mount);
 }
 
@@ -1288,6 +1553,91 @@ static void on_loader(struct corr *c, struct proc *p, const struct lw_rec *r)
 	}
 }
 
+/*
+ * A command searched for in every PATH directory and found in none, then a
+ * failed exit (a shell's 127, or Go's "executable file not found in $PATH").
+ */
+#define PATH_DIRS_MAX 64
+
+static void diagnose_command(struct corr *c, struct proc *p, uint64_t ts, int code, int sig)
+{
+	const char *path = env_find(c, p, "PATH"), *gobin;
+	const char *dirs[PATH_DIRS_MAX];
+	size_t dlen[PATH_DIRS_MAX];
+	unsigned nd = 0, i, j, best_n = 0;
+	const char *best = NULL;
+	struct pending pd = { .severity = "error", .ts_ns = ts, .err = ENOENT };
+	char *dup, *save, *tok, buf[4096];
+	struct attempt *v;
+	struct stat st;
+
+	if (!path || !(dup = strdup(path)))
+		return;
+	for (tok = strtok_r(dup, ":", &save); tok && nd < PATH_DIRS_MAX;
+	     tok = strtok_r(NULL, ":", &save)) {
+		dirs[nd] = path + (tok - dup);
+		dlen[nd++] = strlen(tok);
+	}
+	/* the name with most PATH directories tried, none of them a hit */
+	for (i = 0; i < p->att_n; i++) {
+		struct attempt *a = att_at(p, i);
+		const char *b = base_name(a->path);
+		unsigned tried = 0;
+		bool hit = false;
+
+		if (a->err != ENOENT || is_open_op(a->op) || a->op == LW_OP_MMAP)
+			continue;
+		for (j = 0; j < nd; j++) {
+			int k = snprintf(buf, sizeof(buf), "%.*s/%s", (int)dlen[j], dirs[j], b);
+			const struct attempt *l;
+
+			if (k <= 0 || (size_t)k >= sizeof(buf))
+				continue;
+			l = att_last(p, buf);
+			tried += l && l->err == ENOENT;
+			hit |= l && !l->err;
+		}
+		if (!hit && tried > best_n) {
+			best_n = tried;
+			best = b;
+		}
+	}
+	if (!best || best_n < (nd < 2 ? nd : 2)) {
+		free(dup);
+		return;
+	}
+	v = calloc(nd ? nd : 1, sizeof(*v));
+	for (j = 0; v && j < nd; j++) {
+		const struct attempt *l;
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)dlen[j], dirs[j], best);
+		if ((l = att_last(p, buf))) {
+			v[pd.n_att] = *l;
+			v[pd.n_att].path = strdup(l->path);
+			pd.n_att += !!v[pd.n_att].path;
+		}
+	}
+	pd.att = v;
+	pd.kind = "command-not-found";
+	pd.object = (char *)best;
+	pd.variable = xprintf("PATH=%s", path);
+	gobin = env_find(c, p, "GOBIN");
+	if (gobin && snprintf(buf, sizeof(buf), "%s/%s", gobin, best) < (int)sizeof(buf) &&
+	    !fs_stat_in_root(c->ops.rootfd, buf, &st))
+		pd.hint = xprintf("%s is in GOBIN (%s), which is not on PATH: add %s to PATH",
+				  best, gobin, gobin);
+	else
+		pd.hint = xprintf("%s is in no directory on PATH (%s): install it, or add the "
+				  "directory that holds it to PATH (for `go install`ed tools, "
+				  "GOBIN or GOPATH/bin)", best, path);
+	emit(c, p, &pd, code, sig);
+	free(pd.hint);
+	free(pd.variable);
+	att_clear(pd.att, pd.n_att);
+	free(pd.att);
+	free(dup);
+}
+
 static void on_exit_ev(struct corr *c, struct proc *p, const struct lw_rec *r)
 {
 	uint32_t status = r->ev.aux;
@@ -1318,6 +1668,8 @@ static void on_exit_ev(struct corr *c, struct proc *p, const struct lw_rec *r)
 	if (code != 0)
 		for (i = 0; i < p->n_xf; i++)
 			diagnose_exec(c, p, &p->xf[i], r->ev.ts_ns, code, sig);
+	if (code == 127 || (p->cnf && code != 0))
+		diagnose_command(c, p, r->ev.ts_ns, code, sig);
 	proc_remove(c, p);
 }
 
@@ -1330,6 +1682,13 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 	if (!p)
 		return;
 	proc_note(p, r);
+	if (p->ignore && e->type != LW_EV_EXEC && e->type != LW_EV_FORK) {
+		if (e->type == LW_EV_EXIT) {
+			proc_reset_exec(p);	/* nothing of it is reported */
+			proc_remove(c, p);
+		}
+		return;
+	}
 	switch (e->type) {
 	case LW_EV_EXEC:
 		proc_reset_exec(p);
@@ -1337,8 +1696,17 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		free(p->cwd);
 		p->exe = strdup(r->full);
 		p->cwd = r->base[0] ? strdup(r->base) : NULL;
-		if (c->ops.file_seen && p->exe)
-			c->ops.file_seen(c->ops.ctx, p->exe, 1);
+		p->ignore = 0;
+		if (c->ops.exec_seen && p->exe &&
+		    !c->ops.exec_seen(c->ops.ctx, p->exe, e->flags,
+				      (uint64_t)e->extra << 32 | e->aux,
+				      !!(e->str_flags & LW_SF_PENDING)) &&
+		    (e->str_flags & LW_SF_PENDING)) {
+			/* not Go after all: out of scope until its next exec */
+			p->ignore = 1;
+			if (c->ops.untrack)
+				c->ops.untrack(c->ops.ctx, p->pid);
+		}
 		break;
 	case LW_EV_FORK:
 		child = proc_get(c, e->aux, 0);
@@ -1352,12 +1720,20 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		child->ppid = p->pid;
 		child->uid = p->uid;
 		memcpy(child->comm, p->comm, sizeof(child->comm));
+		/* forked while its parent's verdict was still pending */
+		child->ignore = p->ignore;
+		if (p->ignore && c->ops.untrack)
+			c->ops.untrack(c->ops.ctx, child->pid);
+		break;
+	case LW_EV_ENV:
+		on_env(p, r);
 		break;
 	case LW_EV_FILE:
-		att_add(p, r->full, e->op, e->ret < 0 ? -e->ret : 0);
-		if (e->ret >= 0 && is_open_op(e->op) && c->ops.file_seen &&
+		att_add(p, r->full, e->op, e->ret < 0 ? -e->ret : 0,
+			(e->str_flags & LW_SF_MODE) ? e->aux : 0);
+		if (e->ret >= 0 && is_open_op(e->op) && c->ops.loader_seen &&
 		    is_loader_name(base_name(r->full)))
-			c->ops.file_seen(c->ops.ctx, r->full, 0);
+			c->ops.loader_seen(c->ops.ctx, r->full);
 		if ((e->op == LW_OP_EXECVE || e->op == LW_OP_EXECVEAT) && e->ret < 0 &&
 		    p->n_xf < XF_MAX) {
 			p->xf[p->n_xf].path = strdup(r->full);
@@ -1367,7 +1743,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		}
 		break;
 	case LW_EV_MMAP:
-		att_add(p, r->full, e->op, -e->ret);
+		att_add(p, r->full, e->op, -e->ret, 0);
 		if (p->n_mf < MF_MAX && r->full[0]) {
 			p->mf[p->n_mf].path = strdup(r->full);
 			p->mf[p->n_mf].err = -e->ret;

@@ -19,6 +19,7 @@ struct attempt {
 	char *path;
 	uint32_t op;		/* LW_OP_* */
 	int err;		/* 0: the lookup succeeded */
+	uint32_t mode;		/* st_mode a successful stat returned, else 0 */
 };
 
 struct finding {
@@ -29,6 +30,11 @@ struct finding {
 	const char *comm, *exe, *cwd;
 	const char *object, *needed_by, *message, *cause, *mount, *hint;
 	const char *symbol, *version, *elf_class, *machine, *dependency;
+	const char *variable;		/* the environment variable at fault, NAME=VALUE */
+	uint32_t go_pid;		/* the go invocation above, 0 when none */
+	const char *go_cmd;		/* its subcommand ("build", "run") */
+	const char *const *env;		/* captured steering variables, NAME=VALUE */
+	unsigned n_env;
 	int err;		/* errno, 0 when none */
 	int exit_code;		/* -1 when none */
 	int signal;		/* -1 when none */
@@ -46,8 +52,16 @@ struct load {
 struct corr_ops {
 	void (*finding)(void *ctx, const struct finding *f);
 	void (*load)(void *ctx, const struct load *l);		/* NULL: no load records */
-	/* a file the loader or an exec used: the caller may probe it */
-	void (*file_seen)(void *ctx, const char *path, int is_exec);
+	/* a loader file (ld.so, libc) a tracked process opened: the caller may probe it */
+	void (*loader_seen)(void *ctx, const char *path);
+	/*
+	 * an image a tracked process exec'd (dev, ino: the kernel's key for it);
+	 * returns 0 when it is not Go-built, 1 otherwise. With `pending`, the
+	 * kernel tracks the process only until it hears the answer.
+	 */
+	int (*exec_seen)(void *ctx, const char *path, uint32_t dev, uint64_t ino, int pending);
+	/* take a process out of the kernel's tracked set (a provisional verdict undone) */
+	void (*untrack)(void *ctx, uint32_t pid);
 	void *ctx;
 	int rootfd;			/* the host's root: files are checked inside it */
 	const char *mountinfo;		/* normally /proc/self/mountinfo */

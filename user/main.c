@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
@@ -63,7 +64,7 @@ struct run {
 	struct corr *corr;
 	struct output *out;
 	struct probe *pr;
-	struct { unsigned long long dev, ino; } exe_seen[EXE_SEEN_MAX];
+	struct { unsigned long long dev, ino; int go; } exe_seen[EXE_SEEN_MAX];
 	unsigned n_exe_seen;
 	int rootfd;
 	struct lw_rec rec;
@@ -196,6 +197,10 @@ static int check_privilege(void)
 	return 0;
 }
 
+struct run;
+static int classify_exe(struct run *r, const char *path, uint32_t dev, uint64_t ino);
+static uint32_t kernel_dev(dev_t d);
+
 static int read_stat(const char *pid, uint32_t *ppid, char *comm, size_t n)
 {
 	char path[64], buf[512], *l, *r;
@@ -223,7 +228,24 @@ static int read_stat(const char *pid, uint32_t *ppid, char *comm, size_t n)
  * named "go" and their descendants get LW_PF_GO. The kernel decides from
  * cfg_need which flags make a process tracked.
  */
-static int track_running(struct probe *pr, uint32_t root)
+/* a running process's image, read once: Go-built? */
+static int running_is_go(struct run *r, const char *pid)
+{
+	char link[64], exe[4096];
+	struct stat st;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%s/exe", pid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	if (n <= 0 || stat(link, &st))
+		return 0;
+	exe[n] = '\0';
+	if (strstr(exe, " (deleted)"))
+		return 0;
+	return classify_exe(r, exe, kernel_dev(st.st_dev), st.st_ino) == 1;
+}
+
+static int track_running(struct run *r, struct probe *pr, uint32_t root)
 {
 	struct { uint32_t pid, ppid, flags; } *t = NULL;
 	size_t n = 0, cap = 0, i, j;
@@ -252,7 +274,7 @@ static int track_running(struct probe *pr, uint32_t root)
 		t[n].pid = strtoul(d->d_name, NULL, 10);
 		t[n].ppid = ppid;
 		t[n].flags = (root && t[n].pid == root ? LW_PF_TREE : 0) |
-			     (!strcmp(comm, "go") ? LW_PF_GO : 0);
+			     (!strcmp(comm, "go") || running_is_go(r, d->d_name) ? LW_PF_GO : 0);
 		if (t[n].pid == (uint32_t)getpid())
 			t[n].flags = 0;
 		n++;
@@ -296,45 +318,72 @@ static void on_load(void *ctx, const struct load *l)
 			output_error(r->out));
 }
 
-/*
- * A file a tracked process used: a loader file gets the loader uprobes (an
- * upgraded libc or a second copy is another inode); an executable is read
- * once per inode for its PT_INTERP and for Go's plugin.Open.
- */
-static void on_file_seen(void *ctx, const char *path, int is_exec)
+static void on_loader_seen(void *ctx, const char *path)
 {
 	struct run *r = ctx;
-	struct elf_info *info;
-	struct stat st;
-	unsigned i;
-	int fd;
 
-	if (!is_exec) {
-		probe_loader_file(r->pr, path);
-		return;
-	}
-	if (stat(path, &st))
-		return;
+	probe_loader_file(r->pr, path);
+}
+
+/* the kernel's dev_t (MKDEV: major << 20 | minor) of a stat()ed st_dev */
+static uint32_t kernel_dev(dev_t d)
+{
+	return (uint32_t)(major(d) << 20 | minor(d));
+}
+
+/*
+ * Read an executable once per inode: is it Go-built (a Go build-ID note),
+ * what is its PT_INTERP (which gets the loader probes), and, for a Go binary,
+ * probe its plugin.open. The verdict goes to the kernel's exe_class map, so
+ * the next exec of that file is decided there. Returns 1 for Go or unknown.
+ */
+static int classify_exe(struct run *r, const char *path, uint32_t dev, uint64_t ino)
+{
+	struct elf_info *info;
+	int fd, go = -1;
+	unsigned i;
+
 	for (i = 0; i < r->n_exe_seen; i++)
-		if (r->exe_seen[i].dev == st.st_dev && r->exe_seen[i].ino == st.st_ino)
-			return;
-	i = r->n_exe_seen < EXE_SEEN_MAX ? r->n_exe_seen++ : (unsigned)(st.st_ino % EXE_SEEN_MAX);
-	r->exe_seen[i].dev = st.st_dev;
-	r->exe_seen[i].ino = st.st_ino;
+		if (r->exe_seen[i].dev == dev && r->exe_seen[i].ino == ino)
+			return r->exe_seen[i].go;
 	info = malloc(sizeof(*info));
 	if (!info)
-		return;
+		return 1;
 	if (!elf_open_in_root(r->rootfd, path, &fd)) {
 		/* headers, PT_INTERP and the Go note sit in the first pages */
-		if (!elf_inspect_fd(fd, 64 << 10, info) && info->kind == ELF_KIND_ELF) {
-			if (info->interp[0])
+		if (!elf_inspect_fd(fd, 64 << 10, info)) {
+			go = !!(info->flags & ELF_F_GO_BUILDID);
+			if (info->kind == ELF_KIND_ELF && info->interp[0])
 				probe_loader_file(r->pr, info->interp);
-			if ((info->flags & ELF_F_GO_BUILDID) && info->interp[0])
+			if (go && info->interp[0])
 				probe_go_file(r->pr, path);
 		}
 		close(fd);
 	}
 	free(info);
+	if (go < 0)
+		return 1;	/* unreadable (gone already): keep watching this once */
+	if (dev || ino) {
+		i = r->n_exe_seen < EXE_SEEN_MAX ? r->n_exe_seen++ : (unsigned)(ino % EXE_SEEN_MAX);
+		r->exe_seen[i].dev = dev;
+		r->exe_seen[i].ino = ino;
+		r->exe_seen[i].go = go;
+		probe_classify(r->pr, dev, ino, go ? LW_EXE_GO : LW_EXE_OTHER);
+	}
+	return go;
+}
+
+static int on_exec_seen(void *ctx, const char *path, uint32_t dev, uint64_t ino, int pending)
+{
+	(void)pending;
+	return classify_exe(ctx, path, dev, ino);
+}
+
+static void on_untrack(void *ctx, uint32_t pid)
+{
+	struct run *r = ctx;
+
+	probe_clear_flags(r->pr, pid, LW_PF_GO | LW_PF_PENDING);
 }
 
 /* where execvp would find cmd: as given with a '/', else the first on PATH */
@@ -489,7 +538,8 @@ int main(int argc, char **argv)
 	run.rootfd = rootfd;
 	ops = (struct corr_ops){
 		.finding = on_finding, .load = o.loads ? on_load : NULL,
-		.file_seen = on_file_seen, .ctx = &run, .rootfd = rootfd,
+		.loader_seen = on_loader_seen, .exec_seen = on_exec_seen, .untrack = on_untrack,
+		.ctx = &run, .rootfd = rootfd,
 		.mountinfo = "/proc/self/mountinfo", .proc = "/proc",
 	};
 	run.corr = corr_new(&ops);
@@ -551,9 +601,9 @@ int main(int argc, char **argv)
 			err = -ESRCH;
 			goto cleanup;
 		}
-		track_running(pr, o.pid);
+		track_running(&run, pr, o.pid);
 	} else if (!o.all && !o.cmd) {
-		track_running(pr, 0);
+		track_running(&run, pr, 0);
 	}
 	if (child) {
 		char cwd[PATH_MAX], exe[PATH_MAX];
@@ -563,7 +613,7 @@ int main(int argc, char **argv)
 		/* cwd is free again below: it takes the resolved path */
 		/* probe CMD's own binary (Go's plugin.Open) before it runs */
 		if (find_command(o.cmd[0], exe, sizeof(exe)) && realpath(exe, cwd))
-			on_file_seen(&run, cwd, 1);
+			classify_exe(&run, cwd, 0, 0);
 		err = probe_track(pr, child, LW_PF_TREE);
 		if (err || write(gofd, "g", 1) != 1) {
 			fprintf(stderr, "ldwatch: cannot release %s: %s\n", o.cmd[0],

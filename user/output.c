@@ -203,6 +203,27 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 		json_str(b, "dependency", f->dependency);
 		json_str(b, "elf_class", f->elf_class);
 		json_str(b, "machine", f->machine);
+		json_str(b, "variable", f->variable);
+		if (f->go_pid) {
+			sbuf_printf(b, ",\"go\":{\"pid\":%u", f->go_pid);
+			json_str(b, "subcommand", f->go_cmd);
+			sbuf_putc(b, '}');
+		} else {
+			sbuf_puts(b, ",\"go\":null");
+		}
+		sbuf_puts(b, ",\"env\":{");
+		for (i = 0; i < f->n_env; i++) {
+			const char *eq = strchr(f->env[i], '=');
+
+			if (!eq)
+				continue;
+			sbuf_puts(b, i ? ",\"" : "\"");
+			escape_json(b, f->env[i], eq - f->env[i]);
+			sbuf_puts(b, "\":\"");
+			escape_json(b, eq + 1, strlen(eq + 1));
+			sbuf_putc(b, '"');
+		}
+		sbuf_putc(b, '}');
 		json_int(b, "exit_code", f->exit_code, 1);
 		json_int(b, "signal", f->signal, 1);
 		sbuf_puts(b, ",\"attempts\":[");
@@ -234,6 +255,12 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 	text_line(b, "dependency", f->dependency);
 	text_line(b, "elf class", f->elf_class);
 	text_line(b, "machine", f->machine);
+	text_line(b, "variable", f->variable);
+	if (f->go_pid) {
+		sbuf_printf(b, "  go: pid %u, go ", f->go_pid);
+		escape_text(b, f->go_cmd ? f->go_cmd : "", f->go_cmd ? strlen(f->go_cmd) : 0);
+		sbuf_putc(b, '\n');
+	}
 	text_line(b, "cause", f->cause);
 	text_line(b, "mount", f->mount);
 	if (f->err)

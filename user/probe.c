@@ -210,6 +210,28 @@ int probe_track(struct probe *p, uint32_t tgid, uint32_t flags)
 	return 0;
 }
 
+int probe_clear_flags(struct probe *p, uint32_t tgid, uint32_t flags)
+{
+	int fd = bpf_map__fd(p->skel->maps.tracked);
+	struct lw_proc v;
+
+	if (bpf_map_lookup_elem(fd, &tgid, &v))
+		return -errno;
+	v.flags &= ~flags;
+	if (bpf_map_update_elem(fd, &tgid, &v, BPF_EXIST))
+		return -errno;
+	return 0;
+}
+
+int probe_classify(struct probe *p, uint32_t dev, uint64_t ino, uint32_t verdict)
+{
+	struct lw_inode key = { .ino = ino, .dev = dev };
+
+	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.exe_class), &key, &verdict, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 int probe_untrack(struct probe *p, uint32_t tgid)
 {
 	if (bpf_map_delete_elem(bpf_map__fd(p->skel->maps.tracked), &tgid))
