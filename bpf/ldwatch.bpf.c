@@ -687,8 +687,12 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 
 		flags = e ? e->flags : 0;
 		old = flags;
-		/* a new image: a provisional verdict was about the old one */
-		flags &= ~LW_PF_PENDING;
+		/*
+		 * a provisional GO (this process's old image, or inherited from a
+		 * parent whose verdict was pending) says nothing about this image
+		 */
+		if (flags & LW_PF_PENDING)
+			flags &= ~(LW_PF_GO | LW_PF_PENDING);
 		if ((cfg_need & LW_PF_GO) && !(flags & LW_PF_GO)) {
 			__u32 *verdict = bpf_map_lookup_elem(&exe_class, &key);
 

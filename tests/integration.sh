@@ -606,7 +606,7 @@ irrelevant_nulls()
 	check_fields "$fnd" \
 		'if .kind == "undefined-symbol" then null else .symbol end' null \
 		'if .kind == "undefined-symbol" or .kind == "version-mismatch" then null else .version end' null \
-		'if .kind == "wrong-elf-class" then null else [.elf_class, .machine] end' null \
+		'if .kind == "wrong-elf-class" then [] else [.elf_class, .machine] - [null] end' '[]' \
 		'if .kind == "dlopen-failed" then null else .dependency end' null
 }
 

@@ -1181,8 +1181,20 @@ static void diagnose_exec(struct corr *c, struct proc *p, const struct execfail 
 	char *mount = NULL;
 	const char *cause, *obj = x->path;
 
-	if (fs_stat_in_root(c->ops.rootfd, x->path, &st) || !S_ISREG(st.st_mode))
-		return;		/* really absent, or a directory met on a PATH walk */
+	memset(&st, 0, sizeof(st));
+	if (fs_stat_in_root(c->ops.rootfd, x->path, &st) || !S_ISREG(st.st_mode)) {
+		char mnt[4096];
+		int noexec = 0;
+
+		/*
+		 * gone already (go run removes its build directory at once) or
+		 * never there: EACCES from a noexec mount is still decided by
+		 * the mount, which does not depend on winning that race
+		 */
+		if (x->err != EACCES || S_ISDIR(st.st_mode) || !c->ops.mountinfo ||
+		    fs_mount_of(c->ops.mountinfo, x->path, mnt, sizeof(mnt), &noexec) || !noexec)
+			return;
+	}
 	if (x->err == ENOENT) {
 		char interp[ELF_STR_MAX + 4096];
 		struct stat ist;
@@ -1697,15 +1709,15 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		p->exe = strdup(r->full);
 		p->cwd = r->base[0] ? strdup(r->base) : NULL;
 		p->ignore = 0;
-		if (c->ops.exec_seen && p->exe &&
-		    !c->ops.exec_seen(c->ops.ctx, p->exe, e->flags,
-				      (uint64_t)e->extra << 32 | e->aux,
-				      !!(e->str_flags & LW_SF_PENDING)) &&
-		    (e->str_flags & LW_SF_PENDING)) {
+		if (c->ops.exec_seen && p->exe) {
+			int pending = !!(e->str_flags & LW_SF_PENDING);
+			int go = c->ops.exec_seen(c->ops.ctx, p->exe, e->flags,
+						  (uint64_t)e->extra << 32 | e->aux, pending);
+
 			/* not Go after all: out of scope until its next exec */
-			p->ignore = 1;
-			if (c->ops.untrack)
-				c->ops.untrack(c->ops.ctx, p->pid);
+			p->ignore = pending && !go;
+			if (pending && c->ops.settle)
+				c->ops.settle(c->ops.ctx, p->pid, go);
 		}
 		break;
 	case LW_EV_FORK:
@@ -1722,8 +1734,8 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		memcpy(child->comm, p->comm, sizeof(child->comm));
 		/* forked while its parent's verdict was still pending */
 		child->ignore = p->ignore;
-		if (p->ignore && c->ops.untrack)
-			c->ops.untrack(c->ops.ctx, child->pid);
+		if (p->ignore && c->ops.settle)
+			c->ops.settle(c->ops.ctx, child->pid, 0);
 		break;
 	case LW_EV_ENV:
 		on_env(p, r);

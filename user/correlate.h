@@ -60,8 +60,8 @@ struct corr_ops {
 	 * kernel tracks the process only until it hears the answer.
 	 */
 	int (*exec_seen)(void *ctx, const char *path, uint32_t dev, uint64_t ino, int pending);
-	/* take a process out of the kernel's tracked set (a provisional verdict undone) */
-	void (*untrack)(void *ctx, uint32_t pid);
+	/* a provisional verdict settled: keep it (go) or take it out of the Go scope */
+	void (*settle)(void *ctx, uint32_t pid, int go);
 	void *ctx;
 	int rootfd;			/* the host's root: files are checked inside it */
 	const char *mountinfo;		/* normally /proc/self/mountinfo */

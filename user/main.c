@@ -379,11 +379,11 @@ static int on_exec_seen(void *ctx, const char *path, uint32_t dev, uint64_t ino,
 	return classify_exe(ctx, path, dev, ino);
 }
 
-static void on_untrack(void *ctx, uint32_t pid)
+static void on_settle(void *ctx, uint32_t pid, int go)
 {
 	struct run *r = ctx;
 
-	probe_clear_flags(r->pr, pid, LW_PF_GO | LW_PF_PENDING);
+	probe_clear_flags(r->pr, pid, go ? LW_PF_PENDING : LW_PF_GO | LW_PF_PENDING);
 }
 
 /* where execvp would find cmd: as given with a '/', else the first on PATH */
@@ -538,7 +538,7 @@ int main(int argc, char **argv)
 	run.rootfd = rootfd;
 	ops = (struct corr_ops){
 		.finding = on_finding, .load = o.loads ? on_load : NULL,
-		.loader_seen = on_loader_seen, .exec_seen = on_exec_seen, .untrack = on_untrack,
+		.loader_seen = on_loader_seen, .exec_seen = on_exec_seen, .settle = on_settle,
 		.ctx = &run, .rootfd = rootfd,
 		.mountinfo = "/proc/self/mountinfo", .proc = "/proc",
 	};
