@@ -13,6 +13,7 @@
 #include "correlate.h"
 #include "elfinfo.h"
 #include "fsinfo.h"
+#include "sbuf.h"
 
 #define HASH_BUCKETS	1024
 #define PEND_MAX	4
@@ -94,6 +95,7 @@ struct proc {
 	char *go_cmd;			/* a go command's subcommand; NULL for others */
 	int ignore;			/* out of scope until its next exec */
 	int cnf;			/* said "command not found" on fd 2 */
+	int go_bin;			/* its image is Go-built */
 	char line[CORR_LINE_MAX];
 	size_t line_len;
 	struct pending pend[PEND_MAX];
@@ -598,6 +600,7 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		 int exit_code, int sig)
 {
 	struct proc *g = go_of(c, p);
+	char *go_hint = NULL;
 	struct finding f = {
 		.kind = pd->kind,
 		.severity = pd->severity,
@@ -631,12 +634,22 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		.n_attempts = pd->n_att,
 	};
 
-	if (!pd->kind || key_seen(p, pd->kind, pd->object))
+	/* one finding per cause per exec; a go command's whole tree is one unit */
+	if (!pd->kind || key_seen(g ? g : p, pd->kind, pd->object))
 		return;
+	if (p->go_bin && (!strcmp(pd->kind, "missing-library") ||
+			  !strcmp(pd->kind, "version-mismatch") ||
+			  !strcmp(pd->kind, "missing-interpreter"))) {
+		go_hint = xprintf("%s; a Go program that does not need cgo can be built with "
+				  "CGO_ENABLED=0 into a static binary that needs no shared "
+				  "libraries", pd->hint ? pd->hint : "");
+		f.hint = go_hint;
+	}
 	if (pd->sev_by_exit)	/* still running, or exited 0: it coped */
 		f.severity = exit_code == 0 || (exit_code < 0 && sig < 0) ? "warning" : "error";
 	c->st.findings++;
 	c->ops.finding(c->ops.ctx, &f);
+	free(go_hint);
 }
 
 /*
@@ -1045,8 +1058,8 @@ static void on_link_line(struct corr *c, struct proc *p, const char *line, size_
 	pd->hint = xprintf("the C linker found neither %s nor %s in its search path (-L "
 			   "directories, then the default ones): install the package that "
 			   "provides it (usually a -dev package), or fix -L in #cgo LDFLAGS%s",
-			   so, ar, env_find(c, p, "CGO_ENABLED") ?
-			   "" : "; a Go program that needs no C can build with CGO_ENABLED=0");
+			   so, ar, go_of(c, p) ?
+			   "; a Go program that needs no C can build with CGO_ENABLED=0" : "");
 }
 
 /*
@@ -1638,10 +1651,21 @@ static void diagnose_command(struct corr *c, struct proc *p, uint64_t ts, int co
 	    !fs_stat_in_root(c->ops.rootfd, buf, &st))
 		pd.hint = xprintf("%s is in GOBIN (%s), which is not on PATH: add %s to PATH",
 				  best, gobin, gobin);
-	else
-		pd.hint = xprintf("%s is in no directory on PATH (%s): install it, or add the "
-				  "directory that holds it to PATH (for `go install`ed tools, "
-				  "GOBIN or GOPATH/bin)", best, path);
+	else {
+		/* the directories really searched: a script may have changed PATH */
+		struct sbuf dirs;
+
+		sbuf_init(&dirs);
+		for (j = 0; j < pd.n_att; j++) {
+			const char *a = pd.att[j].path;
+
+			sbuf_printf(&dirs, "%s%.*s", j ? ", " : "", (int)(base_name(a) - 1 - a), a);
+		}
+		pd.hint = xprintf("%s is in none of the PATH directories searched (%s): install it, "
+				  "or add the directory that holds it to PATH (for `go install`ed "
+				  "tools, GOBIN or GOPATH/bin)", best, sbuf_str(&dirs));
+		sbuf_free(&dirs);
+	}
 	emit(c, p, &pd, code, sig);
 	free(pd.hint);
 	free(pd.variable);
@@ -1709,6 +1733,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		p->exe = strdup(r->full);
 		p->cwd = r->base[0] ? strdup(r->base) : NULL;
 		p->ignore = 0;
+		p->go_bin = 0;
 		if (c->ops.exec_seen && p->exe) {
 			int pending = !!(e->str_flags & LW_SF_PENDING);
 			int go = c->ops.exec_seen(c->ops.ctx, p->exe, e->flags,
@@ -1716,7 +1741,8 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 
 			/* not Go after all: out of scope until its next exec */
 			p->ignore = pending && !go;
-			if (pending && c->ops.settle)
+			p->go_bin = go == 1;
+			if (pending && go >= 0 && c->ops.settle)
 				c->ops.settle(c->ops.ctx, p->pid, go);
 		}
 		break;

@@ -56,7 +56,7 @@ struct corr_ops {
 	void (*loader_seen)(void *ctx, const char *path);
 	/*
 	 * an image a tracked process exec'd (dev, ino: the kernel's key for it);
-	 * returns 0 when it is not Go-built, 1 otherwise. With `pending`, the
+	 * returns 1 when it is Go-built, 0 when not, -1 when unknown. With `pending`, the
 	 * kernel tracks the process only until it hears the answer.
 	 */
 	int (*exec_seen)(void *ctx, const char *path, uint32_t dev, uint64_t ino, int pending);

@@ -335,7 +335,8 @@ static uint32_t kernel_dev(dev_t d)
  * Read an executable once per inode: is it Go-built (a Go build-ID note),
  * what is its PT_INTERP (which gets the loader probes), and, for a Go binary,
  * probe its plugin.open. The verdict goes to the kernel's exe_class map, so
- * the next exec of that file is decided there. Returns 1 for Go or unknown.
+ * the next exec of that file is decided there. Returns 1 for Go, 0 for not,
+ * -1 when it could not be read.
  */
 static int classify_exe(struct run *r, const char *path, uint32_t dev, uint64_t ino)
 {
@@ -362,7 +363,7 @@ static int classify_exe(struct run *r, const char *path, uint32_t dev, uint64_t 
 	}
 	free(info);
 	if (go < 0)
-		return 1;	/* unreadable (gone already): keep watching this once */
+		return -1;	/* unreadable (gone already): keep watching this once */
 	if (dev || ino) {
 		i = r->n_exe_seen < EXE_SEEN_MAX ? r->n_exe_seen++ : (unsigned)(ino % EXE_SEEN_MAX);
 		r->exe_seen[i].dev = dev;
