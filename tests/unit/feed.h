@@ -12,6 +12,7 @@ struct raw {
 };
 
 static uint32_t raw_uid;	/* uid stamped on every record built */
+static uint32_t raw_ppid;	/* ppid stamped on every record built; 0: 1 */
 
 /* comps: the base as the kernel sends it, leaf first, NUL-separated */
 static inline size_t raw_make(struct raw *r, uint32_t type, uint32_t pid, uint32_t op,
@@ -22,7 +23,7 @@ static inline size_t raw_make(struct raw *r, uint32_t type, uint32_t pid, uint32
 	r->ev.type = type;
 	r->ev.pid = pid;
 	r->ev.tid = pid;
-	r->ev.ppid = 1;
+	r->ev.ppid = raw_ppid ? raw_ppid : 1;
 	r->ev.uid = raw_uid;
 	r->ev.start_ns = 1000 + pid;
 	r->ev.ts_ns = 5000000000ull;

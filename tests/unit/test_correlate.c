@@ -637,3 +637,124 @@ Test(loader, dlopen_failure_of_a_process_that_keeps_running)
 	feed_exit(51, 1 << 8);
 	cr_assert_eq(nseen, 1, "reported once");
 }
+
+/* --- the Go toolchain --- */
+
+static void feed_env(uint32_t pid, uint32_t op, const char *blk, size_t n)
+{
+	size_t k = raw_make(&raw, LW_EV_ENV, pid, op, 0, blk, n, "", 0);
+
+	cr_assert_eq(event_decode(&raw, k, &rec), 0);
+	corr_feed(c, &rec);
+}
+
+#define BLK(s) s, sizeof(s) - 1
+
+TestSuite(gotool, .init = setup, .fini = teardown);
+
+Test(gotool, goroot_from_the_environment_that_does_not_exist)
+{
+	feed(LW_EV_EXEC, 60, 0, 0, "/usr/bin/go");
+	feed_env(60, LW_ENV_VARS, BLK("GOROOT=/nonexistent\0PATH=/usr/bin:/bin\0"));
+	feed_env(60, LW_ENV_ARGV, BLK("go\0env\0GOROOT\0"));
+	feed(LW_EV_FILE, 60, LW_OP_FSTATAT, -ENOENT, "/nonexistent");
+	feed_stderr(60, "go: cannot find GOROOT directory: /nonexistent\n");
+	feed_exit(60, 2 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "goroot-broken");
+	cr_assert_str_eq(seen[0].object, "/nonexistent");
+	cr_assert_str_eq(seen[0].cause, "missing");
+	cr_assert_eq(seen[0].err, ENOENT);
+	cr_assert_eq(seen[0].exit_code, 2);
+}
+
+Test(gotool, goroot_that_is_a_file)
+{
+	size_t n;
+
+	feed(LW_EV_EXEC, 61, 0, 0, "/usr/bin/go");
+	feed_env(61, LW_ENV_VARS, BLK("GOROOT=/src/main.go\0"));
+	feed_env(61, LW_ENV_ARGV, BLK("go\0build\0"));
+	n = raw_make(&raw, LW_EV_FILE, 61, LW_OP_FSTATAT, 0, "/src/main.go", 12, "", 0);
+	raw.ev.str_flags |= LW_SF_MODE;
+	raw.ev.aux = 0100644;	/* a regular file */
+	cr_assert_eq(event_decode(&raw, n, &rec), 0);
+	corr_feed(c, &rec);
+	feed_stderr(61, "go: cannot find GOROOT directory: /src/main.go\n");
+	feed_exit(61, 2 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].cause, "not-a-directory");
+	cr_assert_eq(seen[0].err, ENOTDIR);
+}
+
+Test(gotool, goroot_without_src)
+{
+	feed(LW_EV_EXEC, 62, 0, 0, "/usr/bin/go");
+	feed_env(62, LW_ENV_ARGV, BLK("go\0build\0.\0"));
+	feed(LW_EV_FILE, 62, LW_OP_FSTATAT, -ENOENT, "/tmp/empty/src/fmt");
+	feed_stderr(62, "main.go:3:8: package fmt is not in GOROOT (/tmp/empty/src/fmt)\n");
+	feed_exit(62, 1 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "goroot-broken");
+	cr_assert_str_eq(seen[0].object, "/tmp/empty");
+	cr_assert_str_eq(seen[0].cause, "no-src");
+	cr_assert_eq(seen[0].n_attempts, 1);
+}
+
+Test(gotool, goroot_words_from_a_non_go_process_are_nothing)
+{
+	feed(LW_EV_EXEC, 63, 0, 0, "/usr/bin/echo");
+	feed_stderr(63, "go: cannot find GOROOT directory: /x\n");
+	feed_exit(63, 2 << 8);
+	cr_assert_eq(nseen, 0);
+}
+
+Test(gotool, link_failure_names_the_go_build_above_it_once)
+{
+	size_t n;
+
+	feed(LW_EV_EXEC, 64, 0, 0, "/usr/bin/go");
+	feed_env(64, LW_ENV_ARGV, BLK("go\0build\0-o\0x\0"));
+	for (uint32_t ld = 65; ld <= 66; ld++) {	/* cgo links twice */
+		n = raw_make(&raw, LW_EV_FORK, 64, 0, 0, "", 0, "", 0);
+		raw.ev.aux = ld;
+		cr_assert_eq(event_decode(&raw, n, &rec), 0);
+		corr_feed(c, &rec);
+		raw_ppid = 64;
+		feed(LW_EV_EXEC, ld, 0, 0, "/usr/bin/ld");
+		feed(LW_EV_FILE, ld, LW_OP_OPENAT, -ENOENT, "/usr/lib/libnotthere.so");
+		feed(LW_EV_FILE, ld, LW_OP_OPENAT, -ENOENT, "/usr/lib/libnotthere.a");
+		feed_stderr(ld, "/usr/bin/ld: cannot find -lnotthere: No such file or directory\n");
+		feed_exit(ld, 1 << 8);
+		raw_ppid = 0;
+	}
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "link-library-not-found");
+	cr_assert_str_eq(seen[0].object, "-lnotthere");
+	cr_assert_eq(seen[0].n_attempts, 2);
+}
+
+Test(gotool, command_not_found_after_every_path_entry)
+{
+	feed(LW_EV_EXEC, 67, 0, 0, "/bin/bash");
+	feed_env(67, LW_ENV_VARS, BLK("PATH=/usr/local/bin:/usr/bin:/bin\0"));
+	feed(LW_EV_FILE, 67, LW_OP_FSTATAT, -ENOENT, "/usr/local/bin/gofmtx");
+	feed(LW_EV_FILE, 67, LW_OP_FSTATAT, -ENOENT, "/usr/bin/gofmtx");
+	feed(LW_EV_FILE, 67, LW_OP_FSTATAT, -ENOENT, "/bin/gofmtx");
+	feed_stderr(67, "bash: gofmtx: command not found\n");
+	feed_exit(67, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "command-not-found");
+	cr_assert_str_eq(seen[0].object, "gofmtx");
+	cr_assert_eq(seen[0].n_attempts, 3);
+}
+
+Test(gotool, a_command_found_later_is_not_missing)
+{
+	feed(LW_EV_EXEC, 68, 0, 0, "/bin/bash");
+	feed_env(68, LW_ENV_VARS, BLK("PATH=/usr/local/bin:/usr/bin\0"));
+	feed(LW_EV_FILE, 68, LW_OP_FSTATAT, -ENOENT, "/usr/local/bin/tool");
+	feed(LW_EV_FILE, 68, LW_OP_FSTATAT, 0, "/usr/bin/tool");
+	feed_exit(68, 127 << 8);
+	cr_assert_eq(nseen, 0);
+}
