@@ -55,7 +55,7 @@ static void on_finding(void *ctx, const struct finding *f)
 static void setup(void)
 {
 	struct corr_ops ops = { .finding = on_finding };
-	char mi[64];
+	static char mi[64];
 	FILE *f;
 
 	nseen = 0;
@@ -70,7 +70,7 @@ static void setup(void)
 	fprintf(f, "91 22 0:51 / /tmp/with\\040space rw,relatime - tmpfs tmpfs rw\n");
 	fclose(f);
 	ops.rootfd = rootfd;
-	ops.mountinfo = strdup(mi);
+	ops.mountinfo = mi;
 	c = corr_new(&ops);
 	cr_assert_not_null(c);
 }
