@@ -11,7 +11,8 @@ LIBBPF_CFLAGS := $(shell pkg-config --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS   := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
 
 CFLAGS	?= -g -O2
-CFLAGS	+= -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP
+# what the code needs, whatever CFLAGS a caller passes (make CFLAGS=-fsanitize=...)
+ALL_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP
 CPPFLAGS := -Iinclude -Iuser -I$(OUTPUT) $(LIBBPF_CFLAGS)
 LDLIBS	:= $(LIBBPF_LIBS) -lelf -lz
 
@@ -59,19 +60,19 @@ $(USER_OBJS): $(SKELS)
 
 $(OUTPUT)/user/%.o: user/%.c | $(OUTPUT)/user
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c $< -o $@
 
 $(OUTPUT)/ldwatch: $(USER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(OUTPUT)/unit/%.o: tests/unit/%.c | $(OUTPUT)/unit
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c $< -o $@
 
 $(OUTPUT)/unit_tests: $(UNIT_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -lcriterion -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
 
 unit: $(OUTPUT)/unit_tests
 	$(OUTPUT)/unit_tests

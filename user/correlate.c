@@ -117,6 +117,23 @@ struct corr {
 	struct elf_info elf;			/* scratch, ~20 KiB */
 };
 
+/*
+ * memmem(), written out: glibc 2.36's memmem crashed under gcc -O1 with
+ * ASan's interceptor on our lines (sane arguments, checked), and this needs
+ * nothing clever
+ */
+static void *find_bytes(const void *hay, size_t hn, const void *needle, size_t nn)
+{
+	const char *h = hay;
+
+	if (!nn)
+		return (void *)h;
+	for (size_t i = 0; i + nn <= hn; i++)
+		if (h[i] == *(const char *)needle && !memcmp(h + i, needle, nn))
+			return (void *)(h + i);
+	return NULL;
+}
+
 static char *xstrdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -769,7 +786,7 @@ static struct pending *pending_new(struct proc *p, const char *line, size_t len,
 /* copy s[0..n) minus a suffix starting at `stop` (if found) */
 static char *cut(const char *s, size_t n, const char *stop)
 {
-	const char *e = memmem(s, n, stop, strlen(stop));
+	const char *e = find_bytes(s, n, stop, strlen(stop));
 
 	return strndup(s, e ? (size_t)(e - s) : n);
 }
@@ -821,7 +838,7 @@ static void on_version_line(struct proc *p, const char *line, size_t len, const 
 	const char *v = at + strlen(": version `"), *end = line + len, *q, *req, *obj;
 	struct pending *pd;
 
-	q = memmem(v, end - v, "' not found (required by ", 25);
+	q = find_bytes(v, end - v, "' not found (required by ", 25);
 	if (!q)
 		return;
 	req = q + 25;
@@ -848,7 +865,7 @@ static void on_version_line(struct proc *p, const char *line, size_t len, const 
 static void undefined_symbol(struct pending *pd, const char *obj, size_t objlen,
 			     const char *sym, size_t symlen)
 {
-	const char *ver = memmem(sym, symlen, ", version ", 10);
+	const char *ver = find_bytes(sym, symlen, ", version ", 10);
 
 	pd->kind = strdup("undefined-symbol");
 	pd->object = strndup(obj, objlen);
@@ -865,7 +882,7 @@ static void undefined_symbol(struct pending *pd, const char *obj, size_t objlen,
 static void on_symbol_line(struct proc *p, const char *line, size_t len, const char *rest,
 			   uint64_t ts)
 {
-	const char *end = line + len, *u = memmem(rest, end - rest, ": undefined symbol: ", 20);
+	const char *end = line + len, *u = find_bytes(rest, end - rest, ": undefined symbol: ", 20);
 	struct pending *pd;
 
 	if (!u || !(pd = pending_new(p, line, len, ts)))
@@ -883,14 +900,14 @@ static void on_musl_reloc_line(struct proc *p, const char *line, size_t len, uin
 	for (unsigned i = 0; i < p->n_pend; i++)
 		if (p->pend[i].kind && !strcmp(p->pend[i].kind, "missing-library"))
 			return;
-	sep = memmem(obj, end - obj, ": ", 2);
-	if (!sep || !memmem(sep, end - sep, ": symbol not found", 18))
+	sep = find_bytes(obj, end - obj, ": ", 2);
+	if (!sep || !find_bytes(sep, end - sep, ": symbol not found", 18))
 		return;
 	sym = sep + 2;
 	pd = pending_new(p, line, len, ts);
 	if (pd)
 		undefined_symbol(pd, obj, sep - obj,
-				 sym, (const char *)memmem(sym, end - sym, ": symbol not found", 18) - sym);
+				 sym, (const char *)find_bytes(sym, end - sym, ": symbol not found", 18) - sym);
 }
 
 /* a variable from the process, else from the go invocation it belongs to */
@@ -956,10 +973,10 @@ static void on_goroot_line(struct corr *c, struct proc *p, const char *line, siz
 	int code;
 
 	(void)c;
-	if ((s = memmem(line, len, nf, sizeof(nf) - 1))) {
+	if ((s = find_bytes(line, len, nf, sizeof(nf) - 1))) {
 		root = strndup(s + sizeof(nf) - 1, end - (s + sizeof(nf) - 1));
 		code = 2;
-	} else if ((s = memmem(line, len, pk, sizeof(pk) - 1))) {
+	} else if ((s = find_bytes(line, len, pk, sizeof(pk) - 1))) {
 		const char *q = s + sizeof(pk) - 1, *r = memchr(q, ')', end - q), *src;
 
 		if (!r)
@@ -1080,7 +1097,7 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 	struct pending *pd;
 	char *name = NULL, *errstr = NULL;
 
-	if ((s = memmem(line, len, glibc, sizeof(glibc) - 1))) {
+	if ((s = find_bytes(line, len, glibc, sizeof(glibc) - 1))) {
 		size_t rest = len - (s - line) - (sizeof(glibc) - 1);
 
 		s += sizeof(glibc) - 1;
@@ -1093,18 +1110,18 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 			diagnose_class(c, p, pd, name, errstr, 0);
 		else if (pd && errstr)
 			diagnose_library(c, p, pd, name, errstr, 0);
-	} else if ((s = memmem(line, len, version, sizeof(version) - 1))) {
+	} else if ((s = find_bytes(line, len, version, sizeof(version) - 1))) {
 		on_version_line(p, line, len, s, ts);
-	} else if ((s = memmem(line, len, symerr, sizeof(symerr) - 1))) {
+	} else if ((s = find_bytes(line, len, symerr, sizeof(symerr) - 1))) {
 		on_symbol_line(p, line, len, s + sizeof(symerr) - 1, ts);
 	} else if (len > sizeof(musl_reloc) - 1 && !memcmp(line, musl_reloc, sizeof(musl_reloc) - 1)) {
 		on_musl_reloc_line(p, line, len, ts);
-	} else if (p->go_cmd && (memmem(line, len, "GOROOT", 6))) {
+	} else if (p->go_cmd && (find_bytes(line, len, "GOROOT", 6))) {
 		on_goroot_line(c, p, line, len, ts);
-	} else if ((s = memmem(line, len, "cannot find -l", 14))) {
+	} else if ((s = find_bytes(line, len, "cannot find -l", 14))) {
 		on_link_line(c, p, line, len, s, ts);
-	} else if (memmem(line, len, "command not found", 17) ||
-		   memmem(line, len, "executable file not found in $PATH", 34)) {
+	} else if (find_bytes(line, len, "command not found", 17) ||
+		   find_bytes(line, len, "executable file not found in $PATH", 34)) {
 		p->cnf = 1;
 	} else if (len > sizeof(preload) - 1 && !memcmp(line, preload, sizeof(preload) - 1)) {
 		s = line + sizeof(preload) - 1;
@@ -1137,7 +1154,7 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 		pd = pending_new(p, line, len, ts);
 		if (!pd || !errstr)
 			goto out;
-		nb = memmem(line, len, "(needed by ", 11);
+		nb = find_bytes(line, len, "(needed by ", 11);
 		if (nb)
 			pd->needed_by = cut(nb + 11, len - (nb + 11 - line), ")");
 		/* musl words errors as strerror: map the lookup ones onto glibc's */
@@ -1145,7 +1162,7 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 				 "cannot open shared object file" : errstr, 0);
 	}
 out:
-	if (memmem(line, len, "plugin.Open(", 12)) {
+	if (find_bytes(line, len, "plugin.Open(", 12)) {
 		free(p->goline);
 		p->goline = strndup(line, len);
 	}
