@@ -983,43 +983,36 @@ handle_prog_ids()
 	bpftool -j prog list 2>/dev/null | jq -r '.[] | select(.name | startswith("handle_")) | .id' | sort -n
 }
 
-# handle_* programs that no live process holds (pinned or leaked)
-orphan_handle_progs()
+# ids among $1 (one a line) that are still loaded
+still_loaded()
 {
-	bpftool -j prog list 2>/dev/null |
-		jq -r '.[] | select((.name | startswith("handle_")) and ((.pids // []) | length) == 0) | "\(.id) \(.name)"'
+	[[ -n $1 ]] || return 0
+	handle_prog_ids | grep -xF -f <(printf '%s\n' "$1")
 }
 
-no_handle_progs()
+progs_gone()
 {
-	[[ -z $(handle_prog_ids) ]]
+	[[ -z $(still_loaded "$1") ]]
 }
 
-no_orphan_handle_progs()
-{
-	[[ -z $(orphan_handle_progs) ]]
-}
-
+# the handle_* programs that appeared with this ldwatch are gone once it stops;
+# by id, not by holder: bpftool cannot name the pids holding a program here,
+# and other ldwatch processes (their programs older) may be running
 t_clean_detach()
 {
-	local F=$W/rec.json others
+	local F=$W/rec.json before mine
 	need_bpf
 	command -v bpftool >/dev/null || fail "bpftool not installed"
+	before=$(handle_prog_ids)
 	lw_start "$F" --all --json
 	wait_ready "$F"
-	[[ -n $(handle_prog_ids) ]] || bad "bpftool shows no handle_* program while ldwatch runs"
+	mine=$(handle_prog_ids | grep -vxF -f <(printf '%s\n' "$before"))
+	[[ -n $mine ]] || bad "bpftool shows no new handle_* program while ldwatch runs"
 	lw_stop "$F"
 	check_records "$F"
-	others=$(pgrep -x ldwatch)
-	if [[ -z $others ]]; then
-		# freeing a program is deferred in the kernel: allow it a moment
-		wait_until 5 no_handle_progs ||
-			bad "handle_* programs left after ldwatch stopped: $(handle_prog_ids | tr '\n' ' ')"
-	else
-		echo "    other ldwatch processes run ($others): checking only for orphaned programs"
-		wait_until 5 no_orphan_handle_progs ||
-			bad "orphaned handle_* programs after ldwatch stopped: $(orphan_handle_progs | tr '\n' ' ')"
-	fi
+	# freeing a program is deferred in the kernel: allow it a moment
+	wait_until 5 progs_gone "$mine" ||
+		bad "handle_* programs of this ldwatch left after it stopped: $(still_loaded "$mine" | tr '\n' ' ')"
 }
 
 t_duration()
