@@ -816,6 +816,7 @@ static void diagnose_class(struct corr *c, struct proc *p, struct pending *pd,
 
 	pd->n_att = att_collect(p, name, since, &pd->att);
 	pd->kind = strdup("wrong-elf-class");
+	pd->needed_by = find_needer(c, p, name);
 	pd->object = strdup(cand ? cand : name);
 	if (cand && !inspect(c, cand, &c->elf) && c->elf.kind == ELF_KIND_ELF) {
 		pd->elf_class = strdup(c->elf.ei_class == ELFCLASS32 ? "ELFCLASS32" :
@@ -852,6 +853,8 @@ static void on_version_line(struct proc *p, const char *line, size_t len, const 
 	pd->kind = strdup("version-mismatch");
 	pd->object = strndup(obj, at - obj);
 	pd->version = strndup(v, q - v);
+	if (pd->object)		/* where the loader found the library that lacks it */
+		pd->n_att = att_collect(p, pd->object, 0, &pd->att);
 	pd->needed_by = strndup(req, end > req && end[-1] == ')' ? (size_t)(end - 1 - req) :
 				(size_t)(end - req));
 	pd->hint = xprintf("%s needs symbol version %s, which %s does not provide: it was built "
@@ -1517,6 +1520,7 @@ static void diagnose_goplug(struct corr *c, struct proc *p, const struct goplug 
 	pd->kind = strdup("dlopen-failed");
 	pd->object = strdup(g->path);
 	pd->err = err;
+	pd->n_att = att_under(p, g->path, &pd->att);	/* realpath's readlink and stat */
 	pd->hint = xprintf("plugin.Open could not resolve %s (Go reports only \"realpath "
 			   "failed\"): %s; check the path, relative paths resolve against the "
 			   "working directory", g->path,
