@@ -701,8 +701,12 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 			else if (!verdict)
 				flags |= LW_PF_GO | LW_PF_PENDING;
 		}
-		if (flags != old) {
-			struct lw_proc v = { .start_ns = leader_start(p), .flags = flags };
+		if (flags != old || (flags & LW_PF_PENDING)) {
+			struct lw_proc v = {
+				.start_ns = leader_start(p),
+				.flags = flags,
+				.pend_ino = (flags & LW_PF_PENDING) ? (__u32)key.ino : 0,
+			};
 
 			if (bpf_map_update_elem(&tracked, &tgid, &v, BPF_ANY))
 				STAT_INC(track_full);
@@ -763,6 +767,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		flags = e->flags;
 		v.start_ns = BPF_CORE_READ(child, start_boottime);
 		v.flags = flags;
+		v.pend_ino = e->pend_ino;
 		if (bpf_map_update_elem(&tracked, &ctgid, &v, BPF_ANY)) {
 			STAT_INC(track_full);
 			return 0;

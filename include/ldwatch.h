@@ -135,7 +135,7 @@ struct lw_stats {
 struct lw_proc {
 	__u64 start_ns;		/* 0: filled in at first sight (user-space inserts) */
 	__u32 flags;		/* LW_PF_* */
-	__u32 __pad;
+	__u32 pend_ino;		/* with LW_PF_PENDING: low half of the image's inode */
 };
 
 #define LW_PF_TREE	0x1	/* below a -p PID or -- CMD root */

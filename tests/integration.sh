@@ -1139,6 +1139,8 @@ t_text_cmd()
 	check_text_output "$T" '^missing-library \(error\) pid [0-9]+ miss_origin$'
 }
 
+source "$ROOT/tests/go.sh"
+
 # ---- run --------------------------------------------------------------------------
 
 TESTS=(t_tracefs_untouched)
@@ -1154,6 +1156,7 @@ TESTS+=(
 	t_cmd_ready_uprobes t_all_ready_uprobes
 	t_clean_detach t_duration t_stop_sigterm
 	t_text_all t_text_cmd
+	"${GO_TESTS[@]}"
 	t_tracefs_untouched_by_suite
 )
 

@@ -96,6 +96,7 @@ struct proc {
 	int ignore;			/* out of scope until its next exec */
 	int cnf;			/* said "command not found" on fd 2 */
 	int go_bin;			/* its image is Go-built */
+	uint64_t image_ino;		/* its image's inode, as the kernel saw it */
 	char line[CORR_LINE_MAX];
 	size_t line_len;
 	struct pending pend[PEND_MAX];
@@ -969,6 +970,7 @@ static void on_goroot_line(struct corr *c, struct proc *p, const char *line, siz
 {
 	static const char nf[] = "go: cannot find GOROOT directory: ";
 	static const char pk[] = " is not in GOROOT (";
+	static const char gp[] = " (from $GOROOT)";
 	const char *s, *end = line + len, *envroot = env_get(p, "GOROOT");
 	const struct attempt *a;
 	struct pending *pd;
@@ -979,6 +981,20 @@ static void on_goroot_line(struct corr *c, struct proc *p, const char *line, siz
 	if ((s = find_bytes(line, len, nf, sizeof(nf) - 1))) {
 		root = strndup(s + sizeof(nf) - 1, end - (s + sizeof(nf) - 1));
 		code = 2;
+	} else if ((s = find_bytes(line, len, gp, sizeof(gp) - 1))) {
+		/* GOPATH mode lists where it looked: "\tGOROOT/src/fmt (from $GOROOT)" */
+		const char *q = line, *src;
+
+		while (q < s && (*q == ' ' || *q == '\t'))
+			q++;
+		missing = strndup(q, s - q);
+		src = missing ? strstr(missing, "/src/") : NULL;
+		if (!src) {
+			free(missing);
+			return;
+		}
+		root = strndup(missing, src - missing);
+		code = 1;
 	} else if ((s = find_bytes(line, len, pk, sizeof(pk) - 1))) {
 		const char *q = s + sizeof(pk) - 1, *r = memchr(q, ')', end - q), *src;
 
@@ -1764,7 +1780,9 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 			p->ignore = pending && !go;
 			p->go_bin = go == 1;
 			if (pending && go >= 0 && c->ops.settle)
-				c->ops.settle(c->ops.ctx, p->pid, go);
+				c->ops.settle(c->ops.ctx, p->pid,
+					      (uint64_t)e->extra << 32 | e->aux, go);
+			p->image_ino = (uint64_t)e->extra << 32 | e->aux;
 		}
 		break;
 	case LW_EV_FORK:
@@ -1782,7 +1800,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		/* forked while its parent's verdict was still pending */
 		child->ignore = p->ignore;
 		if (p->ignore && c->ops.settle)
-			c->ops.settle(c->ops.ctx, child->pid, 0);
+			c->ops.settle(c->ops.ctx, child->pid, p->image_ino, 0);
 		break;
 	case LW_EV_ENV:
 		on_env(p, r);

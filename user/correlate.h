@@ -61,7 +61,7 @@ struct corr_ops {
 	 */
 	int (*exec_seen)(void *ctx, const char *path, uint32_t dev, uint64_t ino, int pending);
 	/* a provisional verdict settled: keep it (go) or take it out of the Go scope */
-	void (*settle)(void *ctx, uint32_t pid, int go);
+	void (*settle)(void *ctx, uint32_t pid, uint64_t ino, int go);
 	void *ctx;
 	int rootfd;			/* the host's root: files are checked inside it */
 	const char *mountinfo;		/* normally /proc/self/mountinfo */

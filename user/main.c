@@ -380,11 +380,11 @@ static int on_exec_seen(void *ctx, const char *path, uint32_t dev, uint64_t ino,
 	return classify_exe(ctx, path, dev, ino);
 }
 
-static void on_settle(void *ctx, uint32_t pid, int go)
+static void on_settle(void *ctx, uint32_t pid, uint64_t ino, int go)
 {
 	struct run *r = ctx;
 
-	probe_clear_flags(r->pr, pid, go ? LW_PF_PENDING : LW_PF_GO | LW_PF_PENDING);
+	probe_settle(r->pr, pid, ino, go ? LW_PF_PENDING : LW_PF_GO | LW_PF_PENDING);
 }
 
 /* where execvp would find cmd: as given with a '/', else the first on PATH */

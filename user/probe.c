@@ -252,14 +252,17 @@ int probe_track(struct probe *p, uint32_t tgid, uint32_t flags)
 	return 0;
 }
 
-int probe_clear_flags(struct probe *p, uint32_t tgid, uint32_t flags)
+int probe_settle(struct probe *p, uint32_t tgid, uint64_t ino, uint32_t flags)
 {
 	int fd = bpf_map__fd(p->skel->maps.tracked);
 	struct lw_proc v;
 
 	if (bpf_map_lookup_elem(fd, &tgid, &v))
 		return -errno;
+	if (!(v.flags & LW_PF_PENDING) || v.pend_ino != (uint32_t)ino)
+		return 0;	/* another image since: its own verdict decides */
 	v.flags &= ~flags;
+	v.pend_ino = 0;
 	if (bpf_map_update_elem(fd, &tgid, &v, BPF_EXIST))
 		return -errno;
 	return 0;

@@ -41,8 +41,12 @@ int probe_epoll_fd(struct probe *p);
 int probe_consume(struct probe *p);
 int probe_track(struct probe *p, uint32_t tgid, uint32_t flags);
 int probe_untrack(struct probe *p, uint32_t tgid);
-/* clear scope flags of a tracked process (a provisional Go verdict undone) */
-int probe_clear_flags(struct probe *p, uint32_t tgid, uint32_t flags);
+/*
+ * settle a provisional Go verdict: clear `flags` of a tracked process, but
+ * only while it is still pending on the image (inode) that was classified;
+ * it may have exec'd another one since
+ */
+int probe_settle(struct probe *p, uint32_t tgid, uint64_t ino, uint32_t flags);
 /* an executable's verdict (LW_EXE_*), kept in the kernel for its next exec */
 int probe_classify(struct probe *p, uint32_t dev, uint64_t ino, uint32_t verdict);
 int probe_stats(struct probe *p, struct lw_stats *out);
