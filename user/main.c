@@ -77,8 +77,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 {
 	if (level == LIBBPF_DEBUG && !verbose)
 		return 0;
-	if (probe_quiet && !verbose)
-		return 0;	/* a file without some probe point is expected */
 	return vfprintf(stderr, fmt, ap);
 }
 

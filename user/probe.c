@@ -26,7 +26,6 @@ struct probe {
 	unsigned n_files;
 };
 
-int probe_quiet;
 
 static int tracefs_present(void)
 {

@@ -58,7 +58,6 @@ int probe_loader_file(struct probe *p, const char *path);
 /* attach plugin.Open in a Go binary; -ENOENT when it has none */
 int probe_go_file(struct probe *p, const char *path);
 const struct probe_file *probe_files(const struct probe *p, unsigned *n);
-/* set while probing files for symbols they may lack: warnings are expected */
-extern int probe_quiet;
+
 
 #endif
