@@ -24,6 +24,7 @@
 #include "probe.h"
 
 #define LDWATCH_VERSION	"0.1.0"
+#define STATS_INTERVAL_S	60	/* a stats record (final:false) this often */
 
 static const char usage_text[] =
 "usage: ldwatch [options]                 watch this host until SIGINT/SIGTERM\n"
@@ -311,9 +312,7 @@ static void on_load(void *ctx, const struct load *l)
 {
 	struct run *r = ctx;
 
-	if (output_load(r->out, l))
-		fprintf(stderr, "ldwatch: writing a record failed: %s, continuing\n",
-			output_error(r->out));
+	output_load(r->out, l);
 }
 
 static void on_loader_seen(void *ctx, const char *path)
@@ -464,9 +463,7 @@ static void on_finding(void *ctx, const struct finding *f)
 {
 	struct run *r = ctx;
 
-	if (output_finding(r->out, f))
-		fprintf(stderr, "ldwatch: writing a record failed: %s, continuing\n",
-			output_error(r->out));
+	output_finding(r->out, f);	/* a failure is counted and said there */
 }
 
 static double now_s(void)
@@ -519,7 +516,7 @@ int main(int argc, char **argv)
 	int sfd = -1, efd = -1, gofd = -1, rootfd = -1;
 	int err = 0, child_status = -1, stop = 0, forwarded = 0;
 	pid_t child = 0;
-	double t0, deadline = 0, next_check = 0;
+	double t0, deadline = 0, next_check = 0, next_stats;
 	uint64_t lost_seen = 0;
 
 	parse_opts(argc, argv, &o);
@@ -552,6 +549,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, &oldmask);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
@@ -630,9 +628,7 @@ int main(int argc, char **argv)
 	ri.probes = info.n_progs;
 	ri.pid = o.pid ? o.pid : (uint32_t)child;
 	ri.files = probe_files(pr, &ri.n_files);
-	if (output_ready(run.out, &ri))
-		fprintf(stderr, "ldwatch: writing a record failed: %s, continuing\n",
-			output_error(run.out));
+	output_ready(run.out, &ri);
 
 	efd = epoll_create1(EPOLL_CLOEXEC);
 	ev.events = EPOLLIN;
@@ -647,6 +643,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	t0 = now_s();
+	next_stats = t0 + STATS_INTERVAL_S;
 	if (o.duration > 0)
 		deadline = t0 + o.duration;
 
@@ -681,6 +678,19 @@ int main(int argc, char **argv)
 			struct lw_stats ks;
 
 			next_check = now_s() + 5;
+			if (now_s() >= next_stats) {
+				/* a periodic stats record: silence is trusted only when it is counted */
+				struct final_stats ps = { .final = 0 };
+
+				next_stats = now_s() + STATS_INTERVAL_S;
+				if (!probe_stats(pr, &ps.k)) {
+					corr_stats(run.corr, &ps.u);
+					ps.received = run.received;
+					ps.write_errors = output_write_errors(run.out);
+					ps.seconds = now_s() - t0;
+					output_stats(run.out, &ps);
+				}
+			}
 			if (!probe_stats(pr, &ks) && ks.lost_reserve + ks.lost_read > lost_seen) {
 				uint64_t lost = ks.lost_reserve + ks.lost_read;
 
@@ -692,7 +702,14 @@ int main(int argc, char **argv)
 			}
 		}
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-			if (si.ssi_signo == SIGCHLD) {
+			if (si.ssi_signo == SIGHUP) {
+				/* log rotation: the -o file is opened again */
+				int e = output_reopen(run.out);
+
+				if (e)
+					fprintf(stderr, "ldwatch: reopening %s failed: %s, continuing "
+						"with the old file\n", o.output, strerror(-e));
+			} else if (si.ssi_signo == SIGCHLD) {
 				int st;
 
 				if (child && waitpid(child, &st, WNOHANG) == child) {
@@ -721,8 +738,9 @@ int main(int argc, char **argv)
 	probe_stats(pr, &fs.k);
 	corr_stats(run.corr, &fs.u);
 	fs.received = run.received;
-	if (output_stats(run.out, &fs))
-		fprintf(stderr, "ldwatch: writing a record failed: %s\n", output_error(run.out));
+	fs.write_errors = output_write_errors(run.out);
+	fs.final = 1;
+	output_stats(run.out, &fs);
 cleanup:
 	probe_close(pr);	/* detach before waiting on anything else */
 	if (gofd >= 0)

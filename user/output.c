@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* output: JSON Lines for machines, blocks for people, every string escaped */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,9 @@ struct output {
 	int fd;
 	int json;
 	int owned;
+	char *path;
+	uint64_t write_errors;
+	int last_errno;		/* said once per distinct error */
 	int64_t rt_off;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	struct sbuf b;
 	int err;
@@ -46,6 +50,7 @@ int output_open(const char *path, int json, struct output **op)
 			return err;
 		}
 		o->owned = 1;
+		o->path = strdup(path);
 	}
 	o->rt_off = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 	sbuf_init(&o->b);
@@ -59,40 +64,66 @@ void output_close(struct output *o)
 		return;
 	if (o->owned)
 		close(o->fd);
+	free(o->path);
 	sbuf_free(&o->b);
 	free(o);
 }
 
-const char *output_error(const struct output *o)
+int output_reopen(struct output *o)
 {
-	return o->err ? strerror(-o->err) : NULL;
+	int fd;
+
+	if (!o->owned)
+		return 0;
+	fd = open(o->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		return -errno;
+	close(o->fd);
+	o->fd = fd;
+	return 0;
 }
 
-/* one record, one write(2) where possible: a tailing shipper never sees half */
+uint64_t output_write_errors(const struct output *o)
+{
+	return o->write_errors;
+}
+
+/*
+ * One record, one write(2) where possible: a tailing shipper never sees half.
+ * A failed write (disk full, a closed pipe) is counted and said once per
+ * distinct error on stderr; the daemon goes on.
+ */
 static int flush_record(struct output *o)
 {
 	const char *s = sbuf_str(&o->b);
 	size_t left = o->b.len;
+	int err = o->b.err;
 
-	if (o->b.err) {
-		o->err = o->b.err;
-		sbuf_reset(&o->b);
-		return o->err;
-	}
-	while (left) {
+	while (!err && left) {
 		ssize_t n = write(o->fd, s, left);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			o->err = -errno;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
 			break;
 		}
 		s += n;
 		left -= n;
 	}
 	sbuf_reset(&o->b);
-	return o->err;
+	o->err = err;
+	if (err) {
+		o->write_errors++;
+		if (err != o->last_errno)
+			fprintf(stderr, "ldwatch: writing a record to %s failed: %s; records are "
+				"counted as lost until it works again, continuing\n",
+				o->path ? o->path : "stdout", strerror(-err));
+		o->last_errno = err;
+	} else {
+		o->last_errno = 0;
+	}
+	return err;
 }
 
 static void json_str(struct sbuf *b, const char *key, const char *v)
@@ -363,11 +394,12 @@ int output_stats(struct output *o, const struct final_stats *fs)
 	uint64_t lost = fs->k.lost_reserve + fs->k.lost_read;
 
 	if (o->json)
-		sbuf_printf(&o->b, "{\"type\":\"stats\",\"final\":true,\"events\":%llu,"
+		sbuf_printf(&o->b, "{\"type\":\"stats\",\"final\":%s,\"events\":%llu,"
 			    "\"received\":%llu,\"lost\":%llu,\"lost_reserve\":%llu,"
 			    "\"lost_read\":%llu,\"track_full\":%llu,\"tracked\":%llu,"
 			    "\"findings\":%llu,\"undecided\":%llu,\"evicted\":%llu,"
-			    "\"malformed\":%llu,\"loads\":%llu,\"seconds\":%.3f}\n",
+			    "\"malformed\":%llu,\"loads\":%llu,\"write_errors\":%llu,"
+			    "\"seconds\":%.3f}\n", fs->final ? "true" : "false",
 			    (unsigned long long)fs->k.events, (unsigned long long)fs->received,
 			    (unsigned long long)lost, (unsigned long long)fs->k.lost_reserve,
 			    (unsigned long long)fs->k.lost_read,
@@ -377,7 +409,7 @@ int output_stats(struct output *o, const struct final_stats *fs)
 			    (unsigned long long)fs->u.undecided,
 			    (unsigned long long)fs->u.evicted,
 			    (unsigned long long)fs->u.malformed, (unsigned long long)fs->u.loads,
-			    fs->seconds);
+			    (unsigned long long)fs->write_errors, fs->seconds);
 	else
 		sbuf_printf(&o->b, "stats: %llu events, %llu lost (%llu ring full, %llu unreadable), "
 			    "%llu findings, %.1f s\n",

@@ -24,7 +24,9 @@ struct final_stats {
 	struct lw_stats k;	/* kernel counters, summed over CPUs */
 	struct corr_stats u;	/* daemon counters */
 	uint64_t received;	/* records read from the ring */
+	uint64_t write_errors;	/* records that could not be written */
 	double seconds;
+	int final;		/* the last one, at exit */
 };
 
 int output_open(const char *path, int json, struct output **op);
@@ -36,6 +38,9 @@ int output_ready(struct output *o, const struct ready_info *ri);
 int output_finding(struct output *o, const struct finding *f);
 int output_load(struct output *o, const struct load *l);
 int output_stats(struct output *o, const struct final_stats *fs);
-const char *output_error(const struct output *o);
+/* SIGHUP: open the -o file again (log rotation), appending; 0 or -errno */
+int output_reopen(struct output *o);
+/* records that failed to be written so far */
+uint64_t output_write_errors(const struct output *o);
 
 #endif

@@ -1,6 +1,9 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include "output.h"
 #include "sbuf.h"
 
@@ -76,4 +79,43 @@ Test(output, text_has_no_raw_control_bytes_and_folds_hwcaps)
 	cr_assert_null(strstr(s, "x86-64-v3"));
 	cr_assert_not_null(strstr(s, "    open       ok       /usr/lib/libfoo.so\n"));
 	sbuf_free(&b);
+}
+
+Test(output, a_full_disk_is_counted_not_fatal)
+{
+	struct finding f = base();
+	struct output *o;
+
+	cr_assert_eq(output_open("/dev/full", 1, &o), 0);
+	cr_assert_eq(output_finding(o, &f), -ENOSPC);
+	cr_assert_eq(output_finding(o, &f), -ENOSPC);
+	cr_assert_eq(output_write_errors(o), 2);
+	output_close(o);
+}
+
+Test(output, reopen_appends_to_the_rotated_path)
+{
+	char path[] = "/tmp/lw-out-XXXXXX";
+	struct finding f = base();
+	struct output *o;
+	char buf[4096];
+	int fd = mkstemp(path);
+	ssize_t n;
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(output_open(path, 1, &o), 0);
+	cr_assert_eq(output_finding(o, &f), 0);
+	cr_assert_eq(unlink(path), 0);		/* logrotate moved it away */
+	cr_assert_eq(output_reopen(o), 0);
+	cr_assert_eq(output_finding(o, &f), 0);
+	output_close(o);
+	fd = open(path, O_RDONLY);
+	cr_assert_geq(fd, 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	unlink(path);
+	buf[n > 0 ? n : 0] = '\0';
+	cr_assert_eq(n > 0, 1);
+	cr_assert_eq(strchr(buf, '\n') == buf + n - 1, 1, "one record in the new file");
 }
