@@ -25,6 +25,7 @@
 const volatile __u32 cfg_self_tgid = 0;
 const volatile __u32 cfg_need = LW_PF_GO;	/* flags a process needs; 0: every process */
 const volatile __u64 cfg_wakeup_bytes = 256 * 1024;
+const volatile __u32 cfg_host_mntns = 0;	/* the host's mount namespace inode */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

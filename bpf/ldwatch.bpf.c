@@ -368,6 +368,32 @@ int handle_readlinkat(struct trace_event_raw_sys_exit *ctx)
 }
 
 /*
+ * Where a process outside the host's mount namespace lives: its cgroup and
+ * namespaces, and its pid as the container sees it. Host processes cost one
+ * comparison.
+ */
+static __always_inline void emit_ns(struct task_struct *p, struct scratch *s)
+{
+	__u32 mntns = BPF_CORE_READ(p, nsproxy, mnt_ns, ns.inum);
+	struct pid *pid = BPF_CORE_READ(p, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct lw_ns ns = { .mntns = mntns };
+	struct upid up = {};
+
+	if (!s || !cfg_host_mntns || mntns == cfg_host_mntns)
+		return;
+	ns.cgroup_id = bpf_get_current_cgroup_id();
+	if (bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level & 31]))
+		STAT_INC(lost_read);
+	ns.nspid = up.nr;
+	ns.pidns = BPF_CORE_READ(up.ns, ns.inum);
+	fill_header(&s->ev, LW_EV_NS, p);
+	__builtin_memcpy(s->data, &ns, sizeof(ns));
+	s->ev.path_len = sizeof(ns);
+	submit(s);
+}
+
+/*
  * handle_execve / handle_execveat: failed execs only (success is
  * handle_exec). ENOENT on a file that exists is a missing interpreter: no
  * tracepoint carries PT_INTERP, so user space checks the file on disk.
@@ -381,8 +407,10 @@ int handle_execve(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	TRACKED_OR_RETURN();
 	r = user_regs();
-	return emit_lookup(LW_OP_EXECVE, ctx->ret, AT_FDCWD,
-			   (const char *)ARG0(r), 0);
+	emit_lookup(LW_OP_EXECVE, ctx->ret, AT_FDCWD, (const char *)ARG0(r), 0);
+	/* a container's process may have changed cgroup since its last exec */
+	emit_ns((struct task_struct *)bpf_get_current_task(), scratch_get());
+	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
@@ -394,8 +422,9 @@ int handle_execveat(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	TRACKED_OR_RETURN();
 	r = user_regs();
-	return emit_lookup(LW_OP_EXECVEAT, ctx->ret, (int)ARG0(r),
-			   (const char *)ARG1(r), ARG4(r));
+	emit_lookup(LW_OP_EXECVEAT, ctx->ret, (int)ARG0(r), (const char *)ARG1(r), ARG4(r));
+	emit_ns((struct task_struct *)bpf_get_current_task(), scratch_get());
+	return 0;
 }
 
 /*
@@ -740,6 +769,7 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	pack_base(s, walk_path(s, &fs->pwd, p));
 	submit(s);
 	emit_env(p, s, is_go);
+	emit_ns(p, s);
 	return 0;
 }
 

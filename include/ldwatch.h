@@ -34,6 +34,16 @@ enum {
 	LW_EV_STDERR = 6,	/* a write to fd 2: path = bytes written */
 	LW_EV_LOADER = 7,	/* a loader uprobe: path = NUL-terminated strings, per op */
 	LW_EV_ENV = 8,		/* at exec: op LW_ENV_VARS or LW_ENV_ARGV, NUL-separated */
+	LW_EV_NS = 9,		/* at exec, outside the host's mount namespace: path = struct lw_ns */
+};
+
+/* LW_EV_NS payload: where a process lives, for its container context */
+struct lw_ns {
+	__u64 cgroup_id;	/* cgroup v2 id (the kernfs inode of its cgroup) */
+	__u32 mntns;		/* mount namespace inode */
+	__u32 pidns;		/* pid namespace inode */
+	__u32 nspid;		/* its pid as seen inside that pid namespace */
+	__u32 __pad;
 };
 
 /* LW_EV_ENV ops */

@@ -1140,6 +1140,7 @@ t_text_cmd()
 }
 
 source "$ROOT/tests/go.sh"
+source "$ROOT/tests/containers.sh"
 
 # ---- run --------------------------------------------------------------------------
 
@@ -1157,6 +1158,7 @@ TESTS+=(
 	t_clean_detach t_duration t_stop_sigterm
 	t_text_all t_text_cmd
 	"${GO_TESTS[@]}"
+	"${CTR_TESTS[@]}"
 	t_tracefs_untouched_by_suite
 )
 

@@ -46,6 +46,14 @@ test_cleanup()
 			wait "$pid" 2>/dev/null
 		fi
 	done
+	# cgroups a test made: innermost first, once their processes are gone
+	for ((i = ${#CLEAN_CGROUPS[@]} - 1; i >= 0; i--)); do
+		local d=${CLEAN_CGROUPS[i]}
+		while [[ $d == */* && $d != */unified && $d != /sys/fs/cgroup ]]; do
+			rmdir "$d" 2>/dev/null || break
+			d=${d%/*}
+		done
+	done
 }
 
 # run_test NAME: runs the function NAME in a subshell with its own scratch
@@ -63,6 +71,7 @@ run_test()
 	mkdir -p "$W"
 	(
 		CLEAN_PIDS=()
+		CLEAN_CGROUPS=()
 		ERRS=0
 		trap test_cleanup EXIT
 		"$name"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <elf.h>
+#include "container.h"
 #include "correlate.h"
 #include "elfinfo.h"
 #include "fsinfo.h"
@@ -97,6 +98,10 @@ struct proc {
 	int cnf;			/* said "command not found" on fd 2 */
 	int go_bin;			/* its image is Go-built */
 	uint64_t image_ino;		/* its image's inode, as the kernel saw it */
+	int in_ctr;			/* outside the host's mount namespace: ctr is set */
+	struct ctr_ctx ctr;
+	char *ctr_cgroup;
+	struct container_id ctr_id;
 	char line[CORR_LINE_MAX];
 	size_t line_len;
 	struct pending pend[PEND_MAX];
@@ -241,6 +246,7 @@ static void proc_reset_exec(struct proc *p)
 static void proc_free(struct proc *p)
 {
 	proc_reset_exec(p);
+	free(p->ctr_cgroup);
 	free(p->exe);
 	free(p->cwd);
 	free(p);
@@ -590,6 +596,31 @@ static struct proc *go_of(struct corr *c, struct proc *p)
 	return NULL;
 }
 
+/* the container a process lives in: its namespaces, cgroup, and the runtime's name for it */
+static void on_ns(struct corr *c, struct proc *p, const struct lw_rec *r)
+{
+	struct lw_ns ns;
+	char buf[4096];
+
+	memcpy(&ns, r->data, sizeof(ns));
+	p->in_ctr = 1;
+	memset(&p->ctr, 0, sizeof(p->ctr));
+	p->ctr.cgroup_id = ns.cgroup_id;
+	p->ctr.mntns = ns.mntns;
+	p->ctr.pidns = ns.pidns;
+	p->ctr.nspid = ns.nspid;
+	free(p->ctr_cgroup);
+	p->ctr_cgroup = NULL;
+	if (c->ops.cgroup_path && !c->ops.cgroup_path(c->ops.ctx, ns.cgroup_id, buf, sizeof(buf)))
+		p->ctr_cgroup = strdup(buf);
+	p->ctr.cgroup = p->ctr_cgroup;
+	if (p->ctr_cgroup && !container_from_cgroup(p->ctr_cgroup, &p->ctr_id)) {
+		p->ctr.runtime = p->ctr_id.runtime;
+		p->ctr.id = p->ctr_id.id;
+		p->ctr.pod_uid = p->ctr_id.pod_uid[0] ? p->ctr_id.pod_uid : NULL;
+	}
+}
+
 static void on_env(struct proc *p, const struct lw_rec *r)
 {
 	const char *s = r->data, *end = r->data + r->data_len;
@@ -645,6 +676,7 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		.go_cmd = g ? g->go_cmd : NULL,
 		.env = (const char *const *)p->env,
 		.n_env = p->n_env,
+		.container = p->in_ctr ? &p->ctr : NULL,
 		.err = pd->err,
 		.exit_code = exit_code,
 		.signal = sig,
@@ -1771,6 +1803,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		p->cwd = r->base[0] ? strdup(r->base) : NULL;
 		p->ignore = 0;
 		p->go_bin = 0;
+		p->in_ctr = 0;
 		if (c->ops.exec_seen && p->exe) {
 			int pending = !!(e->str_flags & LW_SF_PENDING);
 			int go = c->ops.exec_seen(c->ops.ctx, p->exe, e->flags,
@@ -1799,11 +1832,26 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		memcpy(child->comm, p->comm, sizeof(child->comm));
 		/* forked while its parent's verdict was still pending */
 		child->ignore = p->ignore;
+		if (p->in_ctr) {
+			child->in_ctr = 1;
+			child->ctr = p->ctr;
+			free(child->ctr_cgroup);
+			child->ctr_cgroup = xstrdup(p->ctr_cgroup);
+			child->ctr_id = p->ctr_id;
+			child->ctr.cgroup = child->ctr_cgroup;
+			child->ctr.runtime = p->ctr.runtime;
+			child->ctr.id = child->ctr_id.id[0] ? child->ctr_id.id : NULL;
+			child->ctr.pod_uid = child->ctr_id.pod_uid[0] ? child->ctr_id.pod_uid : NULL;
+			child->ctr.nspid = 0;	/* its own is not known until its exec */
+		}
 		if (p->ignore && c->ops.settle)
 			c->ops.settle(c->ops.ctx, child->pid, p->image_ino, 0);
 		break;
 	case LW_EV_ENV:
 		on_env(p, r);
+		break;
+	case LW_EV_NS:
+		on_ns(c, p, r);
 		break;
 	case LW_EV_FILE:
 		att_add(p, r->full, e->op, e->ret < 0 ? -e->ret : 0,

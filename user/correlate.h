@@ -35,11 +35,20 @@ struct finding {
 	const char *go_cmd;		/* its subcommand ("build", "run") */
 	const char *const *env;		/* captured steering variables, NAME=VALUE */
 	unsigned n_env;
+	const struct ctr_ctx *container;	/* NULL for a process in the host's namespaces */
 	int err;		/* errno, 0 when none */
 	int exit_code;		/* -1 when none */
 	int signal;		/* -1 when none */
 	const struct attempt *attempts;
 	unsigned n_attempts;
+};
+
+/* where a process outside the host's mount namespace lives */
+struct ctr_ctx {
+	uint64_t cgroup_id;
+	uint32_t mntns, pidns, nspid;
+	const char *cgroup;		/* cgroup v2 path, NULL when not found */
+	const char *runtime, *id, *pod_uid;	/* NULL when not recognised */
 };
 
 /* a successful dlopen or plugin load (--loads) */
@@ -60,6 +69,8 @@ struct corr_ops {
 	 * kernel tracks the process only until it hears the answer.
 	 */
 	int (*exec_seen)(void *ctx, const char *path, uint32_t dev, uint64_t ino, int pending);
+	/* the cgroup v2 path of a cgroup id, into buf; 0 or -errno */
+	int (*cgroup_path)(void *ctx, uint64_t id, char *buf, size_t cap);
 	/* a provisional verdict settled: keep it (go) or take it out of the Go scope */
 	void (*settle)(void *ctx, uint32_t pid, uint64_t ino, int go);
 	void *ctx;

@@ -157,7 +157,7 @@ int event_decode(const void *raw, size_t size, struct lw_rec *r)
 		return -EINVAL;
 	memcpy(&r->ev, raw, sizeof(r->ev));
 	e = &r->ev;
-	if (e->type < LW_EV_EXEC || e->type > LW_EV_ENV)
+	if (e->type < LW_EV_EXEC || e->type > LW_EV_NS)
 		return -EINVAL;
 	if (e->op >= LW_OP__COUNT)
 		return -EINVAL;
@@ -177,7 +177,9 @@ int event_decode(const void *raw, size_t size, struct lw_rec *r)
 	}
 	r->full[0] = '\0';
 	r->full_len = 0;
-	if (e->type == LW_EV_STDERR || e->type == LW_EV_ENV)
+	if (e->type == LW_EV_NS && (e->path_len != sizeof(struct lw_ns) || e->base_len))
+		return -EINVAL;
+	if (e->type == LW_EV_STDERR || e->type == LW_EV_ENV || e->type == LW_EV_NS)
 		return 0;
 	if (e->type == LW_EV_LOADER) {
 		split_strings(r);

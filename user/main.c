@@ -377,6 +377,84 @@ static int on_exec_seen(void *ctx, const char *path, uint32_t dev, uint64_t ino,
 	return classify_exe(ctx, path, dev, ino);
 }
 
+#define CGROUP_CACHE	256
+#define CGROUP_WALK_MAX	8192	/* directories looked at for one id */
+
+static struct { uint64_t id; char *path; } cg_cache[CGROUP_CACHE];
+static unsigned cg_next;
+static char cg_root[4096];
+
+/* the cgroup v2 mount: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host */
+static int cgroup2_root(void)
+{
+	char line[4096], mnt[4096], type[64];
+	FILE *f;
+
+	if (cg_root[0])
+		return 0;
+	f = fopen("/proc/self/mounts", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %4095s %63s", mnt, type) == 2 && !strcmp(type, "cgroup2")) {
+			snprintf(cg_root, sizeof(cg_root), "%s", mnt);
+			break;
+		}
+	fclose(f);
+	return cg_root[0] ? 0 : -ENOENT;
+}
+
+/* depth-first: the directory whose inode is the cgroup id */
+static int cg_walk(const char *dir, uint64_t id, char *out, size_t cap, unsigned *budget, int depth)
+{
+	struct dirent *d;
+	DIR *dh;
+	int found = -ENOENT;
+
+	if (depth > 16 || !(dh = opendir(dir)))
+		return -ENOENT;
+	while (found && (d = readdir(dh)) && (*budget)-- > 0) {
+		char sub[4096];
+		struct stat st;
+
+		if (d->d_type != DT_DIR || d->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, d->d_name) >= sizeof(sub) ||
+		    stat(sub, &st))
+			continue;
+		if (st.st_ino == id) {
+			snprintf(out, cap, "%s", sub + strlen(cg_root));
+			found = 0;
+		} else {
+			found = cg_walk(sub, id, out, cap, budget, depth + 1);
+		}
+	}
+	closedir(dh);
+	return found;
+}
+
+static int on_cgroup_path(void *ctx, uint64_t id, char *buf, size_t cap)
+{
+	unsigned budget = CGROUP_WALK_MAX, i;
+	struct stat st;
+
+	(void)ctx;
+	for (i = 0; i < CGROUP_CACHE; i++)
+		if (cg_cache[i].path && cg_cache[i].id == id)
+			return snprintf(buf, cap, "%s", cg_cache[i].path) < (int)cap ? 0 : -ENAMETOOLONG;
+	if (cgroup2_root())
+		return -ENOENT;
+	if (!stat(cg_root, &st) && st.st_ino == id)
+		snprintf(buf, cap, "/");
+	else if (cg_walk(cg_root, id, buf, cap, &budget, 0))
+		return -ENOENT;
+	i = cg_next++ % CGROUP_CACHE;
+	free(cg_cache[i].path);
+	cg_cache[i].id = id;
+	cg_cache[i].path = strdup(buf);
+	return 0;
+}
+
 static void on_settle(void *ctx, uint32_t pid, uint64_t ino, int go)
 {
 	struct run *r = ctx;
@@ -535,6 +613,7 @@ int main(int argc, char **argv)
 	ops = (struct corr_ops){
 		.finding = on_finding, .load = o.loads ? on_load : NULL,
 		.loader_seen = on_loader_seen, .exec_seen = on_exec_seen, .settle = on_settle,
+		.cgroup_path = on_cgroup_path,
 		.ctx = &run, .rootfd = rootfd,
 		.mountinfo = "/proc/self/mountinfo", .proc = "/proc",
 	};

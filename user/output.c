@@ -242,6 +242,20 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 		} else {
 			sbuf_puts(b, ",\"go\":null");
 		}
+		if (f->container) {
+			const struct ctr_ctx *k = f->container;
+
+			sbuf_printf(b, ",\"container\":{\"mntns\":%u,\"pidns\":%u,\"pid\":%u,"
+				    "\"cgroup_id\":%llu", k->mntns, k->pidns, k->nspid,
+				    (unsigned long long)k->cgroup_id);
+			json_str(b, "cgroup", k->cgroup);
+			json_str(b, "runtime", k->runtime);
+			json_str(b, "id", k->id);
+			json_str(b, "pod_uid", k->pod_uid);
+			sbuf_putc(b, '}');
+		} else {
+			sbuf_puts(b, ",\"container\":null");
+		}
 		sbuf_puts(b, ",\"env\":{");
 		for (i = 0; i < f->n_env; i++) {
 			const char *eq = strchr(f->env[i], '=');
@@ -287,6 +301,17 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 	text_line(b, "elf class", f->elf_class);
 	text_line(b, "machine", f->machine);
 	text_line(b, "variable", f->variable);
+	if (f->container) {
+		const struct ctr_ctx *k = f->container;
+
+		sbuf_printf(b, "  container: %s ", k->runtime ? k->runtime : "unknown");
+		escape_text(b, k->id ? k->id : "-", strlen(k->id ? k->id : "-"));
+		if (k->pod_uid)
+			sbuf_printf(b, ", pod %s", k->pod_uid);
+		sbuf_printf(b, ", pid %u inside, mntns %u, cgroup ", k->nspid, k->mntns);
+		escape_text(b, k->cgroup ? k->cgroup : "?", strlen(k->cgroup ? k->cgroup : "?"));
+		sbuf_putc(b, '\n');
+	}
 	if (f->go_pid) {
 		sbuf_printf(b, "  go: pid %u, go ", f->go_pid);
 		escape_text(b, f->go_cmd ? f->go_cmd : "", f->go_cmd ? strlen(f->go_cmd) : 0);

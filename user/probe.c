@@ -114,6 +114,13 @@ int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info
 	p->skel->rodata->cfg_self_tgid = getpid();
 	p->skel->rodata->cfg_need = cfg->need;
 	p->skel->rodata->cfg_wakeup_bytes = cfg->wakeup_bytes;
+	{
+		struct stat ns;
+
+		/* processes outside this mount namespace get their container context */
+		if (!stat("/proc/self/ns/mnt", &ns))
+			p->skel->rodata->cfg_host_mntns = (uint32_t)ns.st_ino;
+	}
 	err = bpf_map__set_max_entries(p->skel->maps.events, cfg->ring_bytes);
 	if (err)
 		goto fail;

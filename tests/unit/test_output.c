@@ -40,7 +40,7 @@ Test(output, json_finding_exact)
 		"\"comm\":\"prog\",\"exe\":\"/opt/prog\",\"cwd\":null,\"object\":\"libfoo.so\","
 		"\"needed_by\":\"/opt/prog\",\"message\":\"m\",\"errno\":\"ENOENT\",\"cause\":null,"
 		"\"mount\":null,\"symbol\":null,\"version\":null,\"dependency\":null,"
-		"\"elf_class\":null,\"machine\":null,\"variable\":null,\"go\":null,\"env\":{},"
+		"\"elf_class\":null,\"machine\":null,\"variable\":null,\"go\":null,\"container\":null,\"env\":{},"
 		"\"exit_code\":127,\"signal\":null,\"attempts\":["
 		"{\"path\":\"/opt/lib/glibc-hwcaps/x86-64-v3/libfoo.so\",\"op\":\"openat\",\"errno\":\"ENOENT\"},"
 		"{\"path\":\"/opt/lib/libfoo.so\",\"op\":\"openat\",\"errno\":\"ENOENT\"},"
