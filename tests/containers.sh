@@ -62,4 +62,28 @@ t_ctr_kubernetes_pod_all()
 	return 0
 }
 
-CTR_TESTS=(t_ctr_docker_cmd t_ctr_kubernetes_pod_all)
+t_ctr_crash_loop_is_counted()
+{
+	local F=$W/rec.json n rep
+	need_bpf
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	for n in 1 2 3 4 5; do
+		in_container "$FIX/needs_missing" >/dev/null 2>&1
+	done
+	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .container.id == $id)' --arg id "$CTR_HEX" ||
+		bad "no finding for the container; findings: $(findings_summary "$F")"
+	lw_stop "$F"
+	check_records "$F"
+	n=$(recs "$F" 'select(.type == "finding" and .container.id == $id)' --arg id "$CTR_HEX" | wc -l)
+	((n == 1)) || bad "$n findings for one crash-looping container, expected 1"
+	rep=$(recs "$F" 'select(.type == "repeat")' | head -n1)
+	[[ -n $rep ]] || fail "no repeat record at exit"
+	check_fields "$rep" .kind '"missing-library"' .object '"libmissing.so"' .container.id "\"$CTR_HEX\"" \
+		.container.runtime '"docker"' .count 4 .total 5
+	recs "$F" 'select(.type == "stats" and .final)' | jq -e '.repeats == 4' >/dev/null ||
+		bad "final stats do not count 4 repeats"
+}
+
+CTR_TESTS=(t_ctr_docker_cmd t_ctr_kubernetes_pod_all t_ctr_crash_loop_is_counted)

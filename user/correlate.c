@@ -115,8 +115,20 @@ struct proc {
 	struct proc *hnext, *lprev, *lnext;
 };
 
+#define LOOP_MAX	256	/* container findings remembered for crash-loop counting */
+
+struct loop {
+	uint64_t key;
+	char *kind, *object, *runtime, *id;
+	uint64_t first_ns, last_ns;
+	uint32_t count, total;
+};
+
 struct corr {
 	struct corr_ops ops;
+	struct loop loops[LOOP_MAX];
+	unsigned n_loops;
+	uint64_t last_repeat_ns;
 	struct proc *bucket[HASH_BUCKETS];
 	struct proc *lru_head, *lru_tail;	/* head: most recently seen */
 	struct corr_stats st;
@@ -645,6 +657,71 @@ static void on_env(struct proc *p, const struct lw_rec *r)
 		p->go_cmd = strdup("");
 }
 
+static void loop_clear(struct loop *l)
+{
+	free(l->kind);
+	free(l->object);
+	free(l->runtime);
+	free(l->id);
+	memset(l, 0, sizeof(*l));
+}
+
+/* true when this container's finding was reported before: it is counted instead */
+static bool loop_seen(struct corr *c, struct proc *p, const struct pending *pd)
+{
+	uint64_t k = key_of(pd->kind, pd->object) ^ (key_of(p->ctr.id, "") * 31);
+	struct loop *l, *oldest = NULL;
+	unsigned i;
+
+	for (i = 0; i < c->n_loops; i++) {
+		l = &c->loops[i];
+		if (l->key == k) {
+			l->count++;
+			l->total++;
+			l->last_ns = pd->ts_ns;
+			c->st.repeats++;
+			return true;
+		}
+		if (!oldest || l->last_ns < oldest->last_ns)
+			oldest = l;
+	}
+	if (c->n_loops < LOOP_MAX) {
+		l = &c->loops[c->n_loops++];
+	} else {
+		l = oldest;	/* the one quiet for longest; its count is reported first */
+		if (l->count && c->ops.repeat) {
+			struct repeat r = { l->kind, l->object, l->runtime, l->id, l->first_ns,
+					    l->last_ns, l->count, l->total };
+
+			c->ops.repeat(c->ops.ctx, &r);
+		}
+		loop_clear(l);
+	}
+	l->key = k;
+	l->kind = xstrdup(pd->kind);
+	l->object = xstrdup(pd->object);
+	l->runtime = xstrdup(p->ctr.runtime);
+	l->id = xstrdup(p->ctr.id);
+	l->first_ns = l->last_ns = pd->ts_ns;
+	l->total = 1;
+	return false;
+}
+
+static void report_repeats(struct corr *c)
+{
+	for (unsigned i = 0; i < c->n_loops; i++) {
+		struct loop *l = &c->loops[i];
+		struct repeat r = { l->kind, l->object, l->runtime, l->id, l->first_ns, l->last_ns,
+				    l->count, l->total };
+
+		if (!l->count)
+			continue;
+		if (c->ops.repeat)
+			c->ops.repeat(c->ops.ctx, &r);
+		l->count = 0;
+	}
+}
+
 static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		 int exit_code, int sig)
 {
@@ -686,6 +763,9 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 
 	/* one finding per cause per exec; a go command's whole tree is one unit */
 	if (!pd->kind || key_seen(g ? g : p, pd->kind, pd->object))
+		return;
+	/* a container failing the same way again (a crash loop) is counted, not repeated */
+	if (p->in_ctr && p->ctr.id && loop_seen(c, p, pd))
 		return;
 	if (p->go_bin && (!strcmp(pd->kind, "missing-library") ||
 			  !strcmp(pd->kind, "version-mismatch") ||
@@ -1904,6 +1984,8 @@ void corr_free(struct corr *c)
 		return;
 	while (c->lru_head)
 		proc_remove(c, c->lru_head);
+	for (unsigned i = 0; i < c->n_loops; i++)
+		loop_clear(&c->loops[i]);
 	free(c);
 }
 
@@ -1917,8 +1999,19 @@ void corr_seed(struct corr *c, uint32_t pid, const char *cwd)
 	}
 }
 
+void corr_finish(struct corr *c)
+{
+	report_repeats(c);
+}
+
 void corr_tick(struct corr *c, uint64_t now_ns)
 {
+	if (!c->last_repeat_ns)
+		c->last_repeat_ns = now_ns;
+	if (now_ns >= c->last_repeat_ns + CORR_REPEAT_NS) {
+		report_repeats(c);
+		c->last_repeat_ns = now_ns;
+	}
 	for (struct proc *p = c->lru_head; p; p = p->lnext) {
 		unsigned i = 0;
 

@@ -58,8 +58,19 @@ struct load {
 	const char *comm, *exe, *name, *path;
 };
 
+/* a container's finding seen again (a crash loop): counted, reported now and then */
+struct repeat {
+	const char *kind, *object, *runtime, *id;
+	uint64_t first_ns, last_ns;	/* CLOCK_MONOTONIC */
+	uint32_t count;			/* since the last report */
+	uint32_t total;			/* in all, the first one included */
+};
+
+#define CORR_REPEAT_NS	(60ull * 1000000000)	/* how often repeats are reported */
+
 struct corr_ops {
 	void (*finding)(void *ctx, const struct finding *f);
+	void (*repeat)(void *ctx, const struct repeat *r);	/* NULL: repeats are dropped, counted */
 	void (*load)(void *ctx, const struct load *l);		/* NULL: no load records */
 	/* a loader file (ld.so, libc) a tracked process opened: the caller may probe it */
 	void (*loader_seen)(void *ctx, const char *path);
@@ -86,6 +97,7 @@ struct corr_stats {
 	uint64_t undecided;	/* loader failures whose outcome never came */
 	uint64_t malformed;	/* records that failed to decode */
 	uint64_t loads;		/* successful dlopens seen */
+	uint64_t repeats;	/* container findings folded into a repeat count */
 };
 
 struct corr;
@@ -103,5 +115,7 @@ void corr_stats(const struct corr *c, struct corr_stats *out);
  */
 #define CORR_LINGER_NS	(10ull * 1000000000)
 void corr_tick(struct corr *c, uint64_t now_ns);
+/* at exit: report the repeats not reported yet */
+void corr_finish(struct corr *c);
 
 #endif

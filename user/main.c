@@ -308,6 +308,13 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;	/* never stop the consumer for one record */
 }
 
+static void on_repeat(void *ctx, const struct repeat *r)
+{
+	struct run *run = ctx;
+
+	output_repeat(run->out, r);
+}
+
 static void on_load(void *ctx, const struct load *l)
 {
 	struct run *r = ctx;
@@ -611,7 +618,7 @@ int main(int argc, char **argv)
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	run.rootfd = rootfd;
 	ops = (struct corr_ops){
-		.finding = on_finding, .load = o.loads ? on_load : NULL,
+		.finding = on_finding, .load = o.loads ? on_load : NULL, .repeat = on_repeat,
 		.loader_seen = on_loader_seen, .exec_seen = on_exec_seen, .settle = on_settle,
 		.cgroup_path = on_cgroup_path,
 		.ctx = &run, .rootfd = rootfd,
@@ -814,6 +821,7 @@ int main(int argc, char **argv)
 	probe_detach(pr);
 	while (probe_consume(pr) > 0)
 		;
+	corr_finish(run.corr);
 	probe_stats(pr, &fs.k);
 	corr_stats(run.corr, &fs.u);
 	fs.received = run.received;

@@ -386,6 +386,37 @@ int output_ready(struct output *o, const struct ready_info *ri)
 	return flush_record(o);
 }
 
+int output_repeat(struct output *o, const struct repeat *r)
+{
+	if (o->json) {
+		sbuf_puts(&o->b, "{\"type\":\"repeat\"");
+		json_str(&o->b, "kind", r->kind);
+		json_str(&o->b, "object", r->object);
+		sbuf_puts(&o->b, ",\"container\":{");
+		sbuf_puts(&o->b, "\"runtime\":");
+		if (r->runtime) {
+			sbuf_putc(&o->b, '"');
+			escape_json(&o->b, r->runtime, strlen(r->runtime));
+			sbuf_putc(&o->b, '"');
+		} else {
+			sbuf_puts(&o->b, "null");
+		}
+		json_str(&o->b, "id", r->id);
+		sbuf_printf(&o->b, "},\"count\":%u,\"total\":%u,\"first\":\"", r->count, r->total);
+		fmt_ts(&o->b, r->first_ns, o->rt_off);
+		sbuf_puts(&o->b, "\",\"last\":\"");
+		fmt_ts(&o->b, r->last_ns, o->rt_off);
+		sbuf_puts(&o->b, "\"}\n");
+	} else {
+		sbuf_printf(&o->b, "repeat: %s ", r->kind);
+		escape_text(&o->b, r->object ? r->object : "", r->object ? strlen(r->object) : 0);
+		sbuf_printf(&o->b, " in %s ", r->runtime ? r->runtime : "container");
+		escape_text(&o->b, r->id ? r->id : "", r->id ? strlen(r->id) : 0);
+		sbuf_printf(&o->b, ": %u more times (%u in all)\n", r->count, r->total);
+	}
+	return flush_record(o);
+}
+
 int output_load(struct output *o, const struct load *l)
 {
 	if (o->json) {
@@ -423,7 +454,7 @@ int output_stats(struct output *o, const struct final_stats *fs)
 			    "\"received\":%llu,\"lost\":%llu,\"lost_reserve\":%llu,"
 			    "\"lost_read\":%llu,\"track_full\":%llu,\"tracked\":%llu,"
 			    "\"findings\":%llu,\"undecided\":%llu,\"evicted\":%llu,"
-			    "\"malformed\":%llu,\"loads\":%llu,\"write_errors\":%llu,"
+			    "\"malformed\":%llu,\"loads\":%llu,\"repeats\":%llu,\"write_errors\":%llu,"
 			    "\"seconds\":%.3f}\n", fs->final ? "true" : "false",
 			    (unsigned long long)fs->k.events, (unsigned long long)fs->received,
 			    (unsigned long long)lost, (unsigned long long)fs->k.lost_reserve,
@@ -434,7 +465,8 @@ int output_stats(struct output *o, const struct final_stats *fs)
 			    (unsigned long long)fs->u.undecided,
 			    (unsigned long long)fs->u.evicted,
 			    (unsigned long long)fs->u.malformed, (unsigned long long)fs->u.loads,
-			    (unsigned long long)fs->write_errors, fs->seconds);
+			    (unsigned long long)fs->u.repeats, (unsigned long long)fs->write_errors,
+			    fs->seconds);
 	else
 		sbuf_printf(&o->b, "stats: %llu events, %llu lost (%llu ring full, %llu unreadable), "
 			    "%llu findings, %.1f s\n",

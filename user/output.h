@@ -37,6 +37,7 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 int output_ready(struct output *o, const struct ready_info *ri);
 int output_finding(struct output *o, const struct finding *f);
 int output_load(struct output *o, const struct load *l);
+int output_repeat(struct output *o, const struct repeat *r);
 int output_stats(struct output *o, const struct final_stats *fs);
 /* SIGHUP: open the -o file again (log rotation), appending; 0 or -errno */
 int output_reopen(struct output *o);
