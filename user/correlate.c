@@ -403,7 +403,7 @@ static struct attempt *att_at(struct proc *p, unsigned i)
 /* --- evidence ----------------------------------------------------------- */
 
 /* files whose uprobes hear the loader: ld.so, libc, libdl, musl's loader */
-static bool is_loader_name(const char *b)
+bool corr_is_loader_name(const char *b)
 {
 	return !strncmp(b, "ld-linux", 8) || !strncmp(b, "ld-musl-", 8) ||
 	       !strcmp(b, "libc.so.6") || !strcmp(b, "libdl.so.2") ||
@@ -1937,7 +1937,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		att_add(p, r->full, e->op, e->ret < 0 ? -e->ret : 0,
 			(e->str_flags & LW_SF_MODE) ? e->aux : 0);
 		if (e->ret >= 0 && is_open_op(e->op) && c->ops.loader_seen &&
-		    is_loader_name(base_name(r->full)))
+		    corr_is_loader_name(base_name(r->full)))
 			c->ops.loader_seen(c->ops.ctx, r->full);
 		if ((e->op == LW_OP_EXECVE || e->op == LW_OP_EXECVEAT) && e->ret < 0 &&
 		    p->n_xf < XF_MAX) {

@@ -7,6 +7,7 @@
 #ifndef LW_CORRELATE_H
 #define LW_CORRELATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "event.h"
 
@@ -117,5 +118,7 @@ void corr_stats(const struct corr *c, struct corr_stats *out);
 void corr_tick(struct corr *c, uint64_t now_ns);
 /* at exit: report the repeats not reported yet */
 void corr_finish(struct corr *c);
+/* a file name that carries the loader's probe points (ld.so, libc, libdl, musl) */
+bool corr_is_loader_name(const char *base);
 
 #endif

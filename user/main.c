@@ -485,13 +485,6 @@ static int find_command(const char *cmd, char *out, size_t n)
 	return 0;
 }
 
-static int is_loader_file(const char *b)
-{
-	return !strncmp(b, "ld-linux", 8) || !strncmp(b, "ld-musl-", 8) ||
-	       !strcmp(b, "libc.so.6") || !strcmp(b, "libdl.so.2") || !strncmp(b, "ld-2.", 5) ||
-	       !strncmp(b, "libc-2.", 7);
-}
-
 /* the loader files already in use: ours first, then every process's maps */
 static void discover_loaders(struct probe *pr)
 {
@@ -526,7 +519,7 @@ static void discover_loaders(struct probe *pr)
 					continue;
 				name[strcspn(name, "\n")] = '\0';
 				b = strrchr(name, '/') + 1;
-				if (!is_loader_file(b) || strstr(name, " (deleted)"))
+				if (!corr_is_loader_name(b) || strstr(name, " (deleted)"))
 					continue;
 				/* another root (a container): reach its file through /proc */
 				if (root.st_dev != self_root.st_dev || root.st_ino != self_root.st_ino)
