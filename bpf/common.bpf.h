@@ -26,6 +26,10 @@ const volatile __u32 cfg_self_tgid = 0;
 const volatile __u32 cfg_need = LW_PF_GO;	/* flags a process needs; 0: every process */
 const volatile __u64 cfg_wakeup_bytes = 256 * 1024;
 const volatile __u32 cfg_host_mntns = 0;	/* the host's mount namespace inode */
+const volatile __u32 cfg_host_root_dev = 0;	/* the host's root directory: kernel dev_t */
+const volatile __u64 cfg_host_root_ino = 0;	/* and inode */
+const volatile __u64 cfg_cgroup_id = 0;		/* --cgroup: only processes in it or below */
+const volatile __u32 cfg_cgroup_level = 0;	/* its depth under the cgroup v2 root */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -79,6 +83,14 @@ static __always_inline __u64 leader_start(struct task_struct *task)
 	return BPF_CORE_READ(task, group_leader, start_boottime);
 }
 
+/* --cgroup: one helper call; without it the check is compiled out at load */
+static __always_inline bool in_cgroup(void)
+{
+	if (!cfg_cgroup_id)
+		return true;
+	return bpf_get_current_ancestor_cgroup_id(cfg_cgroup_level) == cfg_cgroup_id;
+}
+
 /*
  * The tracked set. A (pid, start time) pair names a process: an entry whose
  * start time does not match the current process is a reused pid's leftover
@@ -93,7 +105,7 @@ static __always_inline bool is_tracked(__u32 tgid)
 	if (tgid == cfg_self_tgid)
 		return false;
 	if (!cfg_need)
-		return true;
+		return in_cgroup();
 	p = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!p)
 		return false;
@@ -107,7 +119,7 @@ static __always_inline bool is_tracked(__u32 tgid)
 		}
 		p->start_ns = start;
 	}
-	return true;
+	return in_cgroup();
 }
 
 static __always_inline bool wants(__u32 flags)
@@ -149,13 +161,14 @@ static __always_inline void fill_header(struct lw_event *e, __u32 type,
 }
 
 /* batch wakeups: one per cfg_wakeup_bytes of pending data, not per record */
-static __always_inline void submit(struct scratch *s)
+/* records wait for the reader's timer, unless the ring fills or `now` */
+static __always_inline void submit_now(struct scratch *s, bool now)
 {
 	__u32 size = sizeof(s->ev) + s->ev.path_len + s->ev.base_len;
 	struct lw_stats *st = stats_get();
 	__u64 flags = BPF_RB_NO_WAKEUP;
 
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes)
+	if (now || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (size > sizeof(s->ev) + sizeof(s->data))
 		return;
@@ -166,6 +179,11 @@ static __always_inline void submit(struct scratch *s)
 	}
 	if (st)
 		st->events++;
+}
+
+static __always_inline void submit(struct scratch *s)
+{
+	submit_now(s, false);
 }
 
 /* the untracked fast path: one lookup, before any argument is read */

@@ -30,16 +30,39 @@ struct walk {
 	__u16 done;
 };
 
-static long walk_step(__u32 i, struct walk *w)
+/* append one dentry's name to the walk's output; false when it cannot */
+static __always_inline bool put_name(struct walk *w, struct dentry *dentry)
 {
-	struct dentry *dentry = w->dentry, *mnt_root, *parent;
-	struct vfsmount *vfsmnt = w->vfsmnt;
-	struct mount *mnt = w->mnt;
 	const unsigned char *name;
 	struct scratch *s;
 	__u32 off = w->off;
 	__u32 zero = 0;
 	int n;
+
+	if (off > LW_BASE_MAX - LW_NAME_MAX - 1) {
+		w->sflags |= LW_SF_BASE_TRUNC;
+		return false;
+	}
+	s = bpf_map_lookup_elem(&heap, &zero);
+	if (!s)
+		return false;
+	name = BPF_CORE_READ(dentry, d_name.name);
+	n = bpf_probe_read_kernel_str(&s->base[off & (LW_BASE_MAX - 1)],
+				      LW_NAME_MAX + 1, name);
+	if (n <= 0) {
+		STAT_INC(lost_read);
+		w->sflags |= LW_SF_BASE_TRUNC;
+		return false;
+	}
+	w->off = off + n;
+	return true;
+}
+
+static long walk_step(__u32 i, struct walk *w)
+{
+	struct dentry *dentry = w->dentry, *mnt_root, *parent;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
 
 	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
 		goto done;
@@ -59,27 +82,30 @@ static long walk_step(__u32 i, struct walk *w)
 			bpf_core_field_offset(struct mount, mnt));
 		return 0;
 	}
-	if (off > LW_BASE_MAX - LW_NAME_MAX - 1) {
-		w->sflags |= LW_SF_BASE_TRUNC;
+	if (!put_name(w, dentry))
 		goto done;
-	}
-	s = bpf_map_lookup_elem(&heap, &zero);
-	if (!s)
-		goto done;
-	name = BPF_CORE_READ(dentry, d_name.name);
-	n = bpf_probe_read_kernel_str(&s->base[off & (LW_BASE_MAX - 1)],
-				      LW_NAME_MAX + 1, name);
-	if (n <= 0) {
-		STAT_INC(lost_read);
-		w->sflags |= LW_SF_BASE_TRUNC;
-		goto done;
-	}
-	w->off = off + n;
 	w->dentry = parent;
 	return 0;
 done:
 	w->done = 1;
 	return 1;
+}
+
+/*
+ * The root directory's path inside its own filesystem: d_parent up to the
+ * superblock's root, crossing no mount. User space finds that filesystem in
+ * the host's mount table, so a root that is gone can still be reached.
+ */
+static long fs_step(__u32 i, struct walk *w)
+{
+	struct dentry *dentry = w->dentry, *parent = BPF_CORE_READ(dentry, d_parent);
+
+	if (dentry == parent || !put_name(w, dentry)) {
+		w->done = 1;
+		return 1;
+	}
+	w->dentry = parent;
+	return 0;
 }
 
 static __always_inline __u32 walk_path(struct scratch *s, const struct path *start,
@@ -367,21 +393,56 @@ int handle_readlinkat(struct trace_event_raw_sys_exit *ctx)
 			   (const char *)ARG1(r), 0);
 }
 
+/* roots seen lately: the first record with a new one wakes the reader at once */
+struct root_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 __pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct root_key);
+	__type(value, __u8);
+} roots_seen SEC(".maps");
+
 /*
- * Where a process outside the host's mount namespace lives: its cgroup and
- * namespaces, and its pid as the container sees it. Host processes cost one
- * comparison.
+ * Where a process outside the host's mount namespace or root lives: its
+ * cgroup and namespaces, its pid as the container sees it, and its root
+ * (dev, inode and path inside its filesystem), so that user space can check
+ * files inside that root even once the process is gone. Host processes cost
+ * two comparisons.
  */
 static __always_inline void emit_ns(struct task_struct *p, struct scratch *s)
 {
 	__u32 mntns = BPF_CORE_READ(p, nsproxy, mnt_ns, ns.inum);
-	struct pid *pid = BPF_CORE_READ(p, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	struct lw_ns ns = { .mntns = mntns };
+	struct dentry *root = BPF_CORE_READ(p, fs, root.dentry);
+	struct root_key key = {
+		.ino = BPF_CORE_READ(root, d_inode, i_ino),
+		.dev = BPF_CORE_READ(root, d_sb, s_dev),
+	};
+	struct lw_ns ns = { .mntns = mntns, .root_dev = key.dev, .root_ino = key.ino };
+	struct walk w = { .dentry = root };
+	struct pid *pid;
 	struct upid up = {};
+	unsigned int level;
+	__u8 one = 1;
 
-	if (!s || !cfg_host_mntns || mntns == cfg_host_mntns)
+	if (!s || !cfg_host_mntns)
 		return;
+	if (mntns != cfg_host_mntns)
+		ns.flags |= LW_NS_MNTNS;
+	if (key.dev != cfg_host_root_dev || key.ino != cfg_host_root_ino)
+		ns.flags |= LW_NS_ROOT;
+	if (!ns.flags)
+		return;
+	if (!bpf_map_lookup_elem(&roots_seen, &key)) {
+		ns.flags |= LW_NS_NEW_ROOT;
+		bpf_map_update_elem(&roots_seen, &key, &one, BPF_ANY);
+	}
+	pid = BPF_CORE_READ(p, thread_pid);
+	level = BPF_CORE_READ(pid, level);
 	ns.cgroup_id = bpf_get_current_cgroup_id();
 	if (bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level & 31]))
 		STAT_INC(lost_read);
@@ -390,7 +451,13 @@ static __always_inline void emit_ns(struct task_struct *p, struct scratch *s)
 	fill_header(&s->ev, LW_EV_NS, p);
 	__builtin_memcpy(s->data, &ns, sizeof(ns));
 	s->ev.path_len = sizeof(ns);
-	submit(s);
+	bpf_loop(LW_DEPTH_MAX, fs_step, &w, 0);
+	if (!w.done)
+		w.sflags |= LW_SF_BASE_TRUNC;
+	s->ev.str_flags |= w.sflags;
+	pack_base(s, w.off);
+	/* a new root is read before its process can exit: user space holds it then */
+	submit_now(s, ns.flags & LW_NS_NEW_ROOT);
 }
 
 /*
@@ -406,10 +473,10 @@ int handle_execve(struct trace_event_raw_sys_exit *ctx)
 	if (ctx->ret >= 0)
 		return 0;
 	TRACKED_OR_RETURN();
+	/* first: where it lives (a container's process may have changed root or cgroup) */
+	emit_ns((struct task_struct *)bpf_get_current_task(), scratch_get());
 	r = user_regs();
 	emit_lookup(LW_OP_EXECVE, ctx->ret, AT_FDCWD, (const char *)ARG0(r), 0);
-	/* a container's process may have changed cgroup since its last exec */
-	emit_ns((struct task_struct *)bpf_get_current_task(), scratch_get());
 	return 0;
 }
 
@@ -421,9 +488,9 @@ int handle_execveat(struct trace_event_raw_sys_exit *ctx)
 	if (ctx->ret >= 0)
 		return 0;
 	TRACKED_OR_RETURN();
+	emit_ns((struct task_struct *)bpf_get_current_task(), scratch_get());
 	r = user_regs();
 	emit_lookup(LW_OP_EXECVEAT, ctx->ret, (int)ARG0(r), (const char *)ARG1(r), ARG4(r));
-	emit_ns((struct task_struct *)bpf_get_current_task(), scratch_get());
 	return 0;
 }
 
@@ -745,9 +812,13 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 		if (!wants(flags))
 			return 0;
 	}
+	if (!in_cgroup())
+		return 0;
 	s = scratch_get();
 	if (!s)
 		return 0;
+	/* where it lives comes first: its exe is read inside that root */
+	emit_ns(p, s);
 	fill_header(&s->ev, LW_EV_EXEC, p);
 	if (flags & LW_PF_PENDING)
 		s->ev.str_flags |= LW_SF_PENDING;
@@ -769,7 +840,6 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	pack_base(s, walk_path(s, &fs->pwd, p));
 	submit(s);
 	emit_env(p, s, is_go);
-	emit_ns(p, s);
 	return 0;
 }
 

@@ -34,7 +34,8 @@ enum {
 	LW_EV_STDERR = 6,	/* a write to fd 2: path = bytes written */
 	LW_EV_LOADER = 7,	/* a loader uprobe: path = NUL-terminated strings, per op */
 	LW_EV_ENV = 8,		/* at exec: op LW_ENV_VARS or LW_ENV_ARGV, NUL-separated */
-	LW_EV_NS = 9,		/* at exec, outside the host's mount namespace: path = struct lw_ns */
+	LW_EV_NS = 9,		/* at exec, outside the host's mount namespace or root:
+				 * path = struct lw_ns, base = the root's path in its filesystem */
 };
 
 /* LW_EV_NS payload: where a process lives, for its container context */
@@ -43,8 +44,15 @@ struct lw_ns {
 	__u32 mntns;		/* mount namespace inode */
 	__u32 pidns;		/* pid namespace inode */
 	__u32 nspid;		/* its pid as seen inside that pid namespace */
+	__u32 flags;		/* LW_NS_* */
+	__u32 root_dev;		/* the kernel's dev_t of the filesystem holding its root */
 	__u32 __pad;
+	__u64 root_ino;		/* the inode of its root directory */
 };
+
+#define LW_NS_MNTNS	0x1	/* another mount namespace than the host's */
+#define LW_NS_ROOT	0x2	/* another root directory than the host's */
+#define LW_NS_NEW_ROOT	0x4	/* the first record with this root (since it was last forgotten) */
 
 /* LW_EV_ENV ops */
 #define LW_ENV_VARS	0	/* the steering variables only: "NAME=VALUE\0"... */

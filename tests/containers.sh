@@ -86,4 +86,198 @@ t_ctr_crash_loop_is_counted()
 		bad "final stats do not count 4 repeats"
 }
 
-CTR_TESTS=(t_ctr_docker_cmd t_ctr_kubernetes_pod_all t_ctr_crash_loop_is_counted)
+# mk_root DIR PROG...: a container image: the fixtures PROG in DIR/bin, and
+# its own copies of ld.so and libc (other inodes than the host's)
+mk_root()
+{
+	local d=$1 p
+	shift
+	mkdir -p "$d/bin" "$d/lib64" "$d/lib/x86_64-linux-gnu" || fail "cannot make $d"
+	cp "$LDSO_REAL" "$d/lib64/ld-linux-x86-64.so.2"
+	cp "$LIBC_REAL" "$d/lib/x86_64-linux-gnu/libc.so.6"
+	for p in "$@"; do
+		cp "$FIX/$p" "$d/bin/" || fail "cannot copy $p"
+	done
+}
+
+# ctr_finding FILE KIND: wait for the container's finding of KIND; sets FND
+ctr_finding()
+{
+	local f=$1 kind=$2
+	wait_rec "$f" "$FINDING_S" 'select(.type == "finding" and .kind == $k and .container != null)' \
+		--arg k "$kind" || bad "no $kind finding with a container; findings: $(findings_summary "$f")"
+	lw_stop "$f"
+	check_records "$f"
+	FND=$(recs "$f" 'select(.type == "finding" and .kind == $k and .container != null)' --arg k "$kind" |
+		head -n1)
+	[[ -n $FND ]] || fail "no finding"
+}
+
+# a missing library inside: the container's paths, its own loader probed and quoted
+t_ctr_root_missing_library()
+{
+	local F=$W/rec.json R=$W/root att up
+	need_bpf
+	mk_root "$R" needs_missing
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	in_container chroot "$R" /bin/needs_missing >/dev/null 2>&1
+	ctr_finding "$F" missing-library
+	check_fields "$FND" .object '"libmissing.so"' .exe '"/bin/needs_missing"' \
+		.needed_by '"/bin/needs_missing"' .root "\"$R\"" .incomplete null \
+		.container.runtime '"docker"' .container.id "\"$CTR_HEX\"" .container.pid 1 \
+		.message "\"/bin/needs_missing: $LDSO_ENOENT\""
+	# the search as the container made it, in its own tree
+	att=$(jq -r '[.attempts[].path] | join(" ")' <<<"$FND")
+	[[ " $att " == *" /lib/x86_64-linux-gnu/libmissing.so "* ]] ||
+		bad "attempts lack the container's /lib/x86_64-linux-gnu/libmissing.so: $att"
+	[[ $att == *"$R"* ]] && bad "attempts are host paths: $att"
+	# its own ld.so, another inode than the host's, got the loader probes
+	up=$(recs "$F" 'select(.type == "uprobes" and .event == "attached"
+		and .path == "/lib64/ld-linux-x86-64.so.2" and .pid == $p)' --argjson p "$(jq .pid <<<"$FND")")
+	[[ -n $up ]] || bad "no uprobes record for the container's ld.so: $(recs "$F" 'select(.type == "uprobes")' | head -c 600)"
+	jq -e '.symbols | index("_dl_exception_create")' <<<"$up" >/dev/null ||
+		bad "the container's ld.so lacks _dl_exception_create: $up"
+	return 0
+}
+
+# the container's image lacks its interpreter; the host has one of that name
+t_ctr_missing_interpreter_inside()
+{
+	local F=$W/rec.json R=$W/root
+	need_bpf
+	[[ -e /lib64/ld-linux-x86-64.so.2 ]] || fail "the host has no /lib64/ld-linux-x86-64.so.2"
+	mk_root "$R" hello
+	rm "$R/lib64/ld-linux-x86-64.so.2"
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	# -- CMD: the failing process is the container's only one, and dies in its first exec
+	"$LDWATCH" --json -o "$F" -- bash -c "$(declare -f in_container); CG=$CG in_container chroot $R /bin/hello" \
+		>/dev/null 2>"$F.stderr"
+	check_records "$F"
+	FND=$(recs "$F" 'select(.type == "finding" and .kind == "missing-interpreter")' | head -n1)
+	[[ -n $FND ]] || fail "no missing-interpreter finding (the host's ld.so must not count); findings: $(findings_summary "$F")"
+	check_fields "$FND" .object '"/lib64/ld-linux-x86-64.so.2"' .exe '"/bin/hello"' .root "\"$R\"" \
+		.object_host "\"$R/lib64/ld-linux-x86-64.so.2\"" .incomplete null .errno '"ENOENT"' \
+		.container.id "\"$CTR_HEX\"" .container.pid 1
+}
+
+# an absolute symlink interpreter whose target exists only on the host
+t_ctr_interpreter_symlink_to_host()
+{
+	local F=$W/rec.json R=$W/root
+	need_bpf
+	[[ -e $LDSO_REAL ]] || fail "no $LDSO_REAL on the host"
+	mk_root "$R" hello
+	ln -sf "$LDSO_REAL" "$R/lib64/ld-linux-x86-64.so.2"
+	rm -f "$R${LDSO_REAL}"
+	[[ -e $R$LDSO_REAL ]] && fail "the image holds $LDSO_REAL"
+	ctr_cgroup "ldwatch-test/kubepods/burstable/pod$CTR_POD/$CTR_HEX"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	in_container chroot "$R" /bin/hello >/dev/null 2>&1
+	ctr_finding "$F" missing-interpreter
+	check_fields "$FND" .object '"/lib64/ld-linux-x86-64.so.2"' .exe '"/bin/hello"' .root "\"$R\"" \
+		.incomplete null .container.runtime '"containerd"' .container.pod_uid "\"$CTR_POD\""
+}
+
+# the root is a tmpfs mounted only inside the container's mount namespace:
+# no host path reaches it; a process kept there lets ldwatch hold it
+t_ctr_tmpfs_root_held()
+{
+	local F=$W/rec.json R=$W/root T=$W/mnt
+	need_bpf
+	mk_root "$R" hello sleeper
+	rm "$R/lib64/ld-linux-x86-64.so.2"
+	mkdir -p "$T"
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	in_container sh -c 'mount -t tmpfs -o mode=0755 tmpfs "$2" && cp -a "$1/." "$2/" &&
+		{ chroot "$2" /bin/sleeper 30 & } && sleep 0.5 && chroot "$2" /bin/hello; kill %1' \
+		sh "$R" "$T" >/dev/null 2>&1
+	ctr_finding "$F" missing-interpreter
+	check_fields "$FND" .object '"/lib64/ld-linux-x86-64.so.2"' .exe '"/bin/hello"' .root null \
+		.incomplete null .container.id "\"$CTR_HEX\""
+	mountpoint -q "$T" && bad "the container's tmpfs shows on the host at $T"
+	return 0
+}
+
+# the same root, and the process dies at once with nothing left there: the
+# finding is decided, or says what it could not see; never the host's answer
+t_ctr_tmpfs_root_instant()
+{
+	local F=$W/rec.json R=$W/root T=$W/mnt
+	need_bpf
+	mk_root "$R" hello
+	rm "$R/lib64/ld-linux-x86-64.so.2"
+	mkdir -p "$T"
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	in_container sh -c 'mount -t tmpfs -o mode=0755 tmpfs "$2" && cp -a "$1/." "$2/" && exec chroot "$2" /bin/hello' \
+		sh "$R" "$T" >/dev/null 2>&1
+	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .container != null and .exe == "/bin/hello")' ||
+		bad "no finding for the container; findings: $(findings_summary "$F")"
+	lw_stop "$F"
+	check_records "$F"
+	FND=$(recs "$F" 'select(.type == "finding" and .container != null and .exe == "/bin/hello")' | head -n1)
+	[[ -n $FND ]] || fail "no finding"
+	jq -e '(.kind == "missing-interpreter" and .incomplete == null and .object == "/lib64/ld-linux-x86-64.so.2")
+		or (.kind == "exec-failed" and .incomplete == "root-unreachable" and .object == "/bin/hello")' \
+		<<<"$FND" >/dev/null || bad "neither decided nor marked incomplete: $(jq -c 'del(.attempts, .env)' <<<"$FND")"
+	echo "decided as: $(jq -r '"\(.kind) incomplete=\(.incomplete)"' <<<"$FND")"
+}
+
+CTR_HEX2=fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210
+
+# --container and --cgroup intersect with the scope: one container's findings only
+t_ctr_filter_container()
+{
+	local F=$W/rec.json CG1 CG2 n
+	need_bpf
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	CG1=$CG
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX2.scope"
+	CG2=$CG
+	lw_start "$F" --all --json --container "${CTR_HEX2:0:12}"
+	wait_ready "$F"
+	CG=$CG1 in_container "$FIX/needs_missing" >/dev/null 2>&1
+	"$FIX/needs_missing" >/dev/null 2>&1
+	CG=$CG2 in_container "$FIX/needs_missing" >/dev/null 2>&1
+	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .container.id == $id)' --arg id "$CTR_HEX2" ||
+		bad "no finding for the wanted container; findings: $(findings_summary "$F")"
+	lw_stop "$F"
+	check_records "$F"
+	n=$(recs "$F" 'select(.type == "finding" and .container.id != $id)' --arg id "$CTR_HEX2" | wc -l)
+	((n == 0)) || bad "$n findings of other processes: $(findings_summary "$F")"
+	recs "$F" 'select(.type == "stats" and .final)' | jq -e '.filtered >= 2' >/dev/null ||
+		bad "final stats do not count the 2 findings filtered out: $(recs "$F" 'select(.type == "stats")')"
+}
+
+t_ctr_filter_cgroup()
+{
+	local F=$W/rec.json CG1 n
+	need_bpf
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	CG1=$CG
+	lw_start "$F" --all --json --cgroup "ldwatch-test.slice"
+	wait_ready "$F"
+	"$FIX/needs_missing" >/dev/null 2>&1
+	CG=$CG1 in_container "$FIX/needs_missing" >/dev/null 2>&1
+	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .container.id == $id)' --arg id "$CTR_HEX" ||
+		bad "no finding for the process in the cgroup; findings: $(findings_summary "$F")"
+	lw_stop "$F"
+	check_records "$F"
+	n=$(recs "$F" 'select(.type == "finding" and .container == null)' | wc -l)
+	((n == 0)) || bad "$n findings from outside the cgroup: $(findings_summary "$F")"
+	# a cgroup that is not there is bad usage, said before anything is loaded
+	"$LDWATCH" --all --cgroup ldwatch-test.slice/nonexistent -d 1 >/dev/null 2>"$W/err"
+	n=$?
+	((n == 2)) || bad "a missing cgroup: status $n, expected 2"
+	grep -q "is not a cgroup under" "$W/err" || bad "no clear message for a missing cgroup: $(cat "$W/err")"
+}
+
+CTR_TESTS=(t_ctr_docker_cmd t_ctr_filter_container t_ctr_filter_cgroup t_ctr_kubernetes_pod_all t_ctr_crash_loop_is_counted
+	t_ctr_root_missing_library t_ctr_missing_interpreter_inside t_ctr_interpreter_symlink_to_host
+	t_ctr_tmpfs_root_held t_ctr_tmpfs_root_instant)

@@ -287,12 +287,14 @@ check_records()
 		and (.ts | type) == "string"
 		and (.ts | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"))
 		and (.pid | type) == "number" and (.ppid | type) == "number" and (.uid | type) == "number"
-		and (.comm | type) == "string" and (.exe | type) == "string" and (.cwd | type) == "string"
+		and (.comm | type) == "string" and (.exe | type) == "string"
+		and ((.cwd | type) == "string" or .cwd == null)
 		and (.object | type) == "string"
 		and ((["needed_by", "message", "errno", "cause", "mount", "exit_code", "signal",
-			"symbol", "version", "elf_class", "machine", "dependency"] - keys) | length) == 0
+			"symbol", "version", "elf_class", "machine", "dependency", "root", "object_host",
+			"incomplete", "container"] - keys) | length) == 0
 		and ([.needed_by, .message, .errno, .cause, .mount, .symbol, .version, .elf_class, .machine,
-			.dependency] | all(type == "string" or type == "null"))
+			.dependency, .root, .object_host, .incomplete] | all(type == "string" or type == "null"))
 		and ((.exit_code | type) == "number" or .exit_code == null)
 		and ((.signal | type) == "number" or .signal == null)
 		and (.attempts | type) == "array"
@@ -313,6 +315,13 @@ check_records()
 		and (.flags | type) == "number" and (.duration_us | type) == "number" and .duration_us >= 0) | not) | tojson'
 	broken=$(recs "$f" "$load_schema" | head -n 1 | cut -c1-400)
 	[[ -z $broken ]] || bad "load record lacks a field or has a wrong type: $broken"
+
+	# {"type":"uprobes","event":"attached"|"released","path","pid","symbols":[string]}
+	broken=$(recs "$f" 'select(.type == "uprobes") | select(((.event == "attached" or .event == "released")
+		and (.path | type) == "string" and ((.pid | type) == "number" or .pid == null)
+		and (.symbols | type) == "array" and all(.symbols[]; type == "string")) | not) | tojson' |
+		head -n 1 | cut -c1-400)
+	[[ -z $broken ]] || bad "uprobes record lacks a field or has a wrong type: $broken"
 }
 
 # check_fields FINDING EXPR WANT [EXPR WANT]...: each jq EXPR on the finding

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <elf.h>
 #include "container.h"
+#include "roots.h"
 #include "correlate.h"
 #include "elfinfo.h"
 #include "fsinfo.h"
@@ -99,6 +100,10 @@ struct proc {
 	int go_bin;			/* its image is Go-built */
 	uint64_t image_ino;		/* its image's inode, as the kernel saw it */
 	int in_ctr;			/* outside the host's mount namespace: ctr is set */
+	int has_root;			/* under another root than the host's: root is set */
+	struct root_key root;
+	char *root_fs;			/* that root's path inside its filesystem, or NULL */
+	int after_ns;			/* its last record was LW_EV_NS */
 	struct ctr_ctx ctr;
 	char *ctr_cgroup;
 	struct container_id ctr_id;
@@ -133,6 +138,11 @@ struct corr {
 	struct proc *lru_head, *lru_tail;	/* head: most recently seen */
 	struct corr_stats st;
 	struct elf_info elf;			/* scratch, ~20 KiB */
+	struct roots *roots;			/* other processes' roots, held */
+	int root;		/* the root files are checked in, for the process at hand */
+	const char *mountinfo;	/* its mount table, NULL when unknown */
+	char mi_buf[64];
+	const char *root_host;	/* its root on the host; NULL: the host's own, or unknown */
 };
 
 /*
@@ -258,6 +268,7 @@ static void proc_reset_exec(struct proc *p)
 static void proc_free(struct proc *p)
 {
 	proc_reset_exec(p);
+	free(p->root_fs);
 	free(p->ctr_cgroup);
 	free(p->exe);
 	free(p->cwd);
@@ -457,7 +468,7 @@ static int inspect(struct corr *c, const char *path, struct elf_info *info)
 {
 	int fd, err;
 
-	err = elf_open_in_root(c->ops.rootfd, path, &fd);
+	err = elf_open_in_root(c->root, path, &fd);
 	if (err)
 		return err;
 	err = elf_inspect_fd(fd, 0, info);
@@ -528,12 +539,17 @@ static const char *deny_cause(struct corr *c, const char *path, uint32_t uid, in
 	char mnt[4096];
 	int noexec = 0;
 
-	if ((want & X_OK) && c->ops.mountinfo &&
-	    !fs_mount_of(c->ops.mountinfo, path, mnt, sizeof(mnt), &noexec) && noexec) {
+	if ((want & X_OK) && c->mountinfo &&
+	    !fs_mount_of(c->mountinfo, path, mnt, sizeof(mnt), &noexec) && noexec) {
 		*mount = strdup(mnt);
 		return "noexec-mount";
 	}
-	if (!fs_stat_in_root(c->ops.rootfd, path, st) && fs_mode_denies(st, uid, want))
+	/* another root: its mount table may be gone with it, the mount's flags are not */
+	if ((want & X_OK) && c->root != c->ops.rootfd && fs_noexec_in_root(c->root, path) == 1) {
+		*mount = NULL;
+		return "noexec-mount";
+	}
+	if (!fs_stat_in_root(c->root, path, st) && fs_mode_denies(st, uid, want))
 		return "file-mode";
 	return fs_lsm_active() ? "security-module" : "unknown";
 }
@@ -544,7 +560,7 @@ static char *deny_hint(const char *cause, const char *path, uint32_t uid, int wa
 	if (!strcmp(cause, "noexec-mount"))
 		return xprintf("%s is on %s, which is mounted noexec: move it to a filesystem "
 			       "that allows execution, or remount %s without noexec",
-			       path, mount, mount);
+			       path, mount ? mount : "a mount", mount ? mount : "it");
 	if (!strcmp(cause, "file-mode"))
 		return xprintf("%s is not %s for uid %u (mode %04o, owner %u): fix its permissions "
 			       "(chmod %s)", path, want & X_OK ? "executable" : "readable", uid,
@@ -608,6 +624,28 @@ static struct proc *go_of(struct corr *c, struct proc *p)
 	return NULL;
 }
 
+/*
+ * Make p's root the one files are checked in: the host's, or its own held
+ * open (-errno when it cannot be reached: nothing is then checked at all,
+ * rather than the host's file of the same name).
+ */
+static void proc_enter(struct corr *c, struct proc *p, uint64_t now_ns)
+{
+	c->root = c->ops.rootfd;
+	c->mountinfo = c->ops.mountinfo;
+	c->root_host = NULL;
+	if (!p || !p->has_root)
+		return;
+	if (!c->roots)
+		c->roots = roots_new(c->ops.proc, c->ops.mountinfo);
+	c->root = c->roots ? roots_get(c->roots, &p->root, p->pid, p->root_fs, now_ns,
+				       &c->root_host) : -ENOMEM;
+	/* its mount points, as it names them, while it lives */
+	snprintf(c->mi_buf, sizeof(c->mi_buf), "%s/%u/mountinfo",
+		 c->ops.proc ? c->ops.proc : "/proc", p->pid);
+	c->mountinfo = c->ops.mountinfo ? c->mi_buf : NULL;
+}
+
 /* the container a process lives in: its namespaces, cgroup, and the runtime's name for it */
 static void on_ns(struct corr *c, struct proc *p, const struct lw_rec *r)
 {
@@ -615,7 +653,24 @@ static void on_ns(struct corr *c, struct proc *p, const struct lw_rec *r)
 	char buf[4096];
 
 	memcpy(&ns, r->data, sizeof(ns));
-	p->in_ctr = 1;
+	if ((ns.flags & LW_NS_ROOT) && (!p->has_root || p->root.dev != ns.root_dev ||
+					p->root.ino != ns.root_ino)) {
+		free(p->cwd);	/* named from the old root; the new one's is not known */
+		p->cwd = NULL;
+	}
+	p->has_root = !!(ns.flags & LW_NS_ROOT);
+	p->root.mntns = ns.mntns;
+	p->root.dev = ns.root_dev;
+	p->root.ino = ns.root_ino;
+	free(p->root_fs);
+	p->root_fs = NULL;
+	if (!(r->ev.str_flags & (LW_SF_BASE_TRUNC | LW_SF_BASE_UNREACH)))
+		p->root_fs = strdup(r->base[0] ? r->base : "/");
+	/* hold the root now, while the process still lives */
+	proc_enter(c, p, r->ev.ts_ns);
+	p->in_ctr = !!(ns.flags & LW_NS_MNTNS);
+	if (!p->in_ctr)
+		return;
 	memset(&p->ctr, 0, sizeof(p->ctr));
 	p->ctr.cgroup_id = ns.cgroup_id;
 	p->ctr.mntns = ns.mntns;
@@ -722,6 +777,14 @@ static void report_repeats(struct corr *c)
 	}
 }
 
+/* --container: a process of that container (an id prefix), else none */
+static bool ctr_wanted(const struct corr *c, const struct proc *p)
+{
+	const char *want = c->ops.container;
+
+	return !want || (p->in_ctr && p->ctr.id && !strncmp(p->ctr.id, want, strlen(want)));
+}
+
 static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		 int exit_code, int sig)
 {
@@ -761,12 +824,25 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		.n_attempts = pd->n_att,
 	};
 
+	char *obj_host = NULL;
+
+	if (!ctr_wanted(c, p)) {
+		c->st.filtered++;
+		return;
+	}
+	if (p->has_root) {
+		f.root = c->root_host;
+		if (c->root < 0)
+			f.incomplete = "root-unreachable";
+		else if (c->root_host && pd->object && pd->object[0] == '/')
+			f.object_host = obj_host = xprintf("%s%s", c->root_host, pd->object);
+	}
 	/* one finding per cause per exec; a go command's whole tree is one unit */
 	if (!pd->kind || key_seen(g ? g : p, pd->kind, pd->object))
-		return;
+		goto out;
 	/* a container failing the same way again (a crash loop) is counted, not repeated */
 	if (p->in_ctr && p->ctr.id && loop_seen(c, p, pd))
-		return;
+		goto out;
 	if (p->go_bin && (!strcmp(pd->kind, "missing-library") ||
 			  !strcmp(pd->kind, "version-mismatch") ||
 			  !strcmp(pd->kind, "missing-interpreter"))) {
@@ -780,6 +856,8 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 	c->st.findings++;
 	c->ops.finding(c->ops.ctx, &f);
 	free(go_hint);
+out:
+	free(obj_host);
 }
 
 /*
@@ -802,8 +880,8 @@ static void diagnose_library(struct corr *c, struct proc *p, struct pending *pd,
 
 		if (strcmp(base_name(m->path), base_name(name)))
 			continue;
-		if (c->ops.mountinfo)
-			fs_mount_of(c->ops.mountinfo, m->path, mnt, sizeof(mnt), &noexec);
+		if (c->mountinfo)
+			fs_mount_of(c->mountinfo, m->path, mnt, sizeof(mnt), &noexec);
 		pd->kind = strdup("permission-denied");
 		pd->object = strdup(m->path);
 		pd->err = m->err;
@@ -844,7 +922,7 @@ static void diagnose_library(struct corr *c, struct proc *p, struct pending *pd,
 		if (!enotdir[0])
 			snprintf(enotdir, sizeof(enotdir), "%s", entry);
 		/* the search path names the library file itself: that is the cause */
-		if (!fs_stat_in_root(c->ops.rootfd, entry, &st) && S_ISREG(st.st_mode) &&
+		if (!fs_stat_in_root(c->root, entry, &st) && S_ISREG(st.st_mode) &&
 		    !strcmp(base_name(entry), base_name(name))) {
 			char dir[4096];
 
@@ -1343,7 +1421,24 @@ static void diagnose_exec(struct corr *c, struct proc *p, const struct execfail 
 	const char *cause, *obj = x->path;
 
 	memset(&st, 0, sizeof(st));
-	if (fs_stat_in_root(c->ops.rootfd, x->path, &st) || !S_ISREG(st.st_mode)) {
+	if (p->has_root && c->root < 0) {
+		/* its root is out of reach: say what is known, and that it is not all */
+		if (x->err != ENOENT && x->err != EACCES)
+			return;
+		pd.kind = "exec-failed";
+		pd.hint = xprintf("%s could not be run (%s), and ldwatch could not look inside "
+				  "the process's root (mounted only in its own mount namespace, with "
+				  "no process left there to reach it through): the file, its "
+				  "interpreter or their permissions are at fault", x->path,
+				  x->err == ENOENT ? "not found" : "permission denied");
+		pd.object = x->path;
+		pd.att = &a;
+		pd.n_att = 1;
+		emit(c, p, &pd, code, sig);
+		free(pd.hint);
+		return;
+	}
+	if (fs_stat_in_root(c->root, x->path, &st) || !S_ISREG(st.st_mode)) {
 		char mnt[4096];
 		int noexec = 0;
 
@@ -1352,8 +1447,8 @@ static void diagnose_exec(struct corr *c, struct proc *p, const struct execfail 
 		 * never there: EACCES from a noexec mount is still decided by
 		 * the mount, which does not depend on winning that race
 		 */
-		if (x->err != EACCES || S_ISDIR(st.st_mode) || !c->ops.mountinfo ||
-		    fs_mount_of(c->ops.mountinfo, x->path, mnt, sizeof(mnt), &noexec) || !noexec)
+		if (x->err != EACCES || S_ISDIR(st.st_mode) || !c->mountinfo ||
+		    fs_mount_of(c->mountinfo, x->path, mnt, sizeof(mnt), &noexec) || !noexec)
 			return;
 	}
 	if (x->err == ENOENT) {
@@ -1366,7 +1461,7 @@ static void diagnose_exec(struct corr *c, struct proc *p, const struct execfail 
 			snprintf(interp, sizeof(interp), "%s", c->elf.interp);
 		else
 			snprintf(interp, sizeof(interp), "%s/%s", p->cwd, c->elf.interp);
-		if (fs_stat_in_root(c->ops.rootfd, interp, &ist) != -ENOENT)
+		if (fs_stat_in_root(c->root, interp, &ist) != -ENOENT)
 			return;
 		pd.kind = "missing-interpreter";
 		pd.object = interp;
@@ -1549,7 +1644,9 @@ static void on_dlopen_ret(struct corr *c, struct proc *p, const struct lw_rec *r
 			event_resolve(p->cwd ? p->cwd : "", d->name, strlen(d->name), buf, sizeof(buf));
 			path = buf;
 		}
-		if (c->ops.load) {
+		if (c->ops.load && !ctr_wanted(c, p)) {
+			c->st.filtered++;
+		} else if (c->ops.load) {
 			struct load l = {
 				.ts_ns = r->ev.ts_ns, .pid = p->pid, .ppid = p->ppid, .uid = p->uid,
 				.flags = d->flags, .duration_us = r->ev.aux, .comm = p->comm,
@@ -1634,7 +1731,7 @@ static void diagnose_goplug(struct corr *c, struct proc *p, const struct goplug 
 		    p->att_seq[(p->att_head + i) % CORR_ATT_MAX] >= g->att_mark)
 			err = a->err;
 	}
-	if (!err && fs_stat_in_root(c->ops.rootfd, g->path, &st) == -ENOENT)
+	if (!err && fs_stat_in_root(c->root, g->path, &st) == -ENOENT)
 		err = ENOENT;
 	pd = pending_new(p, p->goline ? p->goline : "", p->goline ? strlen(p->goline) : 0, ts);
 	if (!pd)
@@ -1797,7 +1894,7 @@ static void diagnose_command(struct corr *c, struct proc *p, uint64_t ts, int co
 	pd.variable = xprintf("PATH=%s", path);
 	gobin = env_find(c, p, "GOBIN");
 	if (gobin && snprintf(buf, sizeof(buf), "%s/%s", gobin, best) < (int)sizeof(buf) &&
-	    !fs_stat_in_root(c->ops.rootfd, buf, &st))
+	    !fs_stat_in_root(c->root, buf, &st))
 		pd.hint = xprintf("%s is in GOBIN (%s), which is not on PATH: add %s to PATH",
 				  best, gobin, gobin);
 	else {
@@ -1862,11 +1959,15 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 {
 	const struct lw_event *e = &r->ev;
 	struct proc *p, *child;
+	int after_ns;
 
 	p = proc_get(c, e->pid, e->start_ns);
 	if (!p)
 		return;
 	proc_note(p, r);
+	after_ns = p->after_ns;
+	p->after_ns = e->type == LW_EV_NS;
+	proc_enter(c, p, e->ts_ns);
 	if (p->ignore && e->type != LW_EV_EXEC && e->type != LW_EV_FORK) {
 		if (e->type == LW_EV_EXIT) {
 			proc_reset_exec(p);	/* nothing of it is reported */
@@ -1883,11 +1984,16 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		p->cwd = r->base[0] ? strdup(r->base) : NULL;
 		p->ignore = 0;
 		p->go_bin = 0;
-		p->in_ctr = 0;
+		if (!after_ns) {	/* an exec in the host's namespaces and root */
+			p->in_ctr = 0;
+			p->has_root = 0;
+			proc_enter(c, p, e->ts_ns);
+		}
 		if (c->ops.exec_seen && p->exe) {
 			int pending = !!(e->str_flags & LW_SF_PENDING);
-			int go = c->ops.exec_seen(c->ops.ctx, p->exe, e->flags,
-						  (uint64_t)e->extra << 32 | e->aux, pending);
+			int go = c->ops.exec_seen(c->ops.ctx, c->root, p->exe, e->flags,
+						  (uint64_t)e->extra << 32 | e->aux, pending,
+						  p->pid);
 
 			/* not Go after all: out of scope until its next exec */
 			p->ignore = pending && !go;
@@ -1912,6 +2018,10 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		memcpy(child->comm, p->comm, sizeof(child->comm));
 		/* forked while its parent's verdict was still pending */
 		child->ignore = p->ignore;
+		child->has_root = p->has_root;
+		child->root = p->root;
+		free(child->root_fs);
+		child->root_fs = xstrdup(p->root_fs);
 		if (p->in_ctr) {
 			child->in_ctr = 1;
 			child->ctr = p->ctr;
@@ -1938,7 +2048,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 			(e->str_flags & LW_SF_MODE) ? e->aux : 0);
 		if (e->ret >= 0 && is_open_op(e->op) && c->ops.loader_seen &&
 		    corr_is_loader_name(base_name(r->full)))
-			c->ops.loader_seen(c->ops.ctx, r->full);
+			c->ops.loader_seen(c->ops.ctx, c->root, r->full, p->pid);
 		if ((e->op == LW_OP_EXECVE || e->op == LW_OP_EXECVEAT) && e->ret < 0 &&
 		    p->n_xf < XF_MAX) {
 			p->xf[p->n_xf].path = strdup(r->full);
@@ -1986,6 +2096,7 @@ void corr_free(struct corr *c)
 		proc_remove(c, c->lru_head);
 	for (unsigned i = 0; i < c->n_loops; i++)
 		loop_clear(&c->loops[i]);
+	roots_free(c->roots);
 	free(c);
 }
 
@@ -2012,6 +2123,8 @@ void corr_tick(struct corr *c, uint64_t now_ns)
 		report_repeats(c);
 		c->last_repeat_ns = now_ns;
 	}
+	if (c->roots)
+		roots_expire(c->roots, now_ns);
 	for (struct proc *p = c->lru_head; p; p = p->lnext) {
 		unsigned i = 0;
 
@@ -2022,6 +2135,7 @@ void corr_tick(struct corr *c, uint64_t now_ns)
 				i++;
 				continue;
 			}
+			proc_enter(c, p, now_ns);
 			emit(c, p, pd, -1, -1);
 			pending_clear(pd);
 			p->pend[i] = p->pend[--p->n_pend];

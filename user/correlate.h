@@ -37,6 +37,9 @@ struct finding {
 	const char *const *env;		/* captured steering variables, NAME=VALUE */
 	unsigned n_env;
 	const struct ctr_ctx *container;	/* NULL for a process in the host's namespaces */
+	const char *root;		/* its root directory's host path, when not the host's */
+	const char *object_host;	/* the object's path on the host, when known */
+	const char *incomplete;		/* why evidence may be missing, NULL when none */
 	int err;		/* errno, 0 when none */
 	int exit_code;		/* -1 when none */
 	int signal;		/* -1 when none */
@@ -73,22 +76,28 @@ struct corr_ops {
 	void (*finding)(void *ctx, const struct finding *f);
 	void (*repeat)(void *ctx, const struct repeat *r);	/* NULL: repeats are dropped, counted */
 	void (*load)(void *ctx, const struct load *l);		/* NULL: no load records */
-	/* a loader file (ld.so, libc) a tracked process opened: the caller may probe it */
-	void (*loader_seen)(void *ctx, const char *path);
+	/*
+	 * a loader file (ld.so, libc) process pid opened: the caller may probe it.
+	 * path is the process's own, inside rootfd (its root, held by us)
+	 */
+	void (*loader_seen)(void *ctx, int rootfd, const char *path, uint32_t pid);
 	/*
 	 * an image a tracked process exec'd (dev, ino: the kernel's key for it);
 	 * returns 1 when it is Go-built, 0 when not, -1 when unknown. With `pending`, the
 	 * kernel tracks the process only until it hears the answer.
 	 */
-	int (*exec_seen)(void *ctx, const char *path, uint32_t dev, uint64_t ino, int pending);
+	int (*exec_seen)(void *ctx, int rootfd, const char *path, uint32_t dev, uint64_t ino,
+			 int pending, uint32_t pid);
 	/* the cgroup v2 path of a cgroup id, into buf; 0 or -errno */
 	int (*cgroup_path)(void *ctx, uint64_t id, char *buf, size_t cap);
 	/* a provisional verdict settled: keep it (go) or take it out of the Go scope */
 	void (*settle)(void *ctx, uint32_t pid, uint64_t ino, int go);
 	void *ctx;
-	int rootfd;			/* the host's root: files are checked inside it */
+	int rootfd;	/* the host's root: files are checked inside it, or inside a
+			 * process's own root when that is another */
 	const char *mountinfo;		/* normally /proc/self/mountinfo */
 	const char *proc;		/* normally /proc, for processes seen mid-life */
+	const char *container;		/* --container: only its findings (an id prefix) */
 };
 
 struct corr_stats {
@@ -99,6 +108,7 @@ struct corr_stats {
 	uint64_t malformed;	/* records that failed to decode */
 	uint64_t loads;		/* successful dlopens seen */
 	uint64_t repeats;	/* container findings folded into a repeat count */
+	uint64_t filtered;	/* findings and loads of other containers (--container) */
 };
 
 struct corr;

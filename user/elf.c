@@ -499,6 +499,8 @@ int elf_open_in_root(int rootfd, const char *path, int *fdp)
 	int pfd, fd, err;
 
 	*fdp = -1;
+	if (rootfd < 0)
+		return -EBADF;	/* an unreachable root: never the host's file instead */
 	/* O_PATH first: opening a device node for real runs its driver's open
 	 * (think /dev/watchdog), and a container chooses what PT_INTERP names
 	 */

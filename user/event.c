@@ -177,7 +177,7 @@ int event_decode(const void *raw, size_t size, struct lw_rec *r)
 	}
 	r->full[0] = '\0';
 	r->full_len = 0;
-	if (e->type == LW_EV_NS && (e->path_len != sizeof(struct lw_ns) || e->base_len))
+	if (e->type == LW_EV_NS && e->path_len != sizeof(struct lw_ns))
 		return -EINVAL;
 	if (e->type == LW_EV_STDERR || e->type == LW_EV_ENV || e->type == LW_EV_NS)
 		return 0;

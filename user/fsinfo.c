@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <linux/openat2.h>
 #include "fsinfo.h"
@@ -37,43 +38,75 @@ static int has_opt(const char *opts, const char *want)
 	return 0;
 }
 
-/* the longest mount point that is a prefix of path, at a component boundary */
-int fs_mount_of(const char *mountinfo_path, const char *path, char *mnt, size_t cap,
-		int *noexec)
+int fs_mountinfo_each(const char *mountinfo_path,
+		      int (*fn)(void *ctx, const struct mount_line *m), void *ctx)
 {
 	char *line = NULL;
-	size_t lcap = 0, best = 0;
-	int found = 0;
+	size_t lcap = 0;
+	int ret = 0;
 	FILE *f;
 
 	f = fopen(mountinfo_path, "re");
 	if (!f)
 		return -errno;
-	while (getline(&line, &lcap, f) > 0) {
+	while (!ret && getline(&line, &lcap, f) > 0) {
 		char *fields[7] = {0}, *save = NULL, *tok;
-		size_t n;
+		struct mount_line m;
+		unsigned maj, min;
 		int i = 0;
 
 		for (tok = strtok_r(line, " ", &save); tok && i < 7; tok = strtok_r(NULL, " ", &save))
 			fields[i++] = tok;
-		if (i < 7)
+		if (i < 7 || sscanf(fields[2], "%u:%u", &maj, &min) != 2)
 			continue;
+		unoctal(fields[3]);
 		unoctal(fields[4]);
-		n = strlen(fields[4]);
-		if (strncmp(path, fields[4], n) != 0)
-			continue;
-		if (!(n == 1 || path[n] == '/' || path[n] == '\0'))
-			continue;
-		if (n >= best && n < cap) {	/* later lines stack on earlier ones */
-			best = n;
-			memcpy(mnt, fields[4], n + 1);
-			*noexec = has_opt(fields[5], "noexec");
-			found = 1;
-		}
+		m.dev = maj << 20 | min;
+		m.root = fields[3];
+		m.point = fields[4];
+		m.opts = fields[5];
+		ret = fn(ctx, &m);
 	}
 	free(line);
 	fclose(f);
-	return found ? 0 : -ENOENT;
+	return ret < 0 ? ret : 0;
+}
+
+struct mount_of {
+	const char *path;
+	char *mnt;
+	size_t cap, best;
+	int *noexec, found;
+};
+
+static int mount_of_line(void *ctx, const struct mount_line *m)
+{
+	struct mount_of *mo = ctx;
+	size_t n = strlen(m->point);
+
+	if (strncmp(mo->path, m->point, n) != 0)
+		return 0;
+	if (!(n == 1 || mo->path[n] == '/' || mo->path[n] == '\0'))
+		return 0;
+	if (n >= mo->best && n < mo->cap) {	/* later lines stack on earlier ones */
+		mo->best = n;
+		memcpy(mo->mnt, m->point, n + 1);
+		*mo->noexec = has_opt(m->opts, "noexec");
+		mo->found = 1;
+	}
+	return 0;
+}
+
+/* the longest mount point that is a prefix of path, at a component boundary */
+int fs_mount_of(const char *mountinfo_path, const char *path, char *mnt, size_t cap,
+		int *noexec)
+{
+	struct mount_of mo = { path, mnt, cap, 0, noexec, 0 };
+	int err = fs_mountinfo_each(mountinfo_path, mount_of_line, &mo);
+
+	if (err)
+		return err;
+	return mo.found ? 0 : -ENOENT;
 }
 
 static int file_says(const char *path, const char *want)
@@ -124,6 +157,8 @@ int fs_stat_in_root(int rootfd, const char *path, struct stat *st)
 	};
 	int fd, err = 0;
 
+	if (rootfd < 0)
+		return -EBADF;	/* an unreachable root: never the host's file instead */
 	fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 	if (fd < 0)
 		return -errno;
@@ -131,4 +166,23 @@ int fs_stat_in_root(int rootfd, const char *path, struct stat *st)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+int fs_noexec_in_root(int rootfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	struct statvfs sv;
+	int fd, ret;
+
+	if (rootfd < 0)
+		return -EBADF;
+	fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	if (fd < 0)
+		return -errno;
+	ret = fstatvfs(fd, &sv) ? -errno : !!(sv.f_flag & ST_NOEXEC);
+	close(fd);
+	return ret;
 }

@@ -13,7 +13,9 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <linux/magic.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
@@ -22,6 +24,8 @@
 #include "event.h"
 #include "output.h"
 #include "probe.h"
+#include "escape.h"
+#include "sbuf.h"
 
 #define LDWATCH_VERSION	"0.1.0"
 #define STATS_INTERVAL_S	60	/* a stats record (final:false) this often */
@@ -38,6 +42,11 @@ static const char usage_text[] =
 "  -a, --all            every process on the host\n"
 "  -p, --pid PID        PID and its descendants\n"
 "  -- CMD               CMD and its descendants, whatever they are\n"
+"  --cgroup PATH        only processes in cgroup v2 PATH or below it (relative to\n"
+"                       the cgroup2 mount, or under it); filtered in the kernel\n"
+"  --container ID       only findings of the container whose id starts with ID\n"
+"                       (as recognised from its cgroup: docker, containerd, cri-o,\n"
+"                       podman, systemd-nspawn)\n"
 "output:\n"
 "  -j, --json           JSON Lines (schema in README.md) instead of text blocks\n"
 "  -l, --loads          also a record for every successful dlopen or plugin load\n"
@@ -55,6 +64,8 @@ struct opts {
 	int all, json, verbose, loads;
 	uint32_t pid;
 	const char *output;
+	const char *cgroup;		/* --cgroup, as given */
+	const char *container;		/* --container id prefix */
 	double duration;
 	char **cmd;
 };
@@ -70,6 +81,7 @@ struct run {
 	int rootfd;
 	struct lw_rec rec;
 	uint64_t received;
+	int ready;		/* the ready record is out: later probes are told */
 };
 
 static int verbose;
@@ -101,6 +113,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "cgroup", required_argument, NULL, 'C' },
+		{ "container", required_argument, NULL, 'I' },
 		{ 0 },
 	};
 	char *end;
@@ -141,6 +155,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'v':
 			o->verbose = 1;
+			break;
+		case 'C':
+			if (!optarg[0])
+				usage_error("--cgroup needs a cgroup path%s", "");
+			o->cgroup = optarg;
+			break;
+		case 'I':
+			if (!optarg[0] || strlen(optarg) > 128 ||
+			    strspn(optarg, "0123456789abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") != strlen(optarg))
+				usage_error("--container needs a container id (or its first "
+					    "characters), not '%s'", optarg);
+			o->container = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -197,7 +224,10 @@ static int check_privilege(void)
 }
 
 struct run;
-static int classify_exe(struct run *r, const char *path, uint32_t dev, uint64_t ino);
+static int classify_exe(struct run *r, int rootfd, const char *path, uint32_t dev, uint64_t ino,
+			uint32_t owner);
+static int classify_fd(struct run *r, int rootfd, int fd, const char *path, uint32_t dev,
+		       uint64_t ino, uint32_t owner);
 static uint32_t kernel_dev(dev_t d);
 
 static int read_stat(const char *pid, uint32_t *ppid, char *comm, size_t n)
@@ -227,21 +257,42 @@ static int read_stat(const char *pid, uint32_t *ppid, char *comm, size_t n)
  * named "go" and their descendants get LW_PF_GO. The kernel decides from
  * cfg_need which flags make a process tracked.
  */
-/* a running process's image, read once: Go-built? */
+/*
+ * a running process's image, read once: Go-built? Read through its own
+ * /proc links (the image's inode itself; its root for PT_INTERP), so a
+ * container's file is never looked up by name in the host's tree.
+ */
 static int running_is_go(struct run *r, const char *pid)
 {
 	char link[64], exe[4096];
-	struct stat st;
+	struct stat st, rst, self;
+	int fd, rootfd, go;
 	ssize_t n;
 
 	snprintf(link, sizeof(link), "/proc/%s/exe", pid);
 	n = readlink(link, exe, sizeof(exe) - 1);
-	if (n <= 0 || stat(link, &st))
+	if (n <= 0)
 		return 0;
 	exe[n] = '\0';
 	if (strstr(exe, " (deleted)"))
 		return 0;
-	return classify_exe(r, exe, kernel_dev(st.st_dev), st.st_ino) == 1;
+	fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	snprintf(link, sizeof(link), "/proc/%s/root", pid);
+	rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || rootfd < 0 || fstat(rootfd, &rst) ||
+	    fstat(r->rootfd, &self)) {
+		close(fd);
+		if (rootfd >= 0)
+			close(rootfd);
+		return 0;
+	}
+	go = classify_fd(r, rootfd, fd, exe, kernel_dev(st.st_dev), st.st_ino,
+			 rst.st_dev == self.st_dev && rst.st_ino == self.st_ino ? 0 : atoi(pid));
+	close(fd);
+	close(rootfd);
+	return go == 1;
 }
 
 static int track_running(struct run *r, struct probe *pr, uint32_t root)
@@ -308,6 +359,21 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;	/* never stop the consumer for one record */
 }
 
+/* a container's loader probed, or let go: said after ready (the ready record lists the first) */
+static void on_probe_file(void *ctx, const struct probe_file *f, int attached)
+{
+	struct run *r = ctx;
+
+	if (r->ready && r->out)
+		output_uprobes(r->out, f->path, f->n_owners ? f->owners[0] : 0, f->syms, f->n,
+			       attached);
+}
+
+static int pid_alive(uint32_t pid)
+{
+	return !kill((pid_t)pid, 0) || errno == EPERM;
+}
+
 static void on_repeat(void *ctx, const struct repeat *r)
 {
 	struct run *run = ctx;
@@ -322,11 +388,11 @@ static void on_load(void *ctx, const struct load *l)
 	output_load(r->out, l);
 }
 
-static void on_loader_seen(void *ctx, const char *path)
+static void on_loader_seen(void *ctx, int rootfd, const char *path, uint32_t pid)
 {
 	struct run *r = ctx;
 
-	probe_loader_file(r->pr, path);
+	probe_loader_file(r->pr, rootfd, path, rootfd == r->rootfd ? 0 : pid);
 }
 
 /* the kernel's dev_t (MKDEV: major << 20 | minor) of a stat()ed st_dev */
@@ -342,10 +408,11 @@ static uint32_t kernel_dev(dev_t d)
  * the next exec of that file is decided there. Returns 1 for Go, 0 for not,
  * -1 when it could not be read.
  */
-static int classify_exe(struct run *r, const char *path, uint32_t dev, uint64_t ino)
+static int classify_fd(struct run *r, int rootfd, int fd, const char *path, uint32_t dev,
+		       uint64_t ino, uint32_t owner)
 {
 	struct elf_info *info;
-	int fd, go = -1;
+	int go = -1;
 	unsigned i;
 
 	for (i = 0; i < r->n_exe_seen; i++)
@@ -354,16 +421,14 @@ static int classify_exe(struct run *r, const char *path, uint32_t dev, uint64_t 
 	info = malloc(sizeof(*info));
 	if (!info)
 		return 1;
-	if (!elf_open_in_root(r->rootfd, path, &fd)) {
-		/* headers, PT_INTERP and the Go note sit in the first pages */
-		if (!elf_inspect_fd(fd, 64 << 10, info)) {
-			go = !!(info->flags & ELF_F_GO_BUILDID);
-			if (info->kind == ELF_KIND_ELF && info->interp[0])
-				probe_loader_file(r->pr, info->interp);
-			if (go && info->interp[0])
-				probe_go_file(r->pr, path);
-		}
-		close(fd);
+	/* headers, PT_INTERP and the Go note sit in the first pages */
+	if (!elf_inspect_fd(fd, 64 << 10, info)) {
+		go = !!(info->flags & ELF_F_GO_BUILDID);
+		/* its loader, looked up inside its own root */
+		if (info->kind == ELF_KIND_ELF && info->interp[0] == '/')
+			probe_loader_file(r->pr, rootfd, info->interp, owner);
+		if (go && info->interp[0])
+			probe_go_fd(r->pr, fd, path, owner);
 	}
 	free(info);
 	if (go < 0)
@@ -378,10 +443,29 @@ static int classify_exe(struct run *r, const char *path, uint32_t dev, uint64_t 
 	return go;
 }
 
-static int on_exec_seen(void *ctx, const char *path, uint32_t dev, uint64_t ino, int pending)
+/* the same, for a path inside rootfd (a process's root: never left) */
+static int classify_exe(struct run *r, int rootfd, const char *path, uint32_t dev, uint64_t ino,
+			uint32_t owner)
 {
+	int fd, go;
+
+	for (unsigned i = 0; i < r->n_exe_seen; i++)
+		if (r->exe_seen[i].dev == dev && r->exe_seen[i].ino == ino && (dev || ino))
+			return r->exe_seen[i].go;
+	if (elf_open_in_root(rootfd, path, &fd))
+		return -1;
+	go = classify_fd(r, rootfd, fd, path, dev, ino, owner);
+	close(fd);
+	return go;
+}
+
+static int on_exec_seen(void *ctx, int rootfd, const char *path, uint32_t dev, uint64_t ino,
+			int pending, uint32_t pid)
+{
+	struct run *r = ctx;
+
 	(void)pending;
-	return classify_exe(ctx, path, dev, ino);
+	return classify_exe(r, rootfd, path, dev, ino, rootfd == r->rootfd ? 0 : pid);
 }
 
 #define CGROUP_CACHE	256
@@ -409,6 +493,52 @@ static int cgroup2_root(void)
 		}
 	fclose(f);
 	return cg_root[0] ? 0 : -ENOENT;
+}
+
+/*
+ * --cgroup PATH: relative to the cgroup2 mount, or a path under it. The
+ * kernel checks its id at the depth it has (bpf_get_current_ancestor_cgroup_id).
+ */
+static int resolve_cgroup(const char *arg, uint64_t *id, uint32_t *level)
+{
+	char full[8192];
+	const char *rel = arg, *s;
+	struct statfs sf;
+	struct stat st;
+	size_t n;
+
+	if (cgroup2_root()) {
+		fprintf(stderr, "ldwatch: --cgroup: no cgroup v2 hierarchy is mounted here\n");
+		return -ENOENT;
+	}
+	n = strlen(cg_root);
+	if (!strncmp(arg, cg_root, n) && (arg[n] == '/' || !arg[n]))
+		rel = arg + n;
+	if (strstr(rel, "/../") || !strncmp(rel, "../", 3) || !strcmp(rel, "..") ||
+	    (strlen(rel) >= 3 && !strcmp(rel + strlen(rel) - 3, "/..")))
+		goto bad;
+	snprintf(full, sizeof(full), "%s/%s", cg_root, rel[0] == '/' ? rel + 1 : rel);
+	if (stat(full, &st) || !S_ISDIR(st.st_mode) || statfs(full, &sf) ||
+	    sf.f_type != CGROUP2_SUPER_MAGIC)
+		goto bad;
+	*id = st.st_ino;
+	*level = 0;
+	for (s = rel; *s; s++)
+		if (*s != '/' && (s == rel || s[-1] == '/') && strncmp(s, "./", 2) && strcmp(s, "."))
+			(*level)++;
+	return 0;
+bad:
+	fprintf(stderr, "ldwatch: --cgroup: ");
+	{
+		struct sbuf b;
+
+		sbuf_init(&b);
+		escape_text(&b, arg, strlen(arg));
+		fprintf(stderr, "%.*s", (int)b.len, b.p ? b.p : "");
+		sbuf_free(&b);
+	}
+	fprintf(stderr, " is not a cgroup under %s\n", cg_root);
+	return -ENOENT;
 }
 
 /* depth-first: the directory whose inode is the cgroup id */
@@ -485,15 +615,20 @@ static int find_command(const char *cmd, char *out, size_t n)
 	return 0;
 }
 
-/* the loader files already in use: ours first, then every process's maps */
-static void discover_loaders(struct probe *pr)
+/*
+ * The loader files already in use: ours first, then every process's maps.
+ * Each is opened through /proc/PID/map_files: the mapped inode itself, so a
+ * container's file is never looked up by a name (maps shows names as seen
+ * from our root, which for a container's file may be no path at all).
+ */
+static void discover_loaders(struct probe *pr, int hostfd)
 {
 	struct stat self_root, root;
 	struct dirent *d;
-	char path[320], line[4352], file[4352];
+	char path[320], line[4352], last[4352];
 	DIR *dir;
 
-	if (stat("/", &self_root))
+	if (fstat(hostfd, &self_root))
 		return;
 	dir = opendir("/proc");
 	if (!dir)
@@ -501,6 +636,7 @@ static void discover_loaders(struct probe *pr)
 	for (int pass = 0; pass < 2; pass++) {
 		while ((d = pass ? readdir(dir) : NULL) || !pass) {
 			const char *pid = pass ? d->d_name : "self";
+			uint32_t owner = 0;
 			FILE *f;
 
 			if (pass && (d->d_name[0] < '1' || d->d_name[0] > '9'))
@@ -508,25 +644,34 @@ static void discover_loaders(struct probe *pr)
 			snprintf(path, sizeof(path), "/proc/%s/root", pid);
 			if (stat(path, &root))
 				goto next;
+			if (root.st_dev != self_root.st_dev || root.st_ino != self_root.st_ino)
+				owner = pass ? (uint32_t)atoi(pid) : 0;
 			snprintf(path, sizeof(path), "/proc/%s/maps", pid);
 			f = fopen(path, "re");
 			if (!f)
 				goto next;
+			last[0] = '\0';
 			while (fgets(line, sizeof(line), f)) {
-				char *name = strchr(line, '/'), *b;
+				char *name = strchr(line, '/'), *b, *dash = strchr(line, ' ');
+				int fd;
 
-				if (!name)
+				if (!name || !dash)
 					continue;
 				name[strcspn(name, "\n")] = '\0';
 				b = strrchr(name, '/') + 1;
-				if (!corr_is_loader_name(b) || strstr(name, " (deleted)"))
+				if (!corr_is_loader_name(b) || strstr(name, " (deleted)") ||
+				    !strcmp(name, last))
 					continue;
-				/* another root (a container): reach its file through /proc */
-				if (root.st_dev != self_root.st_dev || root.st_ino != self_root.st_ino)
-					snprintf(file, sizeof(file), "/proc/%s/root%s", pid, name);
-				else
-					snprintf(file, sizeof(file), "%s", name);
-				probe_loader_file(pr, file);
+				snprintf(last, sizeof(last), "%s", name);
+				*dash = '\0';	/* "start-end": its map_files entry */
+				if ((size_t)snprintf(path, sizeof(path), "/proc/%s/map_files/%.40s",
+						     pid, line) >= sizeof(path))
+					continue;
+				fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+				if (fd < 0)
+					continue;
+				probe_loader_fd(pr, fd, name, owner);
+				close(fd);
 			}
 			fclose(f);
 next:
@@ -595,10 +740,13 @@ int main(int argc, char **argv)
 	int err = 0, child_status = -1, stop = 0, forwarded = 0;
 	pid_t child = 0;
 	double t0, deadline = 0, next_check = 0, next_stats;
-	uint64_t lost_seen = 0;
+	uint64_t lost_seen = 0, cg_id = 0;
+	uint32_t cg_level = 0;
 
 	parse_opts(argc, argv, &o);
 	verbose = o.verbose;
+	if (o.cgroup && resolve_cgroup(o.cgroup, &cg_id, &cg_level))
+		return 2;
 	libbpf_set_print(libbpf_print);
 	if (check_privilege())
 		return o.cmd ? 125 : 1;
@@ -616,6 +764,7 @@ int main(int argc, char **argv)
 		.cgroup_path = on_cgroup_path,
 		.ctx = &run, .rootfd = rootfd,
 		.mountinfo = "/proc/self/mountinfo", .proc = "/proc",
+		.container = o.container,
 	};
 	run.corr = corr_new(&ops);
 	if (rootfd < 0 || !run.corr) {
@@ -656,6 +805,9 @@ int main(int argc, char **argv)
 	cfg.wakeup_bytes = 256 << 10;
 	cfg.on_event = on_event;
 	cfg.ctx = &run;
+	cfg.on_file = on_probe_file;
+	cfg.cgroup_id = cg_id;
+	cfg.cgroup_level = cg_level;
 	err = probe_open(&cfg, &pr, &info);
 	if (err) {
 		fprintf(stderr, "ldwatch: cannot load and attach the BPF programs: %s\n",
@@ -663,7 +815,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	run.pr = pr;
-	discover_loaders(pr);
+	discover_loaders(pr, rootfd);
 	if (info.tracefs && !strcmp(info.tracefs, "mounted-private"))
 		fprintf(stderr, "ldwatch: tracefs was not mounted; mounted it in a private mount "
 			"namespace to attach (the host's mounts are unchanged)\n");
@@ -689,7 +841,7 @@ int main(int argc, char **argv)
 		/* cwd is free again below: it takes the resolved path */
 		/* probe CMD's own binary (Go's plugin.Open) before it runs */
 		if (find_command(o.cmd[0], exe, sizeof(exe)) && realpath(exe, cwd))
-			classify_exe(&run, cwd, 0, 0);
+			classify_exe(&run, rootfd, cwd, 0, 0, 0);
 		err = probe_track(pr, child, LW_PF_TREE);
 		if (err || write(gofd, "g", 1) != 1) {
 			fprintf(stderr, "ldwatch: cannot release %s: %s\n", o.cmd[0],
@@ -708,6 +860,7 @@ int main(int argc, char **argv)
 	ri.pid = o.pid ? o.pid : (uint32_t)child;
 	ri.files = probe_files(pr, &ri.n_files);
 	output_ready(run.out, &ri);
+	run.ready = 1;
 
 	efd = epoll_create1(EPOLL_CLOEXEC);
 	ev.events = EPOLLIN;
@@ -757,6 +910,8 @@ int main(int argc, char **argv)
 			struct lw_stats ks;
 
 			next_check = now_s() + 5;
+			/* a container's ld.so and libc, once no process of it is left */
+			probe_release_unused(pr, pid_alive);
 			if (now_s() >= next_stats) {
 				/* a periodic stats record: silence is trusted only when it is counted */
 				struct final_stats ps = { .final = 0 };

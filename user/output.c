@@ -235,6 +235,9 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 		json_str(b, "elf_class", f->elf_class);
 		json_str(b, "machine", f->machine);
 		json_str(b, "variable", f->variable);
+		json_str(b, "root", f->root);
+		json_str(b, "object_host", f->object_host);
+		json_str(b, "incomplete", f->incomplete);
 		if (f->go_pid) {
 			sbuf_printf(b, ",\"go\":{\"pid\":%u", f->go_pid);
 			json_str(b, "subcommand", f->go_cmd);
@@ -301,6 +304,9 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 	text_line(b, "elf class", f->elf_class);
 	text_line(b, "machine", f->machine);
 	text_line(b, "variable", f->variable);
+	text_line(b, "root (host)", f->root);
+	text_line(b, "object (host)", f->object_host);
+	text_line(b, "incomplete", f->incomplete);
 	if (f->container) {
 		const struct ctr_ctx *k = f->container;
 
@@ -386,6 +392,28 @@ int output_ready(struct output *o, const struct ready_info *ri)
 	return flush_record(o);
 }
 
+int output_uprobes(struct output *o, const char *path, uint32_t pid, const char *const *syms,
+		   unsigned n, int attached)
+{
+	if (o->json) {
+		sbuf_puts(&o->b, "{\"type\":\"uprobes\"");
+		json_str(&o->b, "event", attached ? "attached" : "released");
+		json_str(&o->b, "path", path);
+		json_int(&o->b, "pid", pid ? (long long)pid : -1, 1);
+		sbuf_puts(&o->b, ",\"symbols\":[");
+		for (unsigned i = 0; i < n; i++)
+			sbuf_printf(&o->b, "%s\"%s\"", i ? "," : "", syms[i]);
+		sbuf_puts(&o->b, "]}\n");
+	} else {
+		sbuf_printf(&o->b, "uprobes: %s %u in ", attached ? "attached" : "released", n);
+		escape_text(&o->b, path, strlen(path));
+		if (pid)
+			sbuf_printf(&o->b, " (the root of pid %u)", pid);
+		sbuf_putc(&o->b, '\n');
+	}
+	return flush_record(o);
+}
+
 int output_repeat(struct output *o, const struct repeat *r)
 {
 	if (o->json) {
@@ -455,7 +483,7 @@ int output_stats(struct output *o, const struct final_stats *fs)
 			    "\"lost_read\":%llu,\"track_full\":%llu,\"tracked\":%llu,"
 			    "\"findings\":%llu,\"undecided\":%llu,\"evicted\":%llu,"
 			    "\"malformed\":%llu,\"loads\":%llu,\"repeats\":%llu,\"write_errors\":%llu,"
-			    "\"seconds\":%.3f}\n", fs->final ? "true" : "false",
+			    "\"filtered\":%llu,\"seconds\":%.3f}\n", fs->final ? "true" : "false",
 			    (unsigned long long)fs->k.events, (unsigned long long)fs->received,
 			    (unsigned long long)lost, (unsigned long long)fs->k.lost_reserve,
 			    (unsigned long long)fs->k.lost_read,
@@ -466,7 +494,7 @@ int output_stats(struct output *o, const struct final_stats *fs)
 			    (unsigned long long)fs->u.evicted,
 			    (unsigned long long)fs->u.malformed, (unsigned long long)fs->u.loads,
 			    (unsigned long long)fs->u.repeats, (unsigned long long)fs->write_errors,
-			    fs->seconds);
+			    (unsigned long long)fs->u.filtered, fs->seconds);
 	else
 		sbuf_printf(&o->b, "stats: %llu events, %llu lost (%llu ring full, %llu unreadable), "
 			    "%llu findings, %.1f s\n",

@@ -38,6 +38,9 @@ int output_ready(struct output *o, const struct ready_info *ri);
 int output_finding(struct output *o, const struct finding *f);
 int output_load(struct output *o, const struct load *l);
 int output_repeat(struct output *o, const struct repeat *r);
+/* uprobes attached to (1) or released from (0) a loader file after ready */
+int output_uprobes(struct output *o, const char *path, uint32_t pid, const char *const *syms,
+		   unsigned n, int attached);
 int output_stats(struct output *o, const struct final_stats *fs);
 /* SIGHUP: open the -o file again (log rotation), appending; 0 or -errno */
 int output_reopen(struct output *o);

@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include "ldwatch.skel.h"
 #include "loader.skel.h"
 #include "elfinfo.h"
@@ -24,6 +25,8 @@ struct probe {
 	int ncpu;
 	struct probe_file files[PROBE_FILES_MAX];
 	unsigned n_files;
+	void (*on_file)(void *ctx, const struct probe_file *f, int attached);
+	void *ctx;
 };
 
 
@@ -112,7 +115,11 @@ int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info
 		goto fail;
 	}
 	p->skel->rodata->cfg_self_tgid = getpid();
+	p->on_file = cfg->on_file;
+	p->ctx = cfg->ctx;
 	p->skel->rodata->cfg_need = cfg->need;
+	p->skel->rodata->cfg_cgroup_id = cfg->cgroup_id;
+	p->skel->rodata->cfg_cgroup_level = cfg->cgroup_level;
 	p->skel->rodata->cfg_wakeup_bytes = cfg->wakeup_bytes;
 	{
 		struct stat ns;
@@ -120,6 +127,11 @@ int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info
 		/* processes outside this mount namespace get their container context */
 		if (!stat("/proc/self/ns/mnt", &ns))
 			p->skel->rodata->cfg_host_mntns = (uint32_t)ns.st_ino;
+		/* and those under another root (chroot, pivot_root) their root */
+		if (!stat("/", &ns)) {
+			p->skel->rodata->cfg_host_root_dev = major(ns.st_dev) << 20 | minor(ns.st_dev);
+			p->skel->rodata->cfg_host_root_ino = ns.st_ino;
+		}
 	}
 	err = bpf_map__set_max_entries(p->skel->maps.events, cfg->ring_bytes);
 	if (err)
@@ -135,6 +147,8 @@ int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info
 	}
 	p->ldr->rodata->cfg_self_tgid = getpid();
 	p->ldr->rodata->cfg_need = cfg->need;
+	p->ldr->rodata->cfg_cgroup_id = cfg->cgroup_id;
+	p->ldr->rodata->cfg_cgroup_level = cfg->cgroup_level;
 	p->ldr->rodata->cfg_wakeup_bytes = cfg->wakeup_bytes;
 	err = bpf_map__set_max_entries(p->ldr->maps.events, cfg->ring_bytes);
 	if (!err)
@@ -162,6 +176,24 @@ int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info
 fail:
 	probe_close(p);
 	return err;
+}
+
+/* remember a process using a file; owner 0: the host's, kept for good */
+static void file_own(struct probe_file *f, uint32_t owner)
+{
+	unsigned k;
+
+	if (!owner) {
+		f->shared = 1;
+		return;
+	}
+	for (k = 0; k < f->n_owners; k++)
+		if (f->owners[k] == owner)
+			return;
+	if (f->n_owners < PROBE_OWNERS_MAX)
+		f->owners[f->n_owners++] = owner;
+	else
+		f->owners[owner % PROBE_OWNERS_MAX] = owner;	/* the newer is likelier alive */
 }
 
 static void files_release(struct probe *p)
@@ -346,48 +378,68 @@ static struct bpf_program *loader_prog(struct probe *p, unsigned i)
 	return progs[i];
 }
 
-/* find or make the table entry for path's inode; *fresh when new */
-static struct probe_file *file_slot(struct probe *p, const char *path, int *fresh)
+/*
+ * The table entry for the inode fd is open on; *fresh when new. A slot
+ * released before is reused: its index is the probes' cookie.
+ */
+static struct probe_file *file_slot(struct probe *p, int fd, const char *path,
+				    uint32_t owner, int *fresh)
 {
+	struct probe_file *f = NULL;
 	struct stat st;
 	unsigned i;
 
 	*fresh = 0;
-	if (stat(path, &st))
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
 		return NULL;
-	for (i = 0; i < p->n_files; i++)
-		if (p->files[i].dev == st.st_dev && p->files[i].ino == st.st_ino)
-			return &p->files[i];
-	if (p->n_files == PROBE_FILES_MAX || !S_ISREG(st.st_mode))
+	for (i = 0; i < p->n_files; i++) {
+		struct probe_file *x = &p->files[i];
+
+		if (x->path && x->dev == st.st_dev && x->ino == st.st_ino) {
+			file_own(x, owner);
+			return x;
+		}
+		if (!x->path && !f)
+			f = x;
+	}
+	if (!f && p->n_files < PROBE_FILES_MAX)
+		f = &p->files[p->n_files++];
+	if (!f)
 		return NULL;
-	p->files[p->n_files].path = strdup(path);
-	if (!p->files[p->n_files].path)
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(path);
+	if (!f->path)
 		return NULL;
-	p->files[p->n_files].dev = st.st_dev;
-	p->files[p->n_files].ino = st.st_ino;
-	p->files[p->n_files].n = 0;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->shared = !owner;
+	file_own(f, owner);
 	*fresh = 1;
-	return &p->files[p->n_files++];
+	return f;
 }
 
 /*
  * Offsets come from our own symbol lookup: libbpf 1.1 refuses glibc's
  * versioned twins (dlopen@GLIBC_2.2.5 and dlopen@@GLIBC_2.34, one address)
- * as an "ambiguous match".
+ * as an "ambiguous match". The uprobe is attached through our own
+ * descriptor (/proc/self/fd/N): the kernel binds it to that inode, whatever
+ * root the file lies in.
  */
-static int attach_point(struct probe *p, struct probe_file *f, struct bpf_program *prog,
+static int attach_point(struct probe *p, struct probe_file *f, int fd, struct bpf_program *prog,
 			const char *sym, uint64_t off, int ret)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts,
 		    .retprobe = ret,
 		    .bpf_cookie = (unsigned long long)(f - p->files));
 	struct bpf_link *link;
+	char via[64];
 
 	if (f->n == PROBE_SYMS_MAX)
 		return -E2BIG;
 	if (!off)
 		return -ENOENT;
-	link = bpf_program__attach_uprobe_opts(prog, -1, f->path, off, &opts);
+	snprintf(via, sizeof(via), "/proc/self/fd/%d", fd);
+	link = bpf_program__attach_uprobe_opts(prog, -1, via, off, &opts);
 	if (!link)
 		return -errno;
 	f->syms[f->n] = sym;
@@ -397,72 +449,103 @@ static int attach_point(struct probe *p, struct probe_file *f, struct bpf_progra
 
 #define N_POINTS (sizeof(loader_points) / sizeof(loader_points[0]))
 
-/* the symbols' offsets in a file opened by us, regular files only */
-static int offsets_of(const char *path, const char *const *names, unsigned n, uint64_t *offs)
-{
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	err = elf_func_offsets(fd, 0, names, n, offs);
-	close(fd);
-	return err;
-}
-
-int probe_loader_file(struct probe *p, const char *path)
+int probe_loader_fd(struct probe *p, int fd, const char *path, uint32_t owner)
 {
 	const char *names[N_POINTS];
 	uint64_t offs[N_POINTS];
 	struct probe_file *f;
 	unsigned i;
-	int fresh;
+	int fresh, err = -ENOENT;
 
-	f = file_slot(p, path, &fresh);
-	if (!f)
-		return -ENOENT;
-	if (!fresh)
-		return 0;
+	f = file_slot(p, fd, path, owner, &fresh);
+	if (!f || !fresh)
+		return f ? 0 : -ENOENT;
 	for (i = 0; i < N_POINTS; i++)
 		names[i] = loader_points[i].func;
-	if (offsets_of(path, names, N_POINTS, offs))
-		return -ENOENT;
-	for (i = 0; i < N_POINTS; i++)
-		attach_point(p, f, loader_prog(p, i), loader_points[i].sym, offs[i],
-			     loader_points[i].ret);
+	if (!elf_func_offsets(fd, 0, names, N_POINTS, offs)) {
+		for (i = 0; i < N_POINTS; i++)
+			attach_point(p, f, fd, loader_prog(p, i), loader_points[i].sym, offs[i],
+				     loader_points[i].ret);
+		err = f->n ? 0 : -ENOENT;
+		if (f->n && p->on_file)
+			p->on_file(p->ctx, f, 1);
+	}
 	/* a loader file without glibc's error points: musl's, say so once */
 	if ((!strncmp(strrchr(path, '/') ? strrchr(path, '/') + 1 : path, "ld-", 3)) &&
 	    (!f->n || strcmp(f->syms[0], "_dl_exception_create")))
-		fprintf(stderr, "ldwatch: %s has no glibc loader error points (musl?): failures "
-			"there are read from lookups and fd 2 only\n", path);
-	return f->n ? 0 : -ENOENT;
+		fprintf(stderr, "ldwatch: %s%s has no glibc loader error points (musl?): failures "
+			"there are read from lookups and fd 2 only\n", path,
+			owner ? " (in a container's root)" : "");
+	return err;
 }
 
-int probe_go_file(struct probe *p, const char *path)
+int probe_loader_file(struct probe *p, int rootfd, const char *path, uint32_t owner)
 {
-	struct probe_file *f;
-	int fresh;
+	int fd, err;
 
-	f = file_slot(p, path, &fresh);
-	if (!f)
+	if (elf_open_in_root(rootfd, path, &fd))
 		return -ENOENT;
-	if (!fresh)
-		return f->n ? 0 : -ENOENT;
-	{
-		/*
-		 * plugin.Open is a two-line wrapper the compiler inlines; the
-		 * unexported plugin.open(name string) it calls is always there
-		 */
-		const char *names[2] = { "plugin.open", "plugin.Open" };
-		uint64_t offs[2];
-		int i;
+	err = probe_loader_fd(p, fd, path, owner);
+	close(fd);
+	return err;
+}
 
-		if (offsets_of(path, names, 2, offs))
-			return -ENOENT;
+int probe_go_fd(struct probe *p, int fd, const char *path, uint32_t owner)
+{
+	/*
+	 * plugin.Open is a two-line wrapper the compiler inlines; the
+	 * unexported plugin.open(name string) it calls is always there
+	 */
+	const char *names[2] = { "plugin.open", "plugin.Open" };
+	uint64_t offs[2];
+	struct probe_file *f;
+	int fresh, err = -ENOENT, i;
+
+	f = file_slot(p, fd, path, owner, &fresh);
+	if (!f || !fresh)
+		return f && f->n ? 0 : -ENOENT;
+	if (!elf_func_offsets(fd, 0, names, 2, offs)) {
 		i = offs[0] ? 0 : 1;
-		return attach_point(p, f, p->ldr->progs.handle_go_plugin_open, names[i],
-				    offs[i], 0);
+		err = attach_point(p, f, fd, p->ldr->progs.handle_go_plugin_open, names[i],
+				   offs[i], 0);
+		if (!err && p->on_file)
+			p->on_file(p->ctx, f, 1);
 	}
+	return err;
+}
+
+/*
+ * Files probed for processes under another root (a container's ld.so and
+ * libc) are let go once every process seen using them has exited: a
+ * container's image goes away with it, and its probes with it.
+ */
+unsigned probe_release_unused(struct probe *p, int (*alive)(uint32_t pid))
+{
+	struct bpf_link *links[PROBE_FILES_MAX * PROBE_SYMS_MAX];
+	unsigned n = 0, files = 0;
+
+	for (unsigned i = 0; i < p->n_files; i++) {
+		struct probe_file *f = &p->files[i];
+		unsigned k, j;
+
+		if (!f->path || f->shared)
+			continue;
+		for (k = j = 0; k < f->n_owners; k++)
+			if (alive(f->owners[k]))
+				f->owners[j++] = f->owners[k];
+		f->n_owners = j;
+		if (j)
+			continue;
+		for (k = 0; k < f->n; k++)
+			links[n++] = f->links[k];
+		if (f->n && p->on_file)
+			p->on_file(p->ctx, f, 0);
+		free(f->path);
+		memset(f, 0, sizeof(*f));
+		files++;
+	}
+	destroy_links(links, n);
+	return files;
 }
 
 const struct probe_file *probe_files(const struct probe *p, unsigned *n)

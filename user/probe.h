@@ -7,17 +7,23 @@
 #include "ldwatch.h"
 
 struct probe;
+struct probe_file;
 
 struct probe_cfg {
 	uint32_t need;		/* LW_PF_* a process needs to be tracked; 0: all */
 	uint32_t ring_bytes;	/* ring buffer size, power of two */
 	uint64_t wakeup_bytes;	/* pending bytes that force a wakeup */
+	uint64_t cgroup_id;	/* --cgroup: only processes in it or below; 0: all */
+	uint32_t cgroup_level;	/* its depth under the cgroup v2 root */
 	int (*on_event)(void *ctx, void *data, size_t size);
 	void *ctx;
+	/* a file's uprobes attached (1) or released (0); NULL: not told */
+	void (*on_file)(void *ctx, const struct probe_file *f, int attached);
 };
 
 #define PROBE_FILES_MAX	64	/* distinct files carrying loader uprobes */
 #define PROBE_SYMS_MAX	8
+#define PROBE_OWNERS_MAX	16	/* processes remembered using a container's file */
 
 /* one file's uprobes: uprobes bind to an inode, so a new copy is a new file */
 struct probe_file {
@@ -26,6 +32,9 @@ struct probe_file {
 	unsigned n;
 	const char *syms[PROBE_SYMS_MAX];	/* "dlopen", "dlopen%return", ... */
 	struct bpf_link *links[PROBE_SYMS_MAX];
+	int shared;		/* the host's: kept until ldwatch stops */
+	uint32_t owners[PROBE_OWNERS_MAX];	/* else: processes seen using it */
+	unsigned n_owners;
 };
 
 struct probe_info {
@@ -52,11 +61,17 @@ int probe_classify(struct probe *p, uint32_t dev, uint64_t ino, uint32_t verdict
 int probe_stats(struct probe *p, struct lw_stats *out);
 /*
  * attach the loader probes a file has (ld.so, libc, libdl, musl's loader);
- * symbols it lacks are skipped. 0 when attached or already known, -errno.
+ * symbols it lacks are skipped. path is resolved inside rootfd, never
+ * leaving it. owner: the process using it when rootfd is not the host's
+ * root, else 0. 0 when attached or already known, -errno.
  */
-int probe_loader_file(struct probe *p, const char *path);
-/* attach plugin.Open in a Go binary; -ENOENT when it has none */
-int probe_go_file(struct probe *p, const char *path);
+int probe_loader_file(struct probe *p, int rootfd, const char *path, uint32_t owner);
+/* the same for a file we opened ourselves (fd), named path */
+int probe_loader_fd(struct probe *p, int fd, const char *path, uint32_t owner);
+/* attach plugin.Open in a Go binary (fd, opened by us); -ENOENT when it has none */
+int probe_go_fd(struct probe *p, int fd, const char *path, uint32_t owner);
+/* let go of the files under other roots that no live process uses; how many */
+unsigned probe_release_unused(struct probe *p, int (*alive)(uint32_t pid));
 const struct probe_file *probe_files(const struct probe *p, unsigned *n);
 
 
