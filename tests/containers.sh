@@ -142,6 +142,26 @@ t_ctr_root_missing_library()
 	return 0
 }
 
+# a container's loader probes are let go once no process of it is left
+t_ctr_loader_probes_released()
+{
+	local F=$W/rec.json R=$W/root
+	need_bpf
+	mk_root "$R" needs_missing
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	in_container chroot "$R" /bin/needs_missing >/dev/null 2>&1
+	wait_rec "$F" "$FINDING_S" 'select(.type == "uprobes" and .event == "attached"
+		and .path == "/lib64/ld-linux-x86-64.so.2")' || bad "the container's ld.so was not probed"
+	# checked every 5 s
+	wait_rec "$F" 12 'select(.type == "uprobes" and .event == "released"
+		and .path == "/lib64/ld-linux-x86-64.so.2")' ||
+		bad "the container's ld.so probes were not released: $(recs "$F" 'select(.type == "uprobes")' | head -c 600)"
+	lw_stop "$F"
+	check_records "$F"
+}
+
 # the container's image lacks its interpreter; the host has one of that name
 t_ctr_missing_interpreter_inside()
 {
@@ -179,6 +199,27 @@ t_ctr_interpreter_symlink_to_host()
 	ctr_finding "$F" missing-interpreter
 	check_fields "$FND" .object '"/lib64/ld-linux-x86-64.so.2"' .exe '"/bin/hello"' .root "\"$R\"" \
 		.incomplete null .container.runtime '"containerd"' .container.pod_uid "\"$CTR_POD\""
+}
+
+# a Docker-like image: an overlay mounted on the host; the container's only
+# process dies in its first exec, before ldwatch could open /proc/PID/root
+t_ctr_overlay_root_instant()
+{
+	local F=$W/rec.json O=$W/ov
+	need_bpf
+	mk_root "$O/lower" hello
+	rm "$O/lower/lib64/ld-linux-x86-64.so.2"
+	mkdir -p "$O/upper" "$O/work" "$O/merged"
+	mount -t overlay overlay -o "lowerdir=$O/lower,upperdir=$O/upper,workdir=$O/work" "$O/merged" ||
+		fail "cannot mount an overlay"
+	CLEAN_MOUNTS+=("$O/merged")
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	in_container chroot "$O/merged" /bin/hello >/dev/null 2>&1
+	ctr_finding "$F" missing-interpreter
+	check_fields "$FND" .object '"/lib64/ld-linux-x86-64.so.2"' .exe '"/bin/hello"' .root "\"$O/merged\"" \
+		.incomplete null .container.id "\"$CTR_HEX\""
 }
 
 # the root is a tmpfs mounted only inside the container's mount namespace:
@@ -279,5 +320,5 @@ t_ctr_filter_cgroup()
 }
 
 CTR_TESTS=(t_ctr_docker_cmd t_ctr_filter_container t_ctr_filter_cgroup t_ctr_kubernetes_pod_all t_ctr_crash_loop_is_counted
-	t_ctr_root_missing_library t_ctr_missing_interpreter_inside t_ctr_interpreter_symlink_to_host
-	t_ctr_tmpfs_root_held t_ctr_tmpfs_root_instant)
+	t_ctr_root_missing_library t_ctr_loader_probes_released t_ctr_missing_interpreter_inside t_ctr_interpreter_symlink_to_host
+	t_ctr_overlay_root_instant t_ctr_tmpfs_root_held t_ctr_tmpfs_root_instant)

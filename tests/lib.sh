@@ -46,6 +46,10 @@ test_cleanup()
 			wait "$pid" 2>/dev/null
 		fi
 	done
+	# mounts a test made on the host
+	for ((i = ${#CLEAN_MOUNTS[@]} - 1; i >= 0; i--)); do
+		umount "${CLEAN_MOUNTS[i]}" 2>/dev/null || umount -l "${CLEAN_MOUNTS[i]}" 2>/dev/null
+	done
 	# cgroups a test made: innermost first, once their processes are gone
 	for ((i = ${#CLEAN_CGROUPS[@]} - 1; i >= 0; i--)); do
 		local d=${CLEAN_CGROUPS[i]}
@@ -72,6 +76,7 @@ run_test()
 	(
 		CLEAN_PIDS=()
 		CLEAN_CGROUPS=()
+		CLEAN_MOUNTS=()
 		ERRS=0
 		trap test_cleanup EXIT
 		"$name"

@@ -1651,6 +1651,7 @@ static void on_dlopen_ret(struct corr *c, struct proc *p, const struct lw_rec *r
 				.ts_ns = r->ev.ts_ns, .pid = p->pid, .ppid = p->ppid, .uid = p->uid,
 				.flags = d->flags, .duration_us = r->ev.aux, .comm = p->comm,
 				.exe = p->exe, .name = d->name, .path = path,
+				.container = p->in_ctr ? &p->ctr : NULL,
 			};
 
 			c->st.loads++;

@@ -60,6 +60,7 @@ struct load {
 	uint64_t ts_ns;
 	uint32_t pid, ppid, uid, flags, duration_us;
 	const char *comm, *exe, *name, *path;
+	const struct ctr_ctx *container;	/* NULL for a process in the host's namespaces */
 };
 
 /* a container's finding seen again (a crash loop): counted, reported now and then */

@@ -204,6 +204,22 @@ static int is_hwcaps_variant(const char *path)
 	       (dl >= 8 && !strncmp(slash - 8, "/haswell", 8));
 }
 
+/* "container": where a process outside the host's mount namespace lives, or null */
+static void json_container(struct sbuf *b, const struct ctr_ctx *k)
+{
+	if (!k) {
+		sbuf_puts(b, ",\"container\":null");
+		return;
+	}
+	sbuf_printf(b, ",\"container\":{\"mntns\":%u,\"pidns\":%u,\"pid\":%u,\"cgroup_id\":%llu",
+		    k->mntns, k->pidns, k->nspid, (unsigned long long)k->cgroup_id);
+	json_str(b, "cgroup", k->cgroup);
+	json_str(b, "runtime", k->runtime);
+	json_str(b, "id", k->id);
+	json_str(b, "pod_uid", k->pod_uid);
+	sbuf_putc(b, '}');
+}
+
 void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 			   int64_t off)
 {
@@ -245,20 +261,7 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 		} else {
 			sbuf_puts(b, ",\"go\":null");
 		}
-		if (f->container) {
-			const struct ctr_ctx *k = f->container;
-
-			sbuf_printf(b, ",\"container\":{\"mntns\":%u,\"pidns\":%u,\"pid\":%u,"
-				    "\"cgroup_id\":%llu", k->mntns, k->pidns, k->nspid,
-				    (unsigned long long)k->cgroup_id);
-			json_str(b, "cgroup", k->cgroup);
-			json_str(b, "runtime", k->runtime);
-			json_str(b, "id", k->id);
-			json_str(b, "pod_uid", k->pod_uid);
-			sbuf_putc(b, '}');
-		} else {
-			sbuf_puts(b, ",\"container\":null");
-		}
+		json_container(b, f->container);
 		sbuf_puts(b, ",\"env\":{");
 		for (i = 0; i < f->n_env; i++) {
 			const char *eq = strchr(f->env[i], '=');
@@ -460,6 +463,7 @@ int output_load(struct output *o, const struct load *l)
 		json_str(&o->b, "path", l->path);
 		json_int(&o->b, "flags", l->flags, 0);
 		json_int(&o->b, "duration_us", l->duration_us, 0);
+		json_container(&o->b, l->container);
 		sbuf_puts(&o->b, "}\n");
 	} else {
 		sbuf_printf(&o->b, "load pid %u ", l->pid);
