@@ -160,6 +160,10 @@ t_ctr_loader_probes_released()
 		bad "the container's ld.so probes were not released: $(recs "$F" 'select(.type == "uprobes")' | head -c 600)"
 	lw_stop "$F"
 	check_records "$F"
+	# nothing is attached while stopping (the host's files are known since the start)
+	recs "$F" 'select(.type == "uprobes" and .pid == null)' | grep -q . &&
+		bad "uprobes attached to host files after ready: $(recs "$F" 'select(.type == "uprobes" and .pid == null)' | head -c 400)"
+	return 0
 }
 
 # the container's image lacks its interpreter; the host has one of that name

@@ -27,6 +27,7 @@ struct probe {
 	unsigned n_files;
 	void (*on_file)(void *ctx, const struct probe_file *f, int attached);
 	void *ctx;
+	int detached;		/* stopping: the ring is drained, nothing is attached any more */
 };
 
 
@@ -257,6 +258,7 @@ void probe_detach(struct probe *p)
 	struct bpf_link **skel_links = (struct bpf_link **)&p->skel->links;
 	unsigned n = 0, i, j, nskel = sizeof(p->skel->links) / sizeof(struct bpf_link *);
 
+	p->detached = 1;
 	for (i = 0; i < p->n_files; i++)
 		for (j = 0; j < p->files[i].n; j++) {
 			links[n++] = p->files[i].links[j];
@@ -390,7 +392,7 @@ static struct probe_file *file_slot(struct probe *p, int fd, const char *path,
 	unsigned i;
 
 	*fresh = 0;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+	if (p->detached || fstat(fd, &st) || !S_ISREG(st.st_mode))
 		return NULL;
 	for (i = 0; i < p->n_files; i++) {
 		struct probe_file *x = &p->files[i];
@@ -533,9 +535,11 @@ unsigned probe_release_unused(struct probe *p, int (*alive)(uint32_t pid))
 		for (k = j = 0; k < f->n_owners; k++)
 			if (alive(f->owners[k]))
 				f->owners[j++] = f->owners[k];
-		f->n_owners = j;
-		if (j)
+		if (j) {
+			f->n_owners = j;
 			continue;
+		}
+		/* none left: the owners stay as they were, for the report */
 		for (k = 0; k < f->n; k++)
 			links[n++] = f->links[k];
 		if (f->n && p->on_file)
