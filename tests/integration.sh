@@ -1141,6 +1141,7 @@ t_text_cmd()
 
 source "$ROOT/tests/go.sh"
 source "$ROOT/tests/containers.sh"
+source "$ROOT/tests/faults.sh"
 
 # ---- run --------------------------------------------------------------------------
 
@@ -1159,6 +1160,7 @@ TESTS+=(
 	t_text_all t_text_cmd
 	"${GO_TESTS[@]}"
 	"${CTR_TESTS[@]}"
+	"${FAULT_TESTS[@]}"
 	t_tracefs_untouched_by_suite
 )
 

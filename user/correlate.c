@@ -104,6 +104,7 @@ struct proc {
 	struct root_key root;
 	char *root_fs;			/* that root's path inside its filesystem, or NULL */
 	int after_ns;			/* its last record was LW_EV_NS */
+	uint64_t loss_mark;		/* kernel losses known before its exec could be read */
 	struct ctr_ctx ctr;
 	char *ctr_cgroup;
 	struct container_id ctr_id;
@@ -143,6 +144,7 @@ struct corr {
 	const char *mountinfo;	/* its mount table, NULL when unknown */
 	char mi_buf[64];
 	const char *root_host;	/* its root on the host; NULL: the host's own, or unknown */
+	uint64_t loss_mark;	/* see corr_set_loss_mark */
 };
 
 /*
@@ -358,6 +360,8 @@ static struct proc *proc_get(struct corr *c, uint32_t pid, uint64_t start_ns)
 		c->st.evicted++;
 	}
 	p = calloc(1, sizeof(*p));
+	if (p)
+		p->loss_mark = c->loss_mark;
 	if (!p)
 		return NULL;
 	p->pid = pid;
@@ -830,10 +834,12 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		c->st.filtered++;
 		return;
 	}
+	if (c->ops.losses && c->ops.losses(c->ops.ctx) > p->loss_mark)
+		f.incomplete = "events-lost";
 	if (p->has_root) {
 		f.root = c->root_host;
 		if (c->root < 0)
-			f.incomplete = "root-unreachable";
+			f.incomplete = f.incomplete ? "root-unreachable,events-lost" : "root-unreachable";
 		else if (c->root_host && pd->object && pd->object[0] == '/')
 			f.object_host = obj_host = xprintf("%s%s", c->root_host, pd->object);
 	}
@@ -1983,6 +1989,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		free(p->cwd);
 		p->exe = strdup(r->full);
 		p->cwd = r->base[0] ? strdup(r->base) : NULL;
+		p->loss_mark = c->loss_mark;
 		p->ignore = 0;
 		p->go_bin = 0;
 		if (!after_ns) {	/* an exec in the host's namespaces and root */
@@ -2019,6 +2026,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		memcpy(child->comm, p->comm, sizeof(child->comm));
 		/* forked while its parent's verdict was still pending */
 		child->ignore = p->ignore;
+		child->loss_mark = p->loss_mark;
 		child->has_root = p->has_root;
 		child->root = p->root;
 		free(child->root_fs);
@@ -2143,6 +2151,11 @@ void corr_tick(struct corr *c, uint64_t now_ns)
 			memset(&p->pend[p->n_pend], 0, sizeof(p->pend[0]));
 		}
 	}
+}
+
+void corr_set_loss_mark(struct corr *c, uint64_t lost)
+{
+	c->loss_mark = lost;
 }
 
 void corr_malformed(struct corr *c)

@@ -99,6 +99,8 @@ struct corr_ops {
 	const char *mountinfo;		/* normally /proc/self/mountinfo */
 	const char *proc;		/* normally /proc, for processes seen mid-life */
 	const char *container;		/* --container: only its findings (an id prefix) */
+	/* records the kernel dropped so far (ring full); NULL: losses are not known */
+	uint64_t (*losses)(void *ctx);
 };
 
 struct corr_stats {
@@ -129,6 +131,12 @@ void corr_stats(const struct corr *c, struct corr_stats *out);
 void corr_tick(struct corr *c, uint64_t now_ns);
 /* at exit: report the repeats not reported yet */
 void corr_finish(struct corr *c);
+/*
+ * the kernel's loss count from before the previous batch of records was read:
+ * a process whose exec is read from now on and whose finding sees a higher
+ * count is told its evidence may be incomplete
+ */
+void corr_set_loss_mark(struct corr *c, uint64_t lost);
 /* a file name that carries the loader's probe points (ld.so, libc, libdl, musl) */
 bool corr_is_loader_name(const char *base);
 

@@ -52,6 +52,8 @@ static const char usage_text[] =
 "  -l, --loads          also a record for every successful dlopen or plugin load\n"
 "  -o, --output FILE    write records to FILE instead of stdout\n"
 "  -d, --duration SECS  stop after SECS seconds\n"
+"  --ring-size SIZE     the kernel-to-daemon ring buffer (default 16M; a power of\n"
+"                       two, 4K to 1024M): a bigger one rides out longer bursts\n"
 "  -v, --verbose        libbpf's debug messages on stderr\n"
 "  -h, --help           this text\n"
 "  -V, --version        print the version\n"
@@ -66,6 +68,7 @@ struct opts {
 	const char *output;
 	const char *cgroup;		/* --cgroup, as given */
 	const char *container;		/* --container id prefix */
+	uint32_t ring_bytes;		/* --ring-size */
 	double duration;
 	char **cmd;
 };
@@ -115,6 +118,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ "cgroup", required_argument, NULL, 'C' },
 		{ "container", required_argument, NULL, 'I' },
+		{ "ring-size", required_argument, NULL, 'R' },
 		{ 0 },
 	};
 	char *end;
@@ -168,6 +172,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				usage_error("--container needs a container id (or its first "
 					    "characters), not '%s'", optarg);
 			o->container = optarg;
+			break;
+		case 'R':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (*end == 'K' || *end == 'k')
+				v <<= 10, end++;
+			else if (*end == 'M' || *end == 'm')
+				v <<= 20, end++;
+			if (errno || end == optarg || *end || v < 4096 || v > (1l << 30) || (v & (v - 1)))
+				usage_error("--ring-size needs a power of two from 4K to 1024M "
+					    "(bytes, or with K or M), not '%s'", optarg);
+			o->ring_bytes = v;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -367,6 +383,15 @@ static void on_probe_file(void *ctx, const struct probe_file *f, int attached)
 	if (r->ready && r->out)
 		output_uprobes(r->out, f->path, f->n_owners ? f->owners[0] : 0, f->syms, f->n,
 			       attached);
+}
+
+/* records the kernel could not put in the ring, so far */
+static uint64_t on_losses(void *ctx)
+{
+	struct run *r = ctx;
+	struct lw_stats ks;
+
+	return r->pr && !probe_stats(r->pr, &ks) ? ks.lost_reserve : 0;
 }
 
 static int pid_alive(uint32_t pid)
@@ -740,7 +765,7 @@ int main(int argc, char **argv)
 	int err = 0, child_status = -1, stop = 0, forwarded = 0;
 	pid_t child = 0;
 	double t0, deadline = 0, next_check = 0, next_stats;
-	uint64_t lost_seen = 0, cg_id = 0;
+	uint64_t lost_seen = 0, cg_id = 0, loss_prev = 0;
 	uint32_t cg_level = 0;
 
 	parse_opts(argc, argv, &o);
@@ -764,7 +789,7 @@ int main(int argc, char **argv)
 		.cgroup_path = on_cgroup_path,
 		.ctx = &run, .rootfd = rootfd,
 		.mountinfo = "/proc/self/mountinfo", .proc = "/proc",
-		.container = o.container,
+		.container = o.container, .losses = on_losses,
 	};
 	run.corr = corr_new(&ops);
 	if (rootfd < 0 || !run.corr) {
@@ -801,8 +826,9 @@ int main(int argc, char **argv)
 		cfg.need = o.all ? LW_PF_TREE : LW_PF_TREE | LW_PF_GO;
 	else
 		cfg.need = o.all ? 0 : LW_PF_GO;
-	cfg.ring_bytes = 16 << 20;
-	cfg.wakeup_bytes = 256 << 10;
+	cfg.ring_bytes = o.ring_bytes ? o.ring_bytes : 16 << 20;
+	/* wake the reader at a quarter full, at most 256 KiB */
+	cfg.wakeup_bytes = cfg.ring_bytes / 4 < (256 << 10) ? cfg.ring_bytes / 4 : 256 << 10;
 	cfg.on_event = on_event;
 	cfg.ctx = &run;
 	cfg.on_file = on_probe_file;
@@ -898,6 +924,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ldwatch: epoll_wait: %s\n", strerror(-err));
 			break;
 		}
+		{
+			/* what a process exec'd in the batch read now may have lost is counted from here */
+			uint64_t l = on_losses(&run);
+
+			corr_set_loss_mark(run.corr, loss_prev);
+			loss_prev = l;
+		}
 		probe_consume(pr);
 		{
 			struct timespec ts;
@@ -976,6 +1009,11 @@ int main(int argc, char **argv)
 	fs.write_errors = output_write_errors(run.out);
 	fs.final = 1;
 	output_stats(run.out, &fs);
+	if (fs.k.lost_reserve + fs.k.lost_read)
+		fprintf(stderr, "ldwatch: %llu records lost in all (%llu ring full, %llu unreadable); "
+			"findings that may lack evidence say \"incomplete\"\n",
+			(unsigned long long)(fs.k.lost_reserve + fs.k.lost_read),
+			(unsigned long long)fs.k.lost_reserve, (unsigned long long)fs.k.lost_read);
 cleanup:
 	probe_close(pr);	/* detach before waiting on anything else */
 	if (gofd >= 0)

@@ -12,7 +12,7 @@
 
 struct seen {
 	char kind[64], object[512], severity[16], cause[32], mount[256], message[512];
-	char exe[512], needed_by[512], first_attempt[512];
+	char exe[512], needed_by[512], first_attempt[512], incomplete[64];
 	int err, exit_code, n_attempts;
 };
 
@@ -45,6 +45,7 @@ static void on_finding(void *ctx, const struct finding *f)
 	cp(s->message, sizeof(s->message), f->message);
 	cp(s->exe, sizeof(s->exe), f->exe);
 	cp(s->needed_by, sizeof(s->needed_by), f->needed_by);
+	cp(s->incomplete, sizeof(s->incomplete), f->incomplete);
 	cp(s->first_attempt, sizeof(s->first_attempt),
 	   f->n_attempts ? f->attempts[0].path : NULL);
 	s->err = f->err;
@@ -52,13 +53,22 @@ static void on_finding(void *ctx, const struct finding *f)
 	s->n_attempts = f->n_attempts;
 }
 
+static uint64_t kernel_lost;	/* what the kernel's loss counter says */
+
+static uint64_t fake_losses(void *ctx)
+{
+	(void)ctx;
+	return kernel_lost;
+}
+
 static void setup(void)
 {
-	struct corr_ops ops = { .finding = on_finding };
+	struct corr_ops ops = { .finding = on_finding, .losses = fake_losses };
 	static char mi[64];
 	FILE *f;
 
 	nseen = 0;
+	kernel_lost = 0;
 	memset(seen, 0, sizeof(seen));
 	cr_assert_not_null(mkdtemp(tmp));
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -151,6 +161,31 @@ Test(correlate, missing_library_from_message_and_exit)
 	/* only lookups of that name, in order: the directory stats are not attempts */
 	cr_assert_eq(seen[0].n_attempts, 4);
 	cr_assert_str_eq(seen[0].first_attempt, "/opt/app/lib/glibc-hwcaps/x86-64-v3/libfoo.so.1");
+}
+
+Test(correlate, a_loss_during_the_exec_marks_its_finding)
+{
+	corr_set_loss_mark(c, 0);
+	feed(LW_EV_EXEC, 12, 0, 0, "/opt/app/prog");
+	walk_misses(12, "libfoo.so.1", ENOENT);
+	kernel_lost = 3;	/* records dropped while it ran: some may be its own */
+	feed_stderr(12, GLIBC_MSG "\n");
+	feed_exit(12, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "missing-library");
+	cr_assert_str_eq(seen[0].incomplete, "events-lost");
+}
+
+Test(correlate, a_loss_before_the_exec_leaves_its_finding_whole)
+{
+	kernel_lost = 3;
+	corr_set_loss_mark(c, 3);	/* read before the batch holding its exec */
+	feed(LW_EV_EXEC, 13, 0, 0, "/opt/app/prog");
+	walk_misses(13, "libfoo.so.1", ENOENT);
+	feed_stderr(13, GLIBC_MSG "\n");
+	feed_exit(13, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].incomplete, "");
 }
 
 Test(correlate, misses_then_hit_is_noise)

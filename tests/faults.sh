@@ -1,0 +1,60 @@
+# tests/faults.sh: losses and hostile input, sourced by tests/integration.sh.
+
+# flood SECS: two processes doing nothing but failed opens, for SECS seconds
+flood()
+{
+	local i pids=()
+	for i in 1 2; do
+		timeout "$1" bash -c 'while :; do : </nonexistent/ldwatch-flood; done' 2>/dev/null &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+}
+
+# A loss while a process lives marks its finding; losses are counted and said
+t_all_loss_marks_finding()
+{
+	local F=$W/rec.json p fnd st
+	need_bpf
+	# a 4 KiB ring cannot hold a flood of failed opens
+	lw_start "$F" --all --json --ring-size 4K
+	wait_ready "$F"
+	"$FIX/dl_try" libnotthere.so 3 2500 >/dev/null 2>&1 &
+	p=$!
+	sleep 0.5	# its dlopen is over and read; the flood comes while it waits
+	flood 1
+	wait "$p"
+	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try")' ||
+		bad "no dlopen-failed finding; findings: $(findings_summary "$F")"
+	lw_stop "$F"
+	check_records "$F"
+	st=$(recs "$F" 'select(.type == "stats" and .final)')
+	jq -e '.lost > 0 and .lost == .lost_reserve + .lost_read and .received == .events' <<<"$st" >/dev/null ||
+		bad "final stats do not show reconciled losses: $st"
+	grep -q "records lost in all" "$F.stderr" || bad "no loss said on stderr: $(stderr_tail "$F.stderr")"
+	fnd=$(recs "$F" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try")' | head -n1)
+	check_fields "$fnd" .incomplete '"events-lost"' .exit_code 3 .object '"libnotthere.so"'
+}
+
+# a long argv and environment are bounded; a 4 KiB path never splits a record
+t_all_hostile_sizes()
+{
+	local F=$W/rec.json long dir
+	need_bpf
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	long=$(head -c 100000 /dev/zero | tr '\0' x)
+	dir=$W/$(head -c 200 /dev/zero | tr '\0' d)
+	while ((${#dir} < 4000)); do dir=$dir/$(head -c 200 /dev/zero | tr '\0' e); done
+	mkdir -p "$dir" || fail "cannot make a 4 KiB path"
+	cp "$FIX/miss_origin" "$dir/"
+	(cd "$dir" && LD_LIBRARY_PATH=$long:/x ./miss_origin "$long" >/dev/null 2>&1)
+	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .kind == "missing-library" and .comm == "miss_origin")' ||
+		bad "no finding for a program with a 4 KiB path and a 100 kB environment; findings: $(findings_summary "$F")"
+	lw_stop "$F"
+	check_records "$F"
+	recs "$F" 'select(.type == "finding" and .comm == "miss_origin") | .env.LD_LIBRARY_PATH | length' |
+		awk '$1 > 600 { bad = 1 } END { exit bad }' || bad "LD_LIBRARY_PATH was not bounded"
+}
+
+FAULT_TESTS=(t_all_loss_marks_finding t_all_hostile_sizes)
