@@ -40,7 +40,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: all clean test unit deps vmlinux bench
+.PHONY: bench-deps all clean test unit deps vmlinux bench
 
 all: $(OUTPUT)/ldwatch
 
@@ -83,6 +83,10 @@ test: $(OUTPUT)/ldwatch $(OUTPUT)/unit_tests
 
 bench: $(OUTPUT)/ldwatch
 	bash bench/run.sh
+
+# the peers the benchmark compares with
+bench-deps:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends strace libbpf-tools
 
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	libcriterion-dev golang-go jq util-linux musl-tools procps

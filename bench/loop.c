@@ -5,6 +5,8 @@
  *   loop MODE [N] [PATH]
  *     miss     openat(PATH) that fails with ENOENT   (default PATH /etc/ldwatch-bench-missing.so)
  *     hit      openat(PATH) that succeeds, then close (default PATH /etc/passwd)
+ *     mix      one of each: a failed openat, then openat + close of an existing file
+ *              (PATH is the missing one; /etc/passwd the existing one)
  *     getppid  a syscall ldwatch does not hook
  *
  * Output, one line on stdout: "MODE N NS_PER_OP ns/op".
@@ -18,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum mode { MODE_MISS, MODE_HIT, MODE_GETPPID };
+enum mode { MODE_MISS, MODE_HIT, MODE_MIX, MODE_GETPPID };
 
 static int one_op(enum mode mode, const char *path)
 {
@@ -43,6 +45,9 @@ static int one_op(enum mode mode, const char *path)
 		}
 		close(fd);
 		return 0;
+	case MODE_MIX:
+		fd = one_op(MODE_MISS, path);
+		return fd ? fd : one_op(MODE_HIT, "/etc/passwd");
 	case MODE_GETPPID:
 		/* raw syscall: no libc caching can turn this into a no-op */
 		syscall(SYS_getppid);
@@ -69,7 +74,7 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc < 2 || argc > 4) {
-		fprintf(stderr, "usage: loop miss|hit|getppid [N] [PATH]\n");
+		fprintf(stderr, "usage: loop miss|hit|mix|getppid [N] [PATH]\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "miss")) {
@@ -78,6 +83,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "hit")) {
 		mode = MODE_HIT;
 		path = "/etc/passwd";
+	} else if (!strcmp(argv[1], "mix")) {
+		mode = MODE_MIX;
+		path = "/etc/ldwatch-bench-missing.so";
 	} else if (!strcmp(argv[1], "getppid")) {
 		mode = MODE_GETPPID;
 	} else {

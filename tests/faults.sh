@@ -57,4 +57,23 @@ t_all_hostile_sizes()
 		awk '$1 > 600 { bad = 1 } END { exit bad }' || bad "LD_LIBRARY_PATH was not bounded"
 }
 
-FAULT_TESTS=(t_all_loss_marks_finding t_all_hostile_sizes)
+# --no-uprobes: no breakpoint in any process; start-up failures still found
+t_all_no_uprobes()
+{
+	local F=$W/rec.json fnd
+	need_bpf
+	lw_start "$F" --all --json --no-uprobes
+	wait_ready "$F"
+	"$FIX/needs_missing" >/dev/null 2>&1
+	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .kind == "missing-library" and .comm == "needs_missing")' ||
+		bad "no missing-library finding without uprobes; findings: $(findings_summary "$F")"
+	lw_stop "$F"
+	check_records "$F"
+	[[ $(recs "$F" 'select(.type == "ready") | .uprobes | length') == 0 ]] ||
+		bad "uprobes attached: $(head -c 300 "$F")"
+	recs "$F" 'select(.type == "uprobes")' | grep -q . && bad "uprobes attached later"
+	fnd=$(recs "$F" 'select(.type == "finding" and .comm == "needs_missing")' | head -n1)
+	check_fields "$fnd" .object '"libmissing.so"' .exit_code 127
+}
+
+FAULT_TESTS=(t_all_loss_marks_finding t_all_hostile_sizes t_all_no_uprobes)

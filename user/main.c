@@ -54,6 +54,9 @@ static const char usage_text[] =
 "  -d, --duration SECS  stop after SECS seconds\n"
 "  --ring-size SIZE     the kernel-to-daemon ring buffer (default 16M; a power of\n"
 "                       two, 4K to 1024M): a bigger one rides out longer bursts\n"
+"  --no-uprobes         attach no loader or plugin uprobe: every new process that\n"
+"                       maps ld.so or libc pays for their breakpoints (~1% of an\n"
+"                       exec each, here); findings then rest on lookups and fd 2\n"
 "  -v, --verbose        libbpf's debug messages on stderr\n"
 "  -h, --help           this text\n"
 "  -V, --version        print the version\n"
@@ -69,6 +72,7 @@ struct opts {
 	const char *cgroup;		/* --cgroup, as given */
 	const char *container;		/* --container id prefix */
 	uint32_t ring_bytes;		/* --ring-size */
+	int no_uprobes;			/* --no-uprobes */
 	double duration;
 	char **cmd;
 };
@@ -119,6 +123,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "cgroup", required_argument, NULL, 'C' },
 		{ "container", required_argument, NULL, 'I' },
 		{ "ring-size", required_argument, NULL, 'R' },
+		{ "no-uprobes", no_argument, NULL, 'U' },
 		{ 0 },
 	};
 	char *end;
@@ -172,6 +177,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				usage_error("--container needs a container id (or its first "
 					    "characters), not '%s'", optarg);
 			o->container = optarg;
+			break;
+		case 'U':
+			o->no_uprobes = 1;
 			break;
 		case 'R':
 			errno = 0;
@@ -832,6 +840,7 @@ int main(int argc, char **argv)
 	cfg.on_event = on_event;
 	cfg.ctx = &run;
 	cfg.on_file = on_probe_file;
+	cfg.no_uprobes = o.no_uprobes;
 	cfg.cgroup_id = cg_id;
 	cfg.cgroup_level = cg_level;
 	err = probe_open(&cfg, &pr, &info);

@@ -28,6 +28,7 @@ struct probe {
 	void (*on_file)(void *ctx, const struct probe_file *f, int attached);
 	void *ctx;
 	int detached;		/* stopping: the ring is drained, nothing is attached any more */
+	int no_uprobes;		/* --no-uprobes */
 };
 
 
@@ -117,6 +118,7 @@ int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info
 	}
 	p->skel->rodata->cfg_self_tgid = getpid();
 	p->on_file = cfg->on_file;
+	p->no_uprobes = cfg->no_uprobes;
 	p->ctx = cfg->ctx;
 	p->skel->rodata->cfg_need = cfg->need;
 	p->skel->rodata->cfg_cgroup_id = cfg->cgroup_id;
@@ -392,7 +394,7 @@ static struct probe_file *file_slot(struct probe *p, int fd, const char *path,
 	unsigned i;
 
 	*fresh = 0;
-	if (p->detached || fstat(fd, &st) || !S_ISREG(st.st_mode))
+	if (p->detached || p->no_uprobes || fstat(fd, &st) || !S_ISREG(st.st_mode))
 		return NULL;
 	for (i = 0; i < p->n_files; i++) {
 		struct probe_file *x = &p->files[i];

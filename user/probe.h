@@ -15,6 +15,7 @@ struct probe_cfg {
 	uint64_t wakeup_bytes;	/* pending bytes that force a wakeup */
 	uint64_t cgroup_id;	/* --cgroup: only processes in it or below; 0: all */
 	uint32_t cgroup_level;	/* its depth under the cgroup v2 root */
+	int no_uprobes;		/* --no-uprobes: no loader or plugin probe is attached */
 	int (*on_event)(void *ctx, void *data, size_t size);
 	void *ctx;
 	/* a file's uprobes attached (1) or released (0); NULL: not told */
