@@ -27,6 +27,14 @@ USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
 LIB_OBJS  := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
 
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
+# the daemon's pure parts, built again with clang, libFuzzer and the sanitizers
+FUZZ_LIB  := $(filter-out user/main.c user/probe.c,$(USER_SRCS))
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror
+FUZZ_S	?= 20
+
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUTPUT)/unit/%.o,$(UNIT_SRCS))
 
@@ -40,7 +48,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: bench-deps all clean test unit deps vmlinux bench
+.PHONY: soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench
 
 all: $(OUTPUT)/ldwatch
 
@@ -78,18 +86,41 @@ unit: $(OUTPUT)/unit_tests
 	$(OUTPUT)/unit_tests
 
 # the whole suite: unit tests, then real BPF integration tests (root)
-test: $(OUTPUT)/ldwatch $(OUTPUT)/unit_tests
+test: $(OUTPUT)/ldwatch $(OUTPUT)/unit_tests asan fuzz-build
 	bash tests/run.sh
 
 bench: $(OUTPUT)/ldwatch
 	bash bench/run.sh
+
+$(OUTPUT)/fuzz:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(SKELS) | $(OUTPUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(CPPFLAGS) $< $(FUZZ_LIB) -lelf -lz -o $@
+
+fuzz-build: $(FUZZ_BINS)
+
+# each libFuzzer target for FUZZ_S seconds from the corpus in the repository
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_S)
+
+# ldwatch against storms, failing loads, dlopen churn and containers, SOAK_S seconds
+SOAK_S	?= 120
+soak: $(OUTPUT)/ldwatch
+	bash tests/soak.sh $(SOAK_S)
+
+# the daemon and the unit tests with AddressSanitizer and UBSan, in build/asan
+ASAN_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+asan:
+	$(MAKE) OUTPUT=$(OUTPUT)/asan CFLAGS="$(ASAN_CFLAGS)" $(OUTPUT)/asan/ldwatch $(OUTPUT)/asan/unit_tests
 
 # the peers the benchmark compares with
 bench-deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends strace libbpf-tools
 
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
-	libcriterion-dev golang-go jq util-linux musl-tools procps
+	libcriterion-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)

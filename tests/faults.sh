@@ -16,8 +16,8 @@ t_all_loss_marks_finding()
 {
 	local F=$W/rec.json p fnd st
 	need_bpf
-	# a 4 KiB ring cannot hold a flood of failed opens
-	lw_start "$F" --all --json --ring-size 4K
+	# a 64 KiB ring cannot hold a flood of failed opens, and holds the rest
+	lw_start "$F" --all --json --ring-size 64K
 	wait_ready "$F"
 	"$FIX/dl_try" libnotthere.so 3 2500 >/dev/null 2>&1 &
 	p=$!

@@ -1,6 +1,8 @@
 #!/bin/bash
-# the whole suite (`make test`): criterion unit tests, then the integration
-# tests. The last line is "total: P passed, F failed"; exit 1 if F > 0.
+# the whole suite (`make test`): criterion unit tests, the integration tests,
+# the unit tests and a part of the integration tests again under ASan+UBSan,
+# a short fuzz run and a short soak. The last line is "total: P passed, F
+# failed"; exit 1 if F > 0. FUZZ_S and SOAK_S set the short runs' seconds.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,17 +34,57 @@ else
 fi
 echo "unit: $unit_pass passed, $unit_fail failed"
 
-bash "$ROOT/tests/integration.sh" 2>&1 | tee "$LOG"
-int_line=$(grep -E '^integration: [0-9]+ passed, [0-9]+ failed$' "$LOG" | tail -n1)
-if [[ $int_line =~ ^integration:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-	int_pass=${BASH_REMATCH[1]}
-	int_fail=${BASH_REMATCH[2]}
+# part NAME CMD...: run CMD, whose last counting line is "NAME: P passed, F failed"
+part_pass=0 part_fail=0
+part()
+{
+	local name=$1 line
+	shift
+	"$@" 2>&1 | tee "$LOG"
+	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" "$LOG" | tail -n1)
+	if [[ $line =~ :\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		part_pass=$((part_pass + BASH_REMATCH[1]))
+		part_fail=$((part_fail + BASH_REMATCH[2]))
+	else
+		echo "$name: ended without its summary line"
+		part_fail=$((part_fail + 1))
+	fi
+}
+
+part integration bash "$ROOT/tests/integration.sh"
+
+# the same daemon and unit tests built with AddressSanitizer and UBSan (make asan):
+# the unit tests, and the integration tests that feed it the most kernel data
+ASAN=$ROOT/build/asan
+if [[ -x $ASAN/ldwatch && -x $ASAN/unit_tests ]]; then
+	timeout -k 5 120 "$ASAN/unit_tests" --color=never >"$LOG" 2>&1
+	rc=$?
+	synth=$(grep -o 'Passing: [0-9]* | Failing: [0-9]*' "$LOG" | tail -n1)
+	if [[ $synth =~ Passing:\ ([0-9]+)\ \|\ Failing:\ ([0-9]+) ]] && ((rc == 0 || BASH_REMATCH[2] > 0)); then
+		echo "asan unit: ${BASH_REMATCH[1]} passed, ${BASH_REMATCH[2]} failed"
+		part_pass=$((part_pass + BASH_REMATCH[1]))
+		part_fail=$((part_fail + BASH_REMATCH[2]))
+	else
+		echo "asan unit: exited $rc: $(grep -E 'ERROR|runtime error' "$LOG" | head -n 3)"
+		part_fail=$((part_fail + 1))
+	fi
+	part integration env LDWATCH="$ASAN/ldwatch" bash "$ROOT/tests/integration.sh" \
+		t_all_missing_library t_all_missing_interpreter_elf t_all_permission_lib_noexec \
+		t_all_odd_directory_name t_all_version_mismatch t_all_wrong_elf_class \
+		t_all_undefined_symbol_versioned t_all_dlopen_missing_dependency t_all_dlopen_loads \
+		t_all_go_plugin_missing t_all_musl_missing_library t_text_all t_go_goroot_missing \
+		t_ctr_root_missing_library t_ctr_tmpfs_root_held t_ctr_tmpfs_root_instant \
+		t_ctr_crash_loop_is_counted t_all_loss_marks_finding t_all_hostile_sizes
 else
-	echo "integration: tests/integration.sh ended without its summary line"
-	int_pass=0 int_fail=1
+	echo "asan: $ASAN/ldwatch or unit_tests missing (make asan)"
+	part_fail=$((part_fail + 1))
 fi
 
-pass=$((unit_pass + int_pass))
-fail=$((unit_fail + int_fail))
+# a short fuzz run of each libFuzzer target (make fuzz-build), and a short soak
+part fuzz bash "$ROOT/tests/fuzz/run.sh" "${FUZZ_S:-10}"
+part soak bash "$ROOT/tests/soak.sh" "${SOAK_S:-20}"
+
+pass=$((unit_pass + part_pass))
+fail=$((unit_fail + part_fail))
 echo "total: $pass passed, $fail failed"
 ((fail == 0))

@@ -1962,6 +1962,12 @@ static void on_exit_ev(struct corr *c, struct proc *p, const struct lw_rec *r)
 	proc_remove(c, p);
 }
 
+/* a syscall's result as an errno: -4095..-1 are errors, anything else is none */
+static int errno_of(int32_t ret)
+{
+	return ret < 0 && ret >= -4095 ? -ret : 0;
+}
+
 void corr_feed(struct corr *c, const struct lw_rec *r)
 {
 	const struct lw_event *e = &r->ev;
@@ -2053,7 +2059,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		on_ns(c, p, r);
 		break;
 	case LW_EV_FILE:
-		att_add(p, r->full, e->op, e->ret < 0 ? -e->ret : 0,
+		att_add(p, r->full, e->op, errno_of(e->ret),
 			(e->str_flags & LW_SF_MODE) ? e->aux : 0);
 		if (e->ret >= 0 && is_open_op(e->op) && c->ops.loader_seen &&
 		    corr_is_loader_name(base_name(r->full)))
@@ -2061,16 +2067,16 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		if ((e->op == LW_OP_EXECVE || e->op == LW_OP_EXECVEAT) && e->ret < 0 &&
 		    p->n_xf < XF_MAX) {
 			p->xf[p->n_xf].path = strdup(r->full);
-			p->xf[p->n_xf].err = -e->ret;
+			p->xf[p->n_xf].err = errno_of(e->ret);
 			if (p->xf[p->n_xf].path)
 				p->n_xf++;
 		}
 		break;
 	case LW_EV_MMAP:
-		att_add(p, r->full, e->op, -e->ret, 0);
+		att_add(p, r->full, e->op, errno_of(e->ret), 0);
 		if (p->n_mf < MF_MAX && r->full[0]) {
 			p->mf[p->n_mf].path = strdup(r->full);
-			p->mf[p->n_mf].err = -e->ret;
+			p->mf[p->n_mf].err = errno_of(e->ret);
 			p->mf[p->n_mf].noexec = !!(e->extra & LW_MMAP_MNT_NOEXEC);
 			if (p->mf[p->n_mf].path)
 				p->n_mf++;

@@ -520,7 +520,7 @@ Test(elf, section_headers_ignored)
 Test(elf, needed_list_capped)
 {
 	static struct spec s = { .is64 = 1, .machine = 62, .n_needed = 70 };
-	static char names[70][16], longname[301];
+	static char names[70][24], longname[301];
 
 	for (int i = 0; i < 70; i++) {
 		snprintf(names[i], sizeof(names[i]), "lib%d.so", i);
