@@ -76,4 +76,43 @@ t_all_no_uprobes()
 	check_fields "$fnd" .object '"libmissing.so"' .exit_code 127
 }
 
-FAULT_TESTS=(t_all_loss_marks_finding t_all_hostile_sizes t_all_no_uprobes)
+# a probed libc replaced while running (a package upgrade: a new inode at the
+# same path) is probed again, and its dlopen failures are seen again
+t_all_replaced_library_probed_again()
+{
+	local F=$W/rec.json D=$W/lib n
+	need_bpf
+	mkdir -p "$D"
+	cp "$LIBC_REAL" "$D/libc.so.6"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	# the first run makes ldwatch probe this copy; the second is seen through it
+	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>&1
+	wait_rec "$F" "$FINDING_S" 'select(.type == "uprobes" and .path == $p)' --arg p "$D/libc.so.6" ||
+		bad "the copy of libc was not probed"
+	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>&1
+	cp "$LIBC_REAL" "$D/libc.so.6.new"
+	mv "$D/libc.so.6.new" "$D/libc.so.6"	# rename over it, as dpkg does
+	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>&1
+	for ((n = 0; n < 50; n++)); do
+		[[ $(recs "$F" 'select(.type == "uprobes" and .event == "attached" and .path == $p)' --arg p "$D/libc.so.6" |
+			wc -l) -ge 2 ]] && break
+		sleep 0.1
+	done
+	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>&1
+	wait_until "$FINDING_S" finding_count_is "$F" 2 || true
+	lw_stop "$F"
+	check_records "$F"
+	n=$(recs "$F" 'select(.type == "uprobes" and .event == "attached" and .path == $p)' --arg p "$D/libc.so.6" | wc -l)
+	((n == 2)) || bad "the replaced libc was probed $n times, expected 2 (the old inode and the new)"
+	n=$(recs "$F" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try")' | wc -l)
+	((n >= 2)) || bad "$n dlopen-failed findings, expected the two runs after each probe: $(findings_summary "$F")"
+}
+
+# finding_count_is FILE N: at least N dlopen-failed findings of dl_try
+finding_count_is()
+{
+	(($(recs "$1" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try")' | wc -l) >= $2))
+}
+
+FAULT_TESTS=(t_all_loss_marks_finding t_all_hostile_sizes t_all_no_uprobes t_all_replaced_library_probed_again)
