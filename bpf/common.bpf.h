@@ -78,9 +78,14 @@ static __always_inline struct lw_stats *stats_get(void)
 			__s->field++;			\
 	} while (0)
 
+/*
+ * task is a BTF pointer (bpf_get_current_task_btf(), a tp_btf argument): its
+ * fields are plain loads the JIT guards, cheaper than a probe-read helper
+ * call each, on every tracked event
+ */
 static __always_inline __u64 leader_start(struct task_struct *task)
 {
-	return BPF_CORE_READ(task, group_leader, start_boottime);
+	return task->group_leader->start_boottime;
 }
 
 /* --cgroup: one helper call; without it the check is compiled out at load */
@@ -111,7 +116,7 @@ static __always_inline bool is_tracked(__u32 tgid)
 		return false;
 	if ((p->flags & cfg_need) != cfg_need)
 		return false;
-	start = leader_start((struct task_struct *)bpf_get_current_task());
+	start = leader_start(bpf_get_current_task_btf());
 	if (p->start_ns != start) {
 		if (p->start_ns) {
 			bpf_map_delete_elem(&tracked, &tgid);
@@ -144,7 +149,7 @@ static __always_inline void fill_header(struct lw_event *e, __u32 type,
 	e->type = type;
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->ppid = task->real_parent->tgid;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->ret = 0;
 	e->op = 0;

@@ -157,8 +157,32 @@ static __always_inline void pack_base(struct scratch *s, __u32 len)
 }
 
 /* read a user path into data[]; relative paths also get their base walked */
-static __always_inline void put_user_path(struct scratch *s, const char *upath,
-					  int dfd, struct task_struct *task)
+/* ".so" in the last 64 bytes of the path: a name the loader or dlopen opens */
+static __always_inline bool has_so(struct scratch *s, __u32 len)
+{
+	__u32 start = len > 64 ? len - 64 : 0;
+
+	for (__u32 k = 0; k < 64; k++) {
+		__u32 i = start + k;
+
+		if (i + 2 >= len)
+			break;
+		if (s->data[i & (LW_PATH_MAX - 1)] == '.' &&
+		    s->data[(i + 1) & (LW_PATH_MAX - 1)] == 's' &&
+		    s->data[(i + 2) & (LW_PATH_MAX - 1)] == 'o')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The path as the process passed it, made absolute with its cwd or dirfd.
+ * With `hit`, a successful open: false when it names no library, and the
+ * record is not worth sending (the daemon needs hits only for libraries:
+ * misses that end in a hit, the loader files, needed_by and dlopen paths).
+ */
+static __always_inline bool put_user_path(struct scratch *s, const char *upath,
+					  int dfd, struct task_struct *task, bool hit)
 {
 	int n = bpf_probe_read_user_str(s->data, LW_PATH_MAX, upath);
 	__u32 blen;
@@ -166,14 +190,16 @@ static __always_inline void put_user_path(struct scratch *s, const char *upath,
 	if (n <= 0) {
 		STAT_INC(lost_read);
 		s->ev.str_flags |= LW_SF_PATH_FAULT;
-		return;
+		return true;
 	}
 	n -= 1;
 	if (n >= LW_PATH_MAX - 1)
 		s->ev.str_flags |= LW_SF_PATH_TRUNC;
 	s->ev.path_len = n & (LW_PATH_MAX - 1);
+	if (hit && !has_so(s, s->ev.path_len))
+		return false;
 	if (n > 0 && s->data[0] == '/')
-		return;
+		return true;
 	if (dfd == AT_FDCWD) {
 		struct fs_struct *fs = BPF_CORE_READ(task, fs);
 
@@ -183,11 +209,12 @@ static __always_inline void put_user_path(struct scratch *s, const char *upath,
 		struct file *f = fd_file(task, dfd);
 
 		if (!f)
-			return;
+			return true;
 		blen = walk_path(s, &f->f_path, task);
 		s->ev.str_flags |= LW_SF_BASE_DIRFD;
 	}
 	pack_base(s, blen);
+	return true;
 }
 
 /* syscall arguments at sys_exit, from the task's saved user registers */
@@ -230,13 +257,28 @@ static __always_inline int emit_lookup_mode(__u32 op, long ret, int dfd, const c
 	s = scratch_get();
 	if (!s)
 		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
-	fill_header(&s->ev, LW_EV_FILE, task);
+	task = bpf_get_current_task_btf();
+	/* the path first: a hit that names no library costs no more than reading it */
+	s->ev.path_len = 0;
+	s->ev.base_len = 0;
+	s->ev.str_flags = 0;
+	if (!put_user_path(s, upath, dfd, task, ret >= 0 && (op == LW_OP_OPEN ||
+			   op == LW_OP_OPENAT || op == LW_OP_OPENAT2))) {
+		STAT_INC(hits_skipped);
+		return 0;
+	}
+	{
+		__u16 plen = s->ev.path_len, blen = s->ev.base_len, sf = s->ev.str_flags;
+
+		fill_header(&s->ev, LW_EV_FILE, task);
+		s->ev.path_len = plen;
+		s->ev.base_len = blen;
+		s->ev.str_flags = sf;
+	}
 	s->ev.op = op;
 	s->ev.ret = ret;
 	s->ev.dfd = dfd;
 	s->ev.flags = flags;
-	put_user_path(s, upath, dfd, task);
 	/* fstat through newfstatat(fd, "", AT_EMPTY_PATH) is not a lookup */
 	if (s->ev.path_len == 0 && (flags & AT_EMPTY_PATH) &&
 	    !(s->ev.str_flags & LW_SF_PATH_FAULT))
@@ -474,7 +516,7 @@ int handle_execve(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	TRACKED_OR_RETURN();
 	/* first: where it lives (a container's process may have changed root or cgroup) */
-	emit_ns((struct task_struct *)bpf_get_current_task(), scratch_get());
+	emit_ns(bpf_get_current_task_btf(), scratch_get());
 	r = user_regs();
 	emit_lookup(LW_OP_EXECVE, ctx->ret, AT_FDCWD, (const char *)ARG0(r), 0);
 	return 0;
@@ -488,7 +530,7 @@ int handle_execveat(struct trace_event_raw_sys_exit *ctx)
 	if (ctx->ret >= 0)
 		return 0;
 	TRACKED_OR_RETURN();
-	emit_ns((struct task_struct *)bpf_get_current_task(), scratch_get());
+	emit_ns(bpf_get_current_task_btf(), scratch_get());
 	r = user_regs();
 	emit_lookup(LW_OP_EXECVEAT, ctx->ret, (int)ARG0(r), (const char *)ARG1(r), ARG4(r));
 	return 0;
@@ -520,7 +562,7 @@ int handle_mmap(struct trace_event_raw_sys_exit *ctx)
 	s = scratch_get();
 	if (!s)
 		return 0;
-	task = (struct task_struct *)bpf_get_current_task();
+	task = bpf_get_current_task_btf();
 	fill_header(&s->ev, LW_EV_MMAP, task);
 	s->ev.op = LW_OP_MMAP;
 	s->ev.ret = ctx->ret;
@@ -552,7 +594,7 @@ static __always_inline struct scratch *stderr_begin(__u32 op, long ret)
 	s = scratch_get();
 	if (!s)
 		return NULL;
-	fill_header(&s->ev, LW_EV_STDERR, (struct task_struct *)bpf_get_current_task());
+	fill_header(&s->ev, LW_EV_STDERR, bpf_get_current_task_btf());
 	s->ev.op = op;
 	s->ev.ret = ret;
 	s->ev.aux = 2;

@@ -60,7 +60,7 @@ static __always_inline struct scratch *loader_begin(void *ctx, __u32 op)
 
 	if (!s)
 		return NULL;
-	fill_header(&s->ev, LW_EV_LOADER, (struct task_struct *)bpf_get_current_task());
+	fill_header(&s->ev, LW_EV_LOADER, bpf_get_current_task_btf());
 	s->ev.op = op;
 	s->ev.extra = (__u32)bpf_get_attach_cookie(ctx);
 	return s;

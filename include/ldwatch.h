@@ -147,6 +147,7 @@ struct lw_stats {
 	__u64 lost_read;	/* a string or struct could not be read */
 	__u64 track_full;	/* tracked map full: a process went untracked */
 	__u64 tracked_new;	/* processes that entered the tracked set */
+	__u64 hits_skipped;	/* successful opens of no library (no ".so"), not sent */
 };
 
 /* value of the tracked map, keyed by tgid */

@@ -109,10 +109,31 @@ t_all_replaced_library_probed_again()
 	((n >= 2)) || bad "$n dlopen-failed findings, expected the two runs after each probe: $(findings_summary "$F")"
 }
 
+# a successful open that names no library never leaves the kernel (counted);
+# one of a library still does: a dlopen's load record names the file it opened
+t_all_hits_of_no_library_stay_in_kernel()
+{
+	local F=$W/rec.json st ld
+	need_bpf
+	lw_start "$F" --all --json --loads
+	wait_ready "$F"
+	for _ in 1 2 3 4 5; do cat /etc/hostname /etc/passwd >/dev/null; done
+	LD_LIBRARY_PATH=$FIX/lib "$FIX/dl_try" libfoo.so 1 >/dev/null 2>&1
+	wait_rec "$F" "$FINDING_S" 'select(.type == "load" and .comm == "dl_try")' ||
+		bad "no load record for dl_try's libfoo.so"
+	lw_stop "$F"
+	check_records "$F"
+	st=$(recs "$F" 'select(.type == "stats" and .final)')
+	jq -e '.hits_skipped >= 10' <<<"$st" >/dev/null || bad "hits of no library were not skipped: $st"
+	ld=$(recs "$F" 'select(.type == "load" and .comm == "dl_try")' | head -n1)
+	check_fields "$ld" .path '$fix + "/lib/libfoo.so"'
+}
+
 # finding_count_is FILE N: at least N dlopen-failed findings of dl_try
 finding_count_is()
 {
 	(($(recs "$1" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try")' | wc -l) >= $2))
 }
 
-FAULT_TESTS=(t_all_loss_marks_finding t_all_hostile_sizes t_all_no_uprobes t_all_replaced_library_probed_again)
+FAULT_TESTS=(t_all_loss_marks_finding t_all_hostile_sizes t_all_no_uprobes t_all_replaced_library_probed_again
+	t_all_hits_of_no_library_stay_in_kernel)

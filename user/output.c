@@ -487,7 +487,8 @@ int output_stats(struct output *o, const struct final_stats *fs)
 			    "\"lost_read\":%llu,\"track_full\":%llu,\"tracked\":%llu,"
 			    "\"findings\":%llu,\"undecided\":%llu,\"evicted\":%llu,"
 			    "\"malformed\":%llu,\"loads\":%llu,\"repeats\":%llu,\"write_errors\":%llu,"
-			    "\"filtered\":%llu,\"seconds\":%.3f}\n", fs->final ? "true" : "false",
+			    "\"filtered\":%llu,\"hits_skipped\":%llu,\"seconds\":%.3f}\n",
+			    fs->final ? "true" : "false",
 			    (unsigned long long)fs->k.events, (unsigned long long)fs->received,
 			    (unsigned long long)lost, (unsigned long long)fs->k.lost_reserve,
 			    (unsigned long long)fs->k.lost_read,
@@ -498,7 +499,8 @@ int output_stats(struct output *o, const struct final_stats *fs)
 			    (unsigned long long)fs->u.evicted,
 			    (unsigned long long)fs->u.malformed, (unsigned long long)fs->u.loads,
 			    (unsigned long long)fs->u.repeats, (unsigned long long)fs->write_errors,
-			    (unsigned long long)fs->u.filtered, fs->seconds);
+			    (unsigned long long)fs->u.filtered,
+			    (unsigned long long)fs->k.hits_skipped, fs->seconds);
 	else
 		sbuf_printf(&o->b, "stats: %llu events, %llu lost (%llu ring full, %llu unreadable), "
 			    "%llu findings, %.1f s\n",

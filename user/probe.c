@@ -348,6 +348,7 @@ int probe_stats(struct probe *p, struct lw_stats *out)
 		out->lost_read += per[i].lost_read;
 		out->track_full += per[i].track_full;
 		out->tracked_new += per[i].tracked_new;
+		out->hits_skipped += per[i].hits_skipped;
 	}
 	free(per);
 	return 0;
