@@ -55,6 +55,8 @@ t_all_hostile_sizes()
 	check_records "$F"
 	recs "$F" 'select(.type == "finding" and .comm == "miss_origin") | .env.LD_LIBRARY_PATH | length' |
 		awk '$1 > 600 { bad = 1 } END { exit bad }' || bad "LD_LIBRARY_PATH was not bounded"
+	recs "$F" 'select(.type == "finding" and .comm == "miss_origin") | .incomplete' | grep -q env-truncated ||
+		bad "the cut variable is not marked: $(recs "$F" 'select(.type == "finding") | .incomplete')"
 }
 
 # --no-uprobes: no breakpoint in any process; start-up failures still found

@@ -105,6 +105,7 @@ struct proc {
 	char *root_fs;			/* that root's path inside its filesystem, or NULL */
 	int after_ns;			/* its last record was LW_EV_NS */
 	uint64_t loss_mark;		/* kernel losses known before its exec could be read */
+	int env_trunc;			/* a captured variable was cut short in the kernel */
 	struct ctr_ctx ctr;
 	char *ctr_cgroup;
 	struct container_id ctr_id;
@@ -701,6 +702,7 @@ static void on_env(struct proc *p, const struct lw_rec *r)
 		for (unsigned i = 0; i < p->n_env; i++)
 			free(p->env[i]);
 		p->n_env = 0;
+		p->env_trunc = !!(r->ev.str_flags & LW_SF_PATH_TRUNC);
 	}
 	while (s < end) {
 		size_t n = strnlen(s, end - s);
@@ -828,21 +830,25 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		.n_attempts = pd->n_att,
 	};
 
-	char *obj_host = NULL;
+	char *obj_host = NULL, incomplete[64] = "";
 
 	if (!ctr_wanted(c, p)) {
 		c->st.filtered++;
 		return;
 	}
+	/* why evidence may be missing, each reason once, comma-separated */
 	if (c->ops.losses && c->ops.losses(c->ops.ctx) > p->loss_mark)
-		f.incomplete = "events-lost";
+		strcat(incomplete, ",events-lost");
+	if (p->env_trunc)
+		strcat(incomplete, ",env-truncated");
 	if (p->has_root) {
 		f.root = c->root_host;
 		if (c->root < 0)
-			f.incomplete = f.incomplete ? "root-unreachable,events-lost" : "root-unreachable";
+			strcat(incomplete, ",root-unreachable");
 		else if (c->root_host && pd->object && pd->object[0] == '/')
 			f.object_host = obj_host = xprintf("%s%s", c->root_host, pd->object);
 	}
+	f.incomplete = incomplete[0] ? incomplete + 1 : NULL;
 	/* one finding per cause per exec; a go command's whole tree is one unit */
 	if (!pd->kind || key_seen(g ? g : p, pd->kind, pd->object))
 		goto out;
