@@ -313,8 +313,12 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 	if (f->container) {
 		const struct ctr_ctx *k = f->container;
 
-		sbuf_printf(b, "  container: %s ", k->runtime ? k->runtime : "unknown");
-		escape_text(b, k->id ? k->id : "-", strlen(k->id ? k->id : "-"));
+		if (k->runtime || k->id) {
+			sbuf_printf(b, "  container: %s ", k->runtime ? k->runtime : "unknown");
+			escape_text(b, k->id ? k->id : "-", strlen(k->id ? k->id : "-"));
+		} else {
+			sbuf_puts(b, "  container: not recognised from its cgroup");
+		}
 		if (k->pod_uid)
 			sbuf_printf(b, ", pod %s", k->pod_uid);
 		sbuf_printf(b, ", pid %u inside, mntns %u, cgroup ", k->nspid, k->mntns);

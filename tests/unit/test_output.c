@@ -120,3 +120,36 @@ Test(output, reopen_appends_to_the_rotated_path)
 	cr_assert_eq(n > 0, 1);
 	cr_assert_eq(strchr(buf, '\n') == buf + n - 1, 1, "one record in the new file");
 }
+
+Test(output, container_and_root_in_both_forms)
+{
+	struct ctr_ctx k = { .cgroup_id = 9, .mntns = 11, .pidns = 12, .nspid = 1,
+			     .cgroup = "/docker/abc", .runtime = "docker", .id = "abc" };
+	struct finding f = base();
+	struct sbuf b;
+
+	f.container = &k;
+	f.root = "/var/lib/docker/overlay2/x/merged";
+	f.object_host = "/var/lib/docker/overlay2/x/merged/lib/libfoo.so";
+	f.incomplete = "events-lost,root-unreachable";
+	sbuf_init(&b);
+	output_format_finding(&b, 1, &f, 0);
+	cr_assert_not_null(strstr(sbuf_str(&b), "\"root\":\"/var/lib/docker/overlay2/x/merged\","
+				  "\"object_host\":\"/var/lib/docker/overlay2/x/merged/lib/libfoo.so\","
+				  "\"incomplete\":\"events-lost,root-unreachable\""));
+	cr_assert_not_null(strstr(sbuf_str(&b), "\"container\":{\"mntns\":11,\"pidns\":12,\"pid\":1,"
+				  "\"cgroup_id\":9,\"cgroup\":\"/docker/abc\",\"runtime\":\"docker\","
+				  "\"id\":\"abc\",\"pod_uid\":null}"));
+	sbuf_reset(&b);
+	output_format_finding(&b, 0, &f, 0);
+	cr_assert_not_null(strstr(sbuf_str(&b), "\n  container: docker abc, pid 1 inside, mntns 11, "
+				  "cgroup /docker/abc\n"));
+	cr_assert_not_null(strstr(sbuf_str(&b), "\n  root (host): /var/lib/docker/overlay2/x/merged\n"));
+	/* a namespace whose cgroup names no runtime says so, not "unknown -" */
+	k.runtime = k.id = NULL;
+	sbuf_reset(&b);
+	output_format_finding(&b, 0, &f, 0);
+	cr_assert_not_null(strstr(sbuf_str(&b), "\n  container: not recognised from its cgroup, pid 1 "
+				  "inside"));
+	sbuf_free(&b);
+}
