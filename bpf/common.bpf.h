@@ -139,8 +139,8 @@ static __always_inline struct scratch *scratch_get(void)
 	return bpf_map_lookup_elem(&heap, &zero);
 }
 
-static __always_inline void fill_header(struct lw_event *e, __u32 type,
-					struct task_struct *task)
+/* the fields every record has, of the task at hand; lengths and flags are left as they are */
+static __always_inline void fill_ids(struct lw_event *e, __u32 type, struct task_struct *task)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 
@@ -157,12 +157,19 @@ static __always_inline void fill_header(struct lw_event *e, __u32 type,
 	e->flags = 0;
 	e->aux = 0;
 	e->extra = 0;
-	e->path_len = 0;
-	e->base_len = 0;
-	e->str_flags = 0;
 	e->__pad = 0;
 	e->__pad2 = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/* a new record: its ids, no path, no base, no flags */
+static __always_inline void fill_header(struct lw_event *e, __u32 type,
+					struct task_struct *task)
+{
+	fill_ids(e, type, task);
+	e->path_len = 0;
+	e->base_len = 0;
+	e->str_flags = 0;
 }
 
 /* batch wakeups: one per cfg_wakeup_bytes of pending data, not per record */

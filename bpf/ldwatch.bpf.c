@@ -156,7 +156,6 @@ static __always_inline void pack_base(struct scratch *s, __u32 len)
 	s->ev.base_len = len;
 }
 
-/* read a user path into data[]; relative paths also get their base walked */
 /* ".so" in the last 64 bytes of the path: a name the loader or dlopen opens */
 static __always_inline bool has_so(struct scratch *s, __u32 len)
 {
@@ -267,14 +266,7 @@ static __always_inline int emit_lookup_mode(__u32 op, long ret, int dfd, const c
 		STAT_INC(hits_skipped);
 		return 0;
 	}
-	{
-		__u16 plen = s->ev.path_len, blen = s->ev.base_len, sf = s->ev.str_flags;
-
-		fill_header(&s->ev, LW_EV_FILE, task);
-		s->ev.path_len = plen;
-		s->ev.base_len = blen;
-		s->ev.str_flags = sf;
-	}
+	fill_ids(&s->ev, LW_EV_FILE, task);
 	s->ev.op = op;
 	s->ev.ret = ret;
 	s->ev.dfd = dfd;

@@ -441,16 +441,25 @@ static uint32_t kernel_dev(dev_t d)
  * the next exec of that file is decided there. Returns 1 for Go, 0 for not,
  * -1 when it could not be read.
  */
+/* the verdict on an image read before, or -2 */
+static int exe_seen(const struct run *r, uint32_t dev, uint64_t ino)
+{
+	for (unsigned i = 0; i < r->n_exe_seen; i++)
+		if (r->exe_seen[i].dev == dev && r->exe_seen[i].ino == ino)
+			return r->exe_seen[i].go;
+	return -2;
+}
+
 static int classify_fd(struct run *r, int rootfd, int fd, const char *path, uint32_t dev,
 		       uint64_t ino, uint32_t owner)
 {
 	struct elf_info *info;
-	int go = -1;
+	int go = exe_seen(r, dev, ino);
 	unsigned i;
 
-	for (i = 0; i < r->n_exe_seen; i++)
-		if (r->exe_seen[i].dev == dev && r->exe_seen[i].ino == ino)
-			return r->exe_seen[i].go;
+	if (go != -2)
+		return go;
+	go = -1;
 	info = malloc(sizeof(*info));
 	if (!info)
 		return 1;
@@ -480,11 +489,10 @@ static int classify_fd(struct run *r, int rootfd, int fd, const char *path, uint
 static int classify_exe(struct run *r, int rootfd, const char *path, uint32_t dev, uint64_t ino,
 			uint32_t owner)
 {
-	int fd, go;
+	int fd, go = dev || ino ? exe_seen(r, dev, ino) : -2;
 
-	for (unsigned i = 0; i < r->n_exe_seen; i++)
-		if (r->exe_seen[i].dev == dev && r->exe_seen[i].ino == ino && (dev || ino))
-			return r->exe_seen[i].go;
+	if (go != -2)
+		return go;	/* read before: the file is not opened again */
 	if (elf_open_in_root(rootfd, path, &fd))
 		return -1;
 	go = classify_fd(r, rootfd, fd, path, dev, ino, owner);
@@ -534,7 +542,7 @@ static int cgroup2_root(void)
  */
 static int resolve_cgroup(const char *arg, uint64_t *id, uint32_t *level)
 {
-	char full[8192];
+	char full[8192], real[PATH_MAX];
 	const char *rel = arg, *s;
 	struct statfs sf;
 	struct stat st;
@@ -547,31 +555,25 @@ static int resolve_cgroup(const char *arg, uint64_t *id, uint32_t *level)
 	n = strlen(cg_root);
 	if (!strncmp(arg, cg_root, n) && (arg[n] == '/' || !arg[n]))
 		rel = arg + n;
-	if (strstr(rel, "/../") || !strncmp(rel, "../", 3) || !strcmp(rel, "..") ||
-	    (strlen(rel) >= 3 && !strcmp(rel + strlen(rel) - 3, "/..")))
-		goto bad;
-	snprintf(full, sizeof(full), "%s/%s", cg_root, rel[0] == '/' ? rel + 1 : rel);
-	if (stat(full, &st) || !S_ISDIR(st.st_mode) || statfs(full, &sf) ||
-	    sf.f_type != CGROUP2_SUPER_MAGIC)
-		goto bad;
-	*id = st.st_ino;
-	*level = 0;
-	for (s = rel; *s; s++)
-		if (*s != '/' && (s == rel || s[-1] == '/') && strncmp(s, "./", 2) && strcmp(s, "."))
-			(*level)++;
-	return 0;
-bad:
-	fprintf(stderr, "ldwatch: --cgroup: ");
-	{
+	snprintf(full, sizeof(full), "%s/%s", cg_root, rel);
+	/* resolved, so "..", "." and "//" cannot lead out of the hierarchy or miscount */
+	if (!realpath(full, real) || strncmp(real, cg_root, n) || (real[n] && real[n] != '/') ||
+	    stat(real, &st) || !S_ISDIR(st.st_mode) || statfs(real, &sf) ||
+	    sf.f_type != CGROUP2_SUPER_MAGIC) {
 		struct sbuf b;
 
 		sbuf_init(&b);
 		escape_text(&b, arg, strlen(arg));
-		fprintf(stderr, "%.*s", (int)b.len, b.p ? b.p : "");
+		fprintf(stderr, "ldwatch: --cgroup: %.*s is not a cgroup under %s\n", (int)b.len,
+			b.p ? b.p : "", cg_root);
 		sbuf_free(&b);
+		return -ENOENT;
 	}
-	fprintf(stderr, " is not a cgroup under %s\n", cg_root);
-	return -ENOENT;
+	*id = st.st_ino;
+	*level = 0;
+	for (s = real + n; *s; s++)
+		*level += *s == '/';
+	return 0;
 }
 
 /* depth-first: the directory whose inode is the cgroup id */
