@@ -1986,7 +1986,10 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 	proc_note(p, r);
 	after_ns = p->after_ns;
 	p->after_ns = e->type == LW_EV_NS;
-	proc_enter(c, p, e->ts_ns);
+	if (e->type == LW_EV_EXEC && !after_ns)
+		p->in_ctr = p->has_root = 0;	/* an exec in the host's namespaces and root */
+	if (e->type != LW_EV_NS)	/* an NS record enters its new root itself */
+		proc_enter(c, p, e->ts_ns);
 	if (p->ignore && e->type != LW_EV_EXEC && e->type != LW_EV_FORK) {
 		if (e->type == LW_EV_EXIT) {
 			proc_reset_exec(p);	/* nothing of it is reported */
@@ -2004,11 +2007,6 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		p->loss_mark = c->loss_mark;
 		p->ignore = 0;
 		p->go_bin = 0;
-		if (!after_ns) {	/* an exec in the host's namespaces and root */
-			p->in_ctr = 0;
-			p->has_root = 0;
-			proc_enter(c, p, e->ts_ns);
-		}
 		if (c->ops.exec_seen && p->exe) {
 			int pending = !!(e->str_flags & LW_SF_PENDING);
 			int go = c->ops.exec_seen(c->ops.ctx, c->root, p->exe, e->flags,
