@@ -41,20 +41,14 @@ t_ctr_docker_cmd()
 
 t_ctr_kubernetes_pod_all()
 {
-	local F=$W/rec.json fnd p
+	local F=$W/rec.json
 	need_bpf
 	ctr_cgroup "ldwatch-test/kubepods/burstable/pod$CTR_POD/$CTR_HEX"
 	lw_start "$F" --all --json
 	wait_ready "$F"
-	in_container "$FIX/bad_interp" >/dev/null 2>&1 &
-	p=$!
-	wait "$p"
-	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .kind == "missing-interpreter" and .container != null)' ||
-		bad "no missing-interpreter finding with a container; findings: $(findings_summary "$F")"
-	lw_stop "$F"
-	fnd=$(recs "$F" 'select(.type == "finding" and .kind == "missing-interpreter" and .container != null)' | head -n1)
-	[[ -n $fnd ]] || fail "no finding"
-	check_fields "$fnd" .container.runtime '"containerd"' .container.id "\"$CTR_HEX\"" \
+	in_container "$FIX/bad_interp" >/dev/null 2>&1
+	ctr_finding "$F" missing-interpreter
+	check_fields "$FND" .container.runtime '"containerd"' .container.id "\"$CTR_HEX\"" \
 		.container.pod_uid "\"$CTR_POD\""
 	# host processes carry no container
 	recs "$F" 'select(.type == "finding" and .container == null and .comm == "bad_interp")' | grep -q . &&
