@@ -30,7 +30,7 @@ LIB_OBJS  := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 # the daemon's pure parts, built again with clang, libFuzzer and the sanitizers
-FUZZ_LIB  := $(filter-out user/main.c user/probe.c,$(USER_SRCS))
+FUZZ_LIB  := $(filter-out user/main.c user/probe.c user/pidns.c user/uprobes.c,$(USER_SRCS))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror
 FUZZ_S	?= 20
@@ -48,7 +48,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench
+.PHONY: soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench static
 
 all: $(OUTPUT)/ldwatch
 
@@ -74,6 +74,15 @@ $(OUTPUT)/ldwatch: $(USER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# the same daemon with libbpf, libelf and zlib linked in from Debian's own .a
+# files: one binary that runs in a root with no shared library at all
+STATIC_LIBS := -l:libbpf.a -l:libelf.a -l:libz.a -lpthread
+$(OUTPUT)/ldwatch-static: $(USER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -static $(LDFLAGS) $^ $(STATIC_LIBS) -o $@
+
+static: $(OUTPUT)/ldwatch-static
+
 $(OUTPUT)/unit/%.o: tests/unit/%.c | $(OUTPUT)/unit
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c $< -o $@
@@ -86,7 +95,7 @@ unit: $(OUTPUT)/unit_tests
 	$(OUTPUT)/unit_tests
 
 # the whole suite: unit tests, then real BPF integration tests (root)
-test: $(OUTPUT)/ldwatch $(OUTPUT)/unit_tests asan fuzz-build
+test: $(OUTPUT)/ldwatch $(OUTPUT)/ldwatch-static $(OUTPUT)/unit_tests asan fuzz-build
 	bash tests/run.sh
 
 bench: $(OUTPUT)/ldwatch

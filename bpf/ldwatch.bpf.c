@@ -441,6 +441,55 @@ struct {
 	__type(value, __u8);
 } roots_seen SEC(".maps");
 
+/* kernfs_node's parent before 6.15 (renamed __parent by "kernfs: Use RCU to access kernfs_node::parent") */
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+}
+
+struct cg_walk {
+	struct kernfs_node *kn;
+	__u32 off;		/* bytes written after struct lw_ns */
+	__u32 trunc;
+};
+
+#define CG_ROOM	(LW_PATH_MAX - sizeof(struct lw_ns) - LW_NAME_MAX - 1)
+
+/* one cgroup directory's name per step, leaf first, up to the hierarchy's root */
+static long cg_step(__u32 i, struct cg_walk *w)
+{
+	struct kernfs_node *kn = w->kn, *parent = kn_parent(kn);
+	__u32 zero = 0, off = w->off;
+	struct scratch *s;
+	int n;
+
+	if (!parent)
+		return 1;	/* the root: no name of its own */
+	if (off > CG_ROOM) {
+		w->trunc = 1;
+		return 1;
+	}
+	s = bpf_map_lookup_elem(&heap, &zero);
+	if (!s)
+		return 1;
+	n = bpf_probe_read_kernel_str(&s->data[(sizeof(struct lw_ns) + off) & (LW_PATH_MAX - 1)],
+				      LW_NAME_MAX + 1, BPF_CORE_READ(kn, name));
+	if (n <= 0) {
+		STAT_INC(lost_read);
+		w->trunc = 1;
+		return 1;
+	}
+	w->off = off + n;
+	w->kn = parent;
+	return 0;
+}
+
 /*
  * Where a process outside the host's mount namespace or root lives: its
  * cgroup and namespaces, its pid as the container sees it, and its root
@@ -458,6 +507,7 @@ static __always_inline void emit_ns(struct task_struct *p, struct scratch *s)
 	};
 	struct lw_ns ns = { .mntns = mntns, .root_dev = key.dev, .root_ino = key.ino };
 	struct walk w = { .dentry = root };
+	struct cg_walk cw = {};
 	struct pid *pid;
 	struct upid up = {};
 	unsigned int level;
@@ -483,8 +533,19 @@ static __always_inline void emit_ns(struct task_struct *p, struct scratch *s)
 	ns.nspid = up.nr;
 	ns.pidns = BPF_CORE_READ(up.ns, ns.inum);
 	fill_header(&s->ev, LW_EV_NS, p);
+	/*
+	 * its cgroup's name, read now: a runtime removes the cgroup as soon as
+	 * the container is gone, before user space could look it up by id
+	 */
+	cw.kn = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn);
+	if (cw.kn) {
+		bpf_loop(LW_CG_DEPTH_MAX, cg_step, &cw, 0);
+		if (kn_parent(cw.kn))
+			cw.trunc = 1;	/* deeper than LW_CG_DEPTH_MAX */
+		ns.flags |= LW_NS_CGROUP | (cw.trunc ? LW_NS_CGROUP_TRUNC : 0);
+	}
 	__builtin_memcpy(s->data, &ns, sizeof(ns));
-	s->ev.path_len = sizeof(ns);
+	s->ev.path_len = (sizeof(ns) + cw.off) & (LW_PATH_MAX - 1);
 	bpf_loop(LW_DEPTH_MAX, fs_step, &w, 0);
 	if (!w.done)
 		w.sflags |= LW_SF_BASE_TRUNC;
@@ -579,17 +640,31 @@ int handle_mmap(struct trace_event_raw_sys_exit *ctx)
  * loader's own words (glibc's ld.so: one writev per message; musl: pieces).
  * Captured whatever the result, so a closed stderr still tells us.
  */
+#define S_IFMT		0170000
+#define S_IFCHR		0020000
+#define DEV_NULL	((1 << 20) | 3)	/* the kernel's MKDEV(1, 3) */
+
 static __always_inline struct scratch *stderr_begin(__u32 op, long ret)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *f = fd_file(task, 2);
 	struct scratch *s;
 
 	s = scratch_get();
 	if (!s)
 		return NULL;
-	fill_header(&s->ev, LW_EV_STDERR, bpf_get_current_task_btf());
+	fill_header(&s->ev, LW_EV_STDERR, task);
 	s->ev.op = op;
 	s->ev.ret = ret;
 	s->ev.aux = 2;
+	/* 2>/dev/null: what a program says there is no report to anyone */
+	if (f) {
+		struct inode *ino = BPF_CORE_READ(f, f_inode);
+
+		if ((BPF_CORE_READ(ino, i_mode) & S_IFMT) == S_IFCHR &&
+		    BPF_CORE_READ(ino, i_rdev) == DEV_NULL)
+			s->ev.str_flags |= LW_SF_DEVNULL;
+	}
 	return s;
 }
 

@@ -35,7 +35,9 @@ enum {
 	LW_EV_LOADER = 7,	/* a loader uprobe: path = NUL-terminated strings, per op */
 	LW_EV_ENV = 8,		/* at exec: op LW_ENV_VARS or LW_ENV_ARGV, NUL-separated */
 	LW_EV_NS = 9,		/* at exec, outside the host's mount namespace or root:
-				 * path = struct lw_ns, base = the root's path in its filesystem */
+				 * path = struct lw_ns, then its cgroup's path (components leaf
+				 * first, each NUL-terminated, as base is); base = the root's
+				 * path in its filesystem */
 };
 
 /* LW_EV_NS payload: where a process lives, for its container context */
@@ -53,6 +55,9 @@ struct lw_ns {
 #define LW_NS_MNTNS	0x1	/* another mount namespace than the host's */
 #define LW_NS_ROOT	0x2	/* another root directory than the host's */
 #define LW_NS_NEW_ROOT	0x4	/* the first record with this root (since it was last forgotten) */
+#define LW_NS_CGROUP	0x8	/* its cgroup v2 path follows struct lw_ns */
+#define LW_NS_CGROUP_TRUNC 0x10	/* that path was cut short (depth, length) or unreadable */
+#define LW_CG_DEPTH_MAX	16	/* cgroup path components walked */
 
 /* LW_EV_ENV ops */
 #define LW_ENV_VARS	0	/* the steering variables only: "NAME=VALUE\0"... */
@@ -101,6 +106,7 @@ enum {
 #define LW_SF_BASE_UNREACH	0x20	/* base is outside the process's root (a chroot's escape) */
 #define LW_SF_PENDING		0x40	/* EXEC: its image is not classified yet (Go or not) */
 #define LW_SF_MODE		0x80	/* FILE: aux holds the st_mode a stat call returned */
+#define LW_SF_DEVNULL		0x100	/* STDERR: fd 2 is /dev/null, the words reach nobody */
 
 /* lw_event.extra for LW_EV_MMAP */
 #define LW_MMAP_MNT_NOEXEC	0x1	/* the file's mount has MNT_NOEXEC */
@@ -165,6 +171,14 @@ struct lw_proc {
 struct lw_inode {
 	__u64 ino;
 	__u32 dev;		/* the kernel's dev_t of its superblock */
+	__u32 __pad;
+};
+
+/* bpf/pids.bpf.c's output: a process's pid in ldwatch's pid namespace and the kernel's */
+struct lw_pidpair {
+	__u32 nspid;		/* as ldwatch's namespace sees it (getpid(), /proc) */
+	__u32 tgid;		/* as the kernel sees it (the initial namespace) */
+	__u32 level;		/* the depth of ldwatch's namespace: 0 is the host's */
 	__u32 __pad;
 };
 

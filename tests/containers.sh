@@ -148,8 +148,8 @@ t_ctr_loader_probes_released()
 	in_container chroot "$R" /bin/needs_missing >/dev/null 2>&1
 	wait_rec "$F" "$FINDING_S" 'select(.type == "uprobes" and .event == "attached"
 		and .path == "/lib64/ld-linux-x86-64.so.2")' || bad "the container's ld.so was not probed"
-	# checked every 5 s
-	wait_rec "$F" 12 'select(.type == "uprobes" and .event == "released"
+	# let go of once unused for 20 s (a crash loop keeps its image's probes), checked every 5 s
+	wait_rec "$F" 30 'select(.type == "uprobes" and .event == "released"
 		and .path == "/lib64/ld-linux-x86-64.so.2")' ||
 		bad "the container's ld.so probes were not released: $(recs "$F" 'select(.type == "uprobes")' | head -c 600)"
 	lw_stop "$F"

@@ -1142,6 +1142,7 @@ t_text_cmd()
 source "$ROOT/tests/go.sh"
 source "$ROOT/tests/containers.sh"
 source "$ROOT/tests/faults.sh"
+source "$ROOT/tests/real.sh"
 
 # ---- run --------------------------------------------------------------------------
 
@@ -1161,6 +1162,7 @@ TESTS+=(
 	"${GO_TESTS[@]}"
 	"${CTR_TESTS[@]}"
 	"${FAULT_TESTS[@]}"
+	"${REAL_TESTS[@]}"
 	t_tracefs_untouched_by_suite
 )
 

@@ -59,7 +59,8 @@ struct pending {
 	const char *severity;
 	int err;
 	int confirm_code;	/* exit code that confirms it; -1: any exit */
-	int sev_by_exit;	/* a handled failure (exit 0) is a warning */
+	int sev_by_exit;	/* an error only when reported and then a failed exit */
+	int reported;		/* the program wrote of it to fd 2 since (its own words) */
 	uint64_t ts_ns;
 	struct attempt *att;
 	unsigned n_att;
@@ -111,6 +112,7 @@ struct proc {
 	struct container_id ctr_id;
 	char line[CORR_LINE_MAX];
 	size_t line_len;
+	int line_quiet;			/* the line at hand went to /dev/null */
 	struct pending pend[PEND_MAX];
 	unsigned n_pend;
 	struct execfail xf[XF_MAX];
@@ -126,7 +128,7 @@ struct proc {
 
 struct loop {
 	uint64_t key;
-	char *kind, *object, *runtime, *id;
+	char *kind, *object, *runtime, *id, *exe;
 	uint64_t first_ns, last_ns;
 	uint32_t count, total;
 };
@@ -330,6 +332,12 @@ static char *read_link(const char *proc, uint32_t pid, const char *what)
 	return strdup(buf);
 }
 
+/* the kernel's pid as /proc (ours) names it; 0 when it is not visible there */
+static uint32_t proc_pid(const struct corr *c, uint32_t pid)
+{
+	return c->ops.local_pid ? c->ops.local_pid(c->ops.ctx, pid) : pid;
+}
+
 static struct proc *proc_find(struct corr *c, uint32_t pid)
 {
 	struct proc *p;
@@ -367,10 +375,10 @@ static struct proc *proc_get(struct corr *c, uint32_t pid, uint64_t start_ns)
 		return NULL;
 	p->pid = pid;
 	p->start_ns = start_ns;
-	if (c->ops.proc) {
+	if (c->ops.proc && proc_pid(c, pid)) {
 		/* seen mid-life: what /proc still says, best effort */
-		p->exe = read_link(c->ops.proc, pid, "exe");
-		p->cwd = read_link(c->ops.proc, pid, "cwd");
+		p->exe = read_link(c->ops.proc, proc_pid(c, pid), "exe");
+		p->cwd = read_link(c->ops.proc, proc_pid(c, pid), "cwd");
 	}
 	p->hnext = c->bucket[pid % HASH_BUCKETS];
 	c->bucket[pid % HASH_BUCKETS] = p;
@@ -440,6 +448,69 @@ static bool att_is_for(const struct attempt *a, const char *name)
 	if (strchr(name, '/') && name[0] == '/')
 		return strcmp(a->path, name) == 0;
 	return strcmp(base_name(a->path), base_name(name)) == 0;
+}
+
+/*
+ * Did this process's own loader produce a line about `name`? Its lookups of
+ * it, or its loader's uprobe events naming it. A process that only relays
+ * another's fd 2 (podman run, ssh, tee, a CI runner) has neither, and a
+ * static binary that prints a loader-like line has no loader at all.
+ */
+static bool own_evidence(const struct proc *p, const char *name)
+{
+	const char *b = base_name(name);
+
+	if (!b[0])
+		return false;
+	for (unsigned i = 0; i < p->att_n; i++) {
+		const struct attempt *a = &p->att[(p->att_head + i) % CORR_ATT_MAX];
+
+		if (att_is_for(a, name) || ((is_open_op(a->op) || a->op == LW_OP_MMAP) &&
+					    !strcmp(base_name(a->path), b)))
+			return true;
+	}
+	for (unsigned i = 0; i < p->le_n; i++) {
+		const struct ldrerr *e = &p->le[i];
+
+		if ((e->objname && !strcmp(base_name(e->objname), b)) ||
+		    (e->text && strstr(e->text, b)))
+			return true;
+	}
+	return false;
+}
+
+/* a loader uprobe event formatted from `fmt_start` whose first argument is a3 */
+static bool le_formatted(const struct proc *p, const char *fmt_start, const char *a3, size_t n)
+{
+	for (unsigned i = 0; i < p->le_n; i++) {
+		const struct ldrerr *e = &p->le[i];
+
+		if (e->op == LW_OP_DL_EXCEPTION_FMT && e->text && e->a3 &&
+		    !strncmp(e->text, fmt_start, strlen(fmt_start)) &&
+		    strlen(e->a3) == n && !memcmp(e->a3, a3, n))
+			return true;
+	}
+	return false;
+}
+
+/* obj (n bytes) is this process's image, or an object it opened */
+static bool own_object(const struct proc *p, const char *obj, size_t n)
+{
+	char name[4096];
+
+	if (!n || n >= sizeof(name))
+		return false;
+	memcpy(name, obj, n);
+	name[n] = '\0';
+	if (p->exe && !strcmp(base_name(p->exe), base_name(name)))
+		return true;
+	for (unsigned i = 0; i < p->att_n; i++) {
+		const struct attempt *a = &p->att[(p->att_head + i) % CORR_ATT_MAX];
+
+		if (!a->err && att_is_for(a, name))
+			return true;
+	}
+	return false;
 }
 
 static unsigned att_collect(struct proc *p, const char *name, unsigned since,
@@ -643,19 +714,18 @@ static void proc_enter(struct corr *c, struct proc *p, uint64_t now_ns)
 		return;
 	if (!c->roots)
 		c->roots = roots_new(c->ops.proc, c->ops.mountinfo);
-	c->root = c->roots ? roots_get(c->roots, &p->root, p->pid, p->root_fs, now_ns,
+	c->root = c->roots ? roots_get(c->roots, &p->root, proc_pid(c, p->pid), p->root_fs, now_ns,
 				       &c->root_host) : -ENOMEM;
 	/* its mount points, as it names them, while it lives */
 	snprintf(c->mi_buf, sizeof(c->mi_buf), "%s/%u/mountinfo",
-		 c->ops.proc ? c->ops.proc : "/proc", p->pid);
-	c->mountinfo = c->ops.mountinfo ? c->mi_buf : NULL;
+		 c->ops.proc ? c->ops.proc : "/proc", proc_pid(c, p->pid));
+	c->mountinfo = c->ops.mountinfo && proc_pid(c, p->pid) ? c->mi_buf : NULL;
 }
 
 /* the container a process lives in: its namespaces, cgroup, and the runtime's name for it */
 static void on_ns(struct corr *c, struct proc *p, const struct lw_rec *r)
 {
 	struct lw_ns ns;
-	char buf[4096];
 
 	memcpy(&ns, r->data, sizeof(ns));
 	if ((ns.flags & LW_NS_ROOT) && (!p->has_root || p->root.dev != ns.root_dev ||
@@ -683,10 +753,12 @@ static void on_ns(struct corr *c, struct proc *p, const struct lw_rec *r)
 	p->ctr.nspid = ns.nspid;
 	free(p->ctr_cgroup);
 	p->ctr_cgroup = NULL;
-	if (c->ops.cgroup_path && !c->ops.cgroup_path(c->ops.ctx, ns.cgroup_id, buf, sizeof(buf)))
-		p->ctr_cgroup = strdup(buf);
+	/* the kernel read its cgroup's name at exec: the runtime may have removed it since */
+	if ((ns.flags & LW_NS_CGROUP) && !(ns.flags & LW_NS_CGROUP_TRUNC))
+		p->ctr_cgroup = strdup(r->full);
 	p->ctr.cgroup = p->ctr_cgroup;
-	if (p->ctr_cgroup && !container_from_cgroup(p->ctr_cgroup, &p->ctr_id)) {
+	/* a path cut short keeps its leaf end, which names the container */
+	if ((ns.flags & LW_NS_CGROUP) && !container_from_cgroup(r->full, &p->ctr_id)) {
 		p->ctr.runtime = p->ctr_id.runtime;
 		p->ctr.id = p->ctr_id.id;
 		p->ctr.pod_uid = p->ctr_id.pod_uid[0] ? p->ctr_id.pod_uid : NULL;
@@ -720,6 +792,7 @@ static void on_env(struct proc *p, const struct lw_rec *r)
 
 static void loop_clear(struct loop *l)
 {
+	free(l->exe);
 	free(l->kind);
 	free(l->object);
 	free(l->runtime);
@@ -727,10 +800,15 @@ static void loop_clear(struct loop *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* true when this container's finding was reported before: it is counted instead */
-static bool loop_seen(struct corr *c, struct proc *p, const struct pending *pd)
+/*
+ * true when this finding was reported before and is counted instead: a
+ * container's (a crash loop), or a handled warning a program gives on every
+ * run (the same exe and object: ps probing libnuma)
+ */
+static bool loop_seen(struct corr *c, struct proc *p, const struct pending *pd, const char *exe)
 {
-	uint64_t k = key_of(pd->kind, pd->object) ^ (key_of(p->ctr.id, "") * 31);
+	uint64_t k = key_of(pd->kind, pd->object) ^ (key_of(p->in_ctr ? p->ctr.id : "", "") * 31) ^
+		     (key_of(exe ? exe : "", "") * 131);
 	struct loop *l, *oldest = NULL;
 	unsigned i;
 
@@ -751,7 +829,7 @@ static bool loop_seen(struct corr *c, struct proc *p, const struct pending *pd)
 	} else {
 		l = oldest;	/* the one quiet for longest; its count is reported first */
 		if (l->count && c->ops.repeat) {
-			struct repeat r = { l->kind, l->object, l->runtime, l->id, l->first_ns,
+			struct repeat r = { l->kind, l->object, l->runtime, l->id, l->exe, l->first_ns,
 					    l->last_ns, l->count, l->total };
 
 			c->ops.repeat(c->ops.ctx, &r);
@@ -761,8 +839,9 @@ static bool loop_seen(struct corr *c, struct proc *p, const struct pending *pd)
 	l->key = k;
 	l->kind = xstrdup(pd->kind);
 	l->object = xstrdup(pd->object);
-	l->runtime = xstrdup(p->ctr.runtime);
-	l->id = xstrdup(p->ctr.id);
+	l->runtime = p->in_ctr ? xstrdup(p->ctr.runtime) : NULL;
+	l->id = p->in_ctr ? xstrdup(p->ctr.id) : NULL;
+	l->exe = xstrdup(exe);
 	l->first_ns = l->last_ns = pd->ts_ns;
 	l->total = 1;
 	return false;
@@ -772,8 +851,8 @@ static void report_repeats(struct corr *c)
 {
 	for (unsigned i = 0; i < c->n_loops; i++) {
 		struct loop *l = &c->loops[i];
-		struct repeat r = { l->kind, l->object, l->runtime, l->id, l->first_ns, l->last_ns,
-				    l->count, l->total };
+		struct repeat r = { l->kind, l->object, l->runtime, l->id, l->exe, l->first_ns,
+				    l->last_ns, l->count, l->total };
 
 		if (!l->count)
 			continue;
@@ -852,19 +931,28 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 	/* one finding per cause per exec; a go command's whole tree is one unit */
 	if (!pd->kind || key_seen(g ? g : p, pd->kind, pd->object))
 		goto out;
+	/*
+	 * a dlopen failure is an error only when the program said so on fd 2
+	 * and then failed: a probe it survives, whatever its status, is a warning
+	 */
+	if (pd->sev_by_exit)
+		f.severity = pd->reported && (exit_code > 0 || sig > 0) ? "error" : "warning";
 	/* a container failing the same way again (a crash loop) is counted, not repeated */
-	if (p->in_ctr && p->ctr.id && loop_seen(c, p, pd))
+	if (p->in_ctr && p->ctr.id && loop_seen(c, p, pd, NULL))
 		goto out;
-	if (p->go_bin && (!strcmp(pd->kind, "missing-library") ||
-			  !strcmp(pd->kind, "version-mismatch") ||
-			  !strcmp(pd->kind, "missing-interpreter"))) {
+	/* so is a handled warning a program gives on every run */
+	if (!strcmp(f.severity, "warning") && !(p->in_ctr && p->ctr.id) && loop_seen(c, p, pd, f.exe))
+		goto out;
+	/* the Go advice for Go-built binaries and go's own children, once */
+	if ((p->go_bin || g) && (!strcmp(pd->kind, "missing-library") ||
+				 !strcmp(pd->kind, "version-mismatch") ||
+				 !strcmp(pd->kind, "missing-interpreter")) &&
+	    !(pd->hint && strstr(pd->hint, "CGO_ENABLED=0"))) {
 		go_hint = xprintf("%s; a Go program that does not need cgo can be built with "
 				  "CGO_ENABLED=0 into a static binary that needs no shared "
 				  "libraries", pd->hint ? pd->hint : "");
 		f.hint = go_hint;
 	}
-	if (pd->sev_by_exit)	/* still running, or exited 0: it coped */
-		f.severity = exit_code == 0 || (exit_code < 0 && sig < 0) ? "warning" : "error";
 	c->st.findings++;
 	c->ops.finding(c->ops.ctx, &f);
 	free(go_hint);
@@ -986,6 +1074,26 @@ static struct pending *pending_new(struct proc *p, const char *line, size_t len,
 	return pd;
 }
 
+/*
+ * A line the program wrote to fd 2 after a dlopen failed: its own report of
+ * it when it names the object or quotes the loader (dlerror's text). That,
+ * and a failed exit, is what makes the failure an error.
+ */
+static void note_report(struct proc *p, const char *line, size_t len)
+{
+	for (unsigned i = 0; i < p->n_pend; i++) {
+		struct pending *pd = &p->pend[i];
+		const char *b = pd->object ? base_name(pd->object) : "";
+
+		if (!pd->sev_by_exit || pd->reported)
+			continue;
+		if ((b[0] && find_bytes(line, len, b, strlen(b))) ||
+		    (pd->message && pd->message[0] &&
+		     find_bytes(line, len, pd->message, strlen(pd->message))))
+			pd->reported = 1;
+	}
+}
+
 /* copy s[0..n) minus a suffix starting at `stop` (if found) */
 static char *cut(const char *s, size_t n, const char *stop)
 {
@@ -1049,6 +1157,12 @@ static void on_version_line(struct proc *p, const char *line, size_t len, const 
 	/* OBJ is what follows the last ": " before the version */
 	for (obj = at; obj > line && !(obj[-1] == ' ' && obj - 1 > line && obj[-2] == ':'); obj--)
 		;
+	/* its own loader's words, not a relay of another process's fd 2 */
+	if (!le_formatted(p, "version `", v, q - v) &&
+	    !(own_object(p, obj, at - obj) &&
+	      own_object(p, req, end > req && end[-1] == ')' ? (size_t)(end - 1 - req) :
+			 (size_t)(end - req))))
+		return;
 	pd = pending_new(p, line, len, ts);
 	if (!pd)
 		return;
@@ -1062,10 +1176,8 @@ static void on_version_line(struct proc *p, const char *line, size_t len, const 
 				(size_t)(end - req));
 	pd->hint = xprintf("%s needs symbol version %s, which %s does not provide: it was built "
 			   "against a newer %s than this system has; rebuild it against this "
-			   "system's library (or an older base image), or install a newer one%s",
-			   pd->needed_by, pd->version, pd->object, base_name(pd->object),
-			   !strncmp(pd->version, "GLIBC_", 6) ?
-			   "; a Go program that needs no C can be built with CGO_ENABLED=0" : "");
+			   "system's library (or an older base image), or install a newer one",
+			   pd->needed_by, pd->version, pd->object, base_name(pd->object));
 }
 
 static void undefined_symbol(struct pending *pd, const char *obj, size_t objlen,
@@ -1089,9 +1201,16 @@ static void on_symbol_line(struct proc *p, const char *line, size_t len, const c
 			   uint64_t ts)
 {
 	const char *end = line + len, *u = find_bytes(rest, end - rest, ": undefined symbol: ", 20);
+	const char *comma;
 	struct pending *pd;
 
-	if (!u || !(pd = pending_new(p, line, len, ts)))
+	if (!u)
+		return;
+	comma = memchr(u + 20, ',', end - (u + 20));
+	if (!le_formatted(p, "undefined symbol: ", u + 20, (comma ? comma : end) - (u + 20)) &&
+	    !own_object(p, rest, u - rest))
+		return;		/* another process's words, relayed */
+	if (!(pd = pending_new(p, line, len, ts)))
 		return;
 	undefined_symbol(pd, rest, u - rest, u + 20, end - (u + 20));
 }
@@ -1110,6 +1229,8 @@ static void on_musl_reloc_line(struct proc *p, const char *line, size_t len, uin
 	if (!sep || !find_bytes(sep, end - sep, ": symbol not found", 18))
 		return;
 	sym = sep + 2;
+	if (!own_object(p, obj, sep - obj))
+		return;		/* another process's words, relayed */
 	pd = pending_new(p, line, len, ts);
 	if (pd)
 		undefined_symbol(pd, obj, sep - obj,
@@ -1323,7 +1444,7 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 
 		s += sizeof(glibc) - 1;
 		name = cut(s, rest, ": ");
-		if (!name || strlen(name) + 2 > rest)
+		if (!name || strlen(name) + 2 > rest || !own_evidence(p, name))
 			goto out;
 		errstr = strndup(s + strlen(name) + 2, rest - strlen(name) - 2);
 		pd = pending_new(p, line, len, ts);
@@ -1347,8 +1468,10 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 	} else if (len > sizeof(preload) - 1 && !memcmp(line, preload, sizeof(preload) - 1)) {
 		s = line + sizeof(preload) - 1;
 		name = cut(s, len - (sizeof(preload) - 1), "'");
+		if (!name || !own_evidence(p, name))
+			goto out;
 		pd = pending_new(p, line, len, ts);
-		if (!pd || !name)
+		if (!pd)
 			goto out;
 		diagnose_library(c, p, pd, name, "cannot open shared object file", 0);
 		if (pd->kind && !strcmp(pd->kind, "missing-library")) {
@@ -1369,7 +1492,7 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 
 		s = line + sizeof(musl) - 1;
 		name = cut(s, len - (sizeof(musl) - 1), ": ");
-		if (!name || strlen(name) + 2 > len - (sizeof(musl) - 1))
+		if (!name || strlen(name) + 2 > len - (sizeof(musl) - 1) || !own_evidence(p, name))
 			goto out;
 		errstr = strndup(s + strlen(name) + 2, len - (s - line) - strlen(name) - 2);
 		pd = pending_new(p, line, len, ts);
@@ -1387,6 +1510,8 @@ out:
 		free(p->goline);
 		p->goline = strndup(line, len);
 	}
+	if (!p->line_quiet)
+		note_report(p, line, len);
 	free(name);
 	free(errstr);
 }
@@ -1400,6 +1525,7 @@ static void on_stderr(struct corr *c, struct proc *p, const struct lw_rec *r)
 {
 	size_t n = r->data_len;
 
+	p->line_quiet = !!(r->ev.str_flags & LW_SF_DEVNULL);
 	if (r->ev.op == LW_OP_WRITEV && p->line_len == 0 && n && r->data[n - 1] == '\n' &&
 	    !(r->ev.str_flags & LW_SF_PATH_TRUNC)) {
 		on_line(c, p, r->data, n - 1, r->ev.ts_ns);
@@ -1755,6 +1881,7 @@ static void diagnose_goplug(struct corr *c, struct proc *p, const struct goplug 
 	}
 	pd->confirm_code = -1;
 	pd->sev_by_exit = 1;
+	pd->reported = !!p->goline;	/* Go's own words about it, on fd 2 */
 	pd->kind = strdup("dlopen-failed");
 	pd->object = strdup(g->path);
 	pd->err = err;
@@ -1999,6 +2126,10 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 	}
 	switch (e->type) {
 	case LW_EV_EXEC:
+		/* a dlopen failure its old image went on from: it coped, a warning */
+		for (unsigned i = 0; i < p->n_pend; i++)
+			if (p->pend[i].sev_by_exit)
+				emit(c, p, &p->pend[i], -1, -1);
 		proc_reset_exec(p);
 		free(p->exe);
 		free(p->cwd);

@@ -63,9 +63,13 @@ struct load {
 	const struct ctr_ctx *container;	/* NULL for a process in the host's namespaces */
 };
 
-/* a container's finding seen again (a crash loop): counted, reported now and then */
+/*
+ * a finding seen again, counted and reported now and then: a container's (a
+ * crash loop), or a warning a program gives on every run (the same exe)
+ */
 struct repeat {
-	const char *kind, *object, *runtime, *id;
+	const char *kind, *object, *runtime, *id;	/* runtime, id: NULL for a host's */
+	const char *exe;		/* the program's, NULL for a container's */
 	uint64_t first_ns, last_ns;	/* CLOCK_MONOTONIC */
 	uint32_t count;			/* since the last report */
 	uint32_t total;			/* in all, the first one included */
@@ -89,8 +93,11 @@ struct corr_ops {
 	 */
 	int (*exec_seen)(void *ctx, int rootfd, const char *path, uint32_t dev, uint64_t ino,
 			 int pending, uint32_t pid);
-	/* the cgroup v2 path of a cgroup id, into buf; 0 or -errno */
-	int (*cgroup_path)(void *ctx, uint64_t id, char *buf, size_t cap);
+	/*
+	 * the kernel's pid as ldwatch's own /proc names it (0: not visible there);
+	 * NULL when both agree (ldwatch runs in the host's pid namespace)
+	 */
+	uint32_t (*local_pid)(void *ctx, uint32_t pid);
 	/* a provisional verdict settled: keep it (go) or take it out of the Go scope */
 	void (*settle)(void *ctx, uint32_t pid, uint64_t ino, int go);
 	void *ctx;

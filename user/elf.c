@@ -351,23 +351,36 @@ int elf_inspect_mem(const void *buf, size_t len, struct elf_info *out)
 	return inspect((unsigned char *)buf, len, false, out);
 }
 
-/* read a regular file's first min(size, cap) bytes; *truncated when cut */
-static int read_capped(int fd, size_t cap, unsigned char **bufp, size_t *lenp, bool *truncated)
+/* fd's size when it is a regular file: -EISDIR, -EINVAL for other types */
+static int regular_size(int fd, uint64_t *size)
 {
-	unsigned char *buf;
-	size_t want, got = 0;
 	struct stat st;
-	ssize_t r;
 
-	if (!cap)
-		cap = ELF_READ_CAP;
 	if (fstat(fd, &st))
 		return -errno;
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
-	want = (uint64_t)st.st_size > cap ? cap : (size_t)st.st_size;
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* read a regular file's first min(size, cap) bytes; *truncated when cut */
+static int read_capped(int fd, size_t cap, unsigned char **bufp, size_t *lenp, bool *truncated)
+{
+	unsigned char *buf;
+	size_t want, got = 0;
+	uint64_t size;
+	ssize_t r;
+	int err;
+
+	if (!cap)
+		cap = ELF_READ_CAP;
+	err = regular_size(fd, &size);
+	if (err)
+		return err;
+	want = size > cap ? cap : (size_t)size;
 	buf = malloc(want ? want : 1);
 	if (!buf)
 		return -ENOMEM;
@@ -387,15 +400,15 @@ static int read_capped(int fd, size_t cap, unsigned char **bufp, size_t *lenp, b
 	}
 	*bufp = buf;
 	*lenp = got;
-	*truncated = got < want || (uint64_t)st.st_size > cap;
+	*truncated = got < want || size > cap;
 	return 0;
 }
 
 int elf_inspect_fd(int fd, size_t cap, struct elf_info *out)
 {
 	unsigned char *buf = NULL;
-	bool truncated;
-	size_t got;
+	bool truncated = false;
+	size_t got = 0;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -409,82 +422,135 @@ int elf_inspect_fd(int fd, size_t cap, struct elf_info *out)
 	return err;
 }
 
-/* file offset of a defined function symbol, from .dynsym or .symtab */
-static int func_offset(Elf *elf, size_t len, const char *name, uint64_t *off)
+/* exactly n bytes at off, or -EIO (a short file, or one shrinking under us) */
+static int pread_exact(int fd, void *buf, size_t n, uint64_t off)
 {
-	Elf_Scn *scn = NULL;
-	uint64_t vaddr = 0;
-	size_t i, n, phnum;
-	int found = 0;
+	size_t got = 0;
 
-	while (!found && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
+	while (got < n) {
+		ssize_t r = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
 
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB))
+		if (r < 0 && errno == EINTR)
 			continue;
-		if (sh.sh_offset > len || sh.sh_size > len - sh.sh_offset || !sh.sh_entsize)
-			continue;
-		d = elf_getdata(scn, NULL);
-		if (!d)
-			continue;
-		n = sh.sh_size / sh.sh_entsize;
-		for (i = 0; i < n && i < (1u << 24); i++) {
-			GElf_Sym sym;
-			const char *sn;
+		if (r < 0)
+			return -errno;
+		if (!r)
+			return -EIO;
+		got += (size_t)r;
+	}
+	return 0;
+}
 
-			if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
-			    GELF_ST_TYPE(sym.st_info) != STT_FUNC || !sym.st_value)
+/* [off, off + n) lies inside a file of `size` bytes and n <= cap */
+static bool in_file(uint64_t off, uint64_t n, uint64_t size, uint64_t cap)
+{
+	return n <= cap && off <= size && n <= size - off;
+}
+
+/* one symbol table and its strings, read whole (each bounded by cap) */
+static int scan_symtab(int fd, const Elf64_Shdr *sh, const Elf64_Shdr *str, uint64_t size,
+		       uint64_t cap, const char *const *names, unsigned n, uint64_t *vaddr)
+{
+	Elf64_Sym *syms = NULL;
+	char *strs = NULL;
+	size_t nsyms, i;
+	int err = -ENOMEM;
+
+	if (sh->sh_entsize != sizeof(Elf64_Sym) || str->sh_type != SHT_STRTAB ||
+	    !in_file(sh->sh_offset, sh->sh_size, size, cap) ||
+	    !in_file(str->sh_offset, str->sh_size, size, cap) || !str->sh_size)
+		return -ENOEXEC;
+	nsyms = sh->sh_size / sizeof(Elf64_Sym);
+	syms = malloc(nsyms ? nsyms * sizeof(*syms) : 1);
+	strs = malloc(str->sh_size);
+	if (!syms || !strs)
+		goto out;
+	err = pread_exact(fd, syms, nsyms * sizeof(*syms), sh->sh_offset);
+	if (!err)
+		err = pread_exact(fd, strs, str->sh_size, str->sh_offset);
+	if (err)
+		goto out;
+	strs[str->sh_size - 1] = '\0';	/* every name ends inside the table */
+	for (i = 0; i < nsyms; i++) {
+		const Elf64_Sym *sym = &syms[i];
+		const char *sn;
+
+		if (sym->st_shndx == SHN_UNDEF || ELF64_ST_TYPE(sym->st_info) != STT_FUNC ||
+		    !sym->st_value || sym->st_name >= str->sh_size)
+			continue;
+		sn = strs + sym->st_name;
+		for (unsigned k = 0; k < n; k++)
+			if (!vaddr[k] && !strcmp(sn, names[k]))
+				vaddr[k] = sym->st_value;	/* versioned twins share one address */
+	}
+out:
+	free(syms);
+	free(strs);
+	return err;
+}
+
+/*
+ * Only the headers and the symbol tables are read, never the whole file: a
+ * Go binary is tens of megabytes, and this runs on the daemon's event loop.
+ * ELFCLASS64 little-endian only: the loaders it probes run on this host.
+ */
+int elf_func_offsets(int fd, size_t cap, const char *const *names, unsigned n, uint64_t *offs)
+{
+	Elf64_Shdr *sh = NULL;
+	Elf64_Phdr *ph = NULL;
+	uint64_t vaddr[64] = { 0 }, size = 0, lim = cap ? cap : ELF_READ_CAP;
+	unsigned i, hits = 0, k;
+	Elf64_Ehdr eh;
+	int err;
+
+	if (n > 64)
+		return -E2BIG;
+	for (i = 0; i < n; i++)
+		offs[i] = 0;
+	err = regular_size(fd, &size);
+	if (err)
+		return err;
+	if (size < sizeof(eh) || pread_exact(fd, &eh, sizeof(eh), 0) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || !eh.e_shnum || eh.e_phnum > PHNUM_MAX ||
+	    !in_file(eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(*sh), size, lim) ||
+	    !in_file(eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(*ph), size, lim))
+		return -ENOEXEC;
+	sh = malloc(eh.e_shnum * sizeof(*sh));
+	ph = malloc(eh.e_phnum ? eh.e_phnum * sizeof(*ph) : 1);
+	err = -ENOMEM;
+	if (!sh || !ph)
+		goto out;
+	err = pread_exact(fd, sh, eh.e_shnum * sizeof(*sh), eh.e_shoff);
+	if (!err)
+		err = pread_exact(fd, ph, eh.e_phnum * sizeof(*ph), eh.e_phoff);
+	if (err)
+		goto out;
+	/* .dynsym first: what ld.so exports, then .symtab where it was not stripped */
+	for (int pass = 0; pass < 2; pass++)
+		for (i = 0; i < eh.e_shnum; i++) {
+			uint32_t want = pass ? SHT_SYMTAB : SHT_DYNSYM;
+
+			if (sh[i].sh_type == want && sh[i].sh_link < eh.e_shnum)
+				scan_symtab(fd, &sh[i], &sh[sh[i].sh_link], size, lim, names, n,
+					    vaddr);
+		}
+	/* a function's file offset: where its PF_X load segment puts it */
+	for (k = 0; k < n; k++)
+		for (i = 0; vaddr[k] && i < eh.e_phnum; i++) {
+			if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_X))
 				continue;
-			sn = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (sn && !strcmp(sn, name)) {
-				vaddr = sym.st_value;
-				found = 1;	/* versioned twins share one address */
+			if (vaddr[k] >= ph[i].p_vaddr && vaddr[k] - ph[i].p_vaddr < ph[i].p_filesz) {
+				offs[k] = vaddr[k] - ph[i].p_vaddr + ph[i].p_offset;
+				hits++;
 				break;
 			}
 		}
-	}
-	if (!found || elf_getphdrnum(elf, &phnum))
-		return -ENOENT;
-	for (i = 0; i < phnum && i < 4096; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
-			continue;
-		if (vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_filesz) {
-			*off = vaddr - ph.p_vaddr + ph.p_offset;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-int elf_func_offsets(int fd, size_t cap, const char *const *names, unsigned n, uint64_t *offs)
-{
-	unsigned char *buf = NULL;
-	bool truncated;
-	Elf *elf = NULL;
-	size_t len;
-	unsigned i, hits = 0;
-	int err;
-
-	err = read_capped(fd, cap, &buf, &len, &truncated);
-	if (err)
-		return err;
-	if (elf_version(EV_CURRENT) == EV_NONE || !(elf = elf_memory((char *)buf, len)) ||
-	    elf_kind(elf) != ELF_K_ELF) {
-		err = -ENOEXEC;
-		goto cleanup;
-	}
-	for (i = 0; i < n; i++) {
-		offs[i] = 0;
-		if (!func_offset(elf, len, names[i], &offs[i]))
-			hits++;
-	}
 	err = hits ? 0 : -ENOENT;
-cleanup:
-	elf_end(elf);
-	free(buf);
+out:
+	free(sh);
+	free(ph);
 	return err;
 }
 

@@ -177,8 +177,24 @@ int event_decode(const void *raw, size_t size, struct lw_rec *r)
 	}
 	r->full[0] = '\0';
 	r->full_len = 0;
-	if (e->type == LW_EV_NS && e->path_len != sizeof(struct lw_ns))
-		return -EINVAL;
+	if (e->type == LW_EV_NS) {
+		struct lw_ns ns;
+
+		if (e->path_len < sizeof(ns))
+			return -EINVAL;
+		memcpy(&ns, r->data, sizeof(ns));
+		/* full: its cgroup's path, joined from the components after the struct */
+		if (ns.flags & LW_NS_CGROUP) {
+			size_t n = event_join_components(r->data + sizeof(ns),
+							 e->path_len - sizeof(ns),
+							 r->full, sizeof(r->full));
+
+			r->full_len = n < sizeof(r->full) ? n : strlen(r->full);
+		} else if (e->path_len != sizeof(ns)) {
+			return -EINVAL;
+		}
+		return 0;
+	}
 	if (e->type == LW_EV_STDERR || e->type == LW_EV_ENV || e->type == LW_EV_NS)
 		return 0;
 	if (e->type == LW_EV_LOADER) {

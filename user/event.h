@@ -15,7 +15,8 @@ struct lw_rec {
 	size_t data_len;
 	char base[LW_BASE_MAX + 2];	/* joined base: "/a/b"; "" when none was sent */
 	size_t base_len;
-	char full[LW_FULL_MAX];		/* path made absolute against base, "." segments dropped */
+	char full[LW_FULL_MAX];		/* path made absolute against base, "." segments dropped;
+					 * LW_EV_NS: the cgroup's path ("" when not sent) */
 	size_t full_len;
 	/* LW_EV_LOADER: its strings, each NUL-terminated in lstr; missing ones are "" */
 	const char *str[LW_LSTR_N];

@@ -12,7 +12,7 @@
 #include "fsinfo.h"
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo */
-static void unoctal(char *s)
+void fs_unescape(char *s)
 {
 	char *w = s;
 
@@ -51,16 +51,29 @@ int fs_mountinfo_each(const char *mountinfo_path,
 		return -errno;
 	while (!ret && getline(&line, &lcap, f) > 0) {
 		char *fields[7] = {0}, *save = NULL, *tok;
-		struct mount_line m;
+		struct mount_line m = { .fstype = "", .super = "" };
+		unsigned long long id;
 		unsigned maj, min;
 		int i = 0;
 
-		for (tok = strtok_r(line, " ", &save); tok && i < 7; tok = strtok_r(NULL, " ", &save))
+		line[strcspn(line, "\n")] = '\0';
+		while (i < 7 && (tok = strtok_r(i ? NULL : line, " ", &save)))
 			fields[i++] = tok;
-		if (i < 7 || sscanf(fields[2], "%u:%u", &maj, &min) != 2)
+		if (i < 7 || sscanf(fields[2], "%u:%u", &maj, &min) != 2 ||
+		    sscanf(fields[0], "%llu", &id) != 1)
 			continue;
-		unoctal(fields[3]);
-		unoctal(fields[4]);
+		/* optional fields, then "-", the filesystem type, its source, its options */
+		for (tok = fields[6]; tok && strcmp(tok, "-"); tok = strtok_r(NULL, " ", &save))
+			;
+		if (tok && (tok = strtok_r(NULL, " ", &save))) {
+			fs_unescape(tok);
+			m.fstype = tok;
+			if (strtok_r(NULL, " ", &save) && (tok = strtok_r(NULL, " ", &save)))
+				m.super = tok;
+		}
+		fs_unescape(fields[3]);
+		fs_unescape(fields[4]);
+		m.id = id;
 		m.dev = maj << 20 | min;
 		m.root = fields[3];
 		m.point = fields[4];

@@ -7,14 +7,19 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-/* one line of a mountinfo file, unescaped */
+/* one line of a mountinfo file, unescaped (super is left escaped: its values hold ',') */
 struct mount_line {
+	uint64_t id;		/* the mount's id */
 	uint32_t dev;		/* the kernel's dev_t (major << 20 | minor) */
 	const char *root;	/* the directory of the filesystem mounted there */
 	const char *point;	/* the mount point */
 	const char *opts;	/* the mount's options ("rw,noexec,...") */
+	const char *fstype;	/* "ext4", "overlay", ...; "" when the line has none */
+	const char *super;	/* the filesystem's own options, \ooo-escaped; "" when none */
 };
 
+/* undo mountinfo's \ooo escapes in place */
+void fs_unescape(char *s);
 /* call fn for each line of a mountinfo file until it returns non-zero; 0 or -errno */
 int fs_mountinfo_each(const char *mountinfo_path,
 		      int (*fn)(void *ctx, const struct mount_line *m), void *ctx);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -23,6 +24,8 @@
 #include "elfinfo.h"
 #include "event.h"
 #include "output.h"
+#include "overlays.h"
+#include "pidns.h"
 #include "probe.h"
 #include "escape.h"
 #include "sbuf.h"
@@ -83,13 +86,21 @@ struct run {
 	struct corr *corr;
 	struct output *out;
 	struct probe *pr;
+	struct pidns *pn;	/* our pid namespace against the kernel's; NULL: the same */
+	struct overlays *ovl;	/* the host's overlay mounts (container images) */
+	int mifd;		/* /proc/self/mountinfo, polled for changes; -1 before ready */
 	struct { unsigned long long dev, ino; int go; } exe_seen[EXE_SEEN_MAX];
 	unsigned n_exe_seen;
 	int rootfd;
 	struct lw_rec rec;
 	uint64_t received;
 	int ready;		/* the ready record is out: later probes are told */
+	double batch_end;	/* a consume call hands the loop back after this */
+	double stall_max;	/* the longest on one record or between two reads, s */
 };
+
+#define BATCH_S		0.05	/* the most one consume call keeps signals and timers waiting */
+#define DRAIN_S		2.0	/* the final drain's deadline */
 
 static int verbose;
 
@@ -254,6 +265,12 @@ static int classify_fd(struct run *r, int rootfd, int fd, const char *path, uint
 		       uint64_t ino, uint32_t owner);
 static uint32_t kernel_dev(dev_t d);
 
+/* a pid of our namespace (getpid, fork, /proc, -p) as the kernel names it; 0: gone */
+static uint32_t kpid(const struct run *r, uint32_t pid)
+{
+	return r->pn ? pidns_to_kernel(r->pn, pid) : pid;
+}
+
 static int read_stat(const char *pid, uint32_t *ppid, char *comm, size_t n)
 {
 	char path[64], buf[512], *l, *r;
@@ -313,7 +330,8 @@ static int running_is_go(struct run *r, const char *pid)
 		return 0;
 	}
 	go = classify_fd(r, rootfd, fd, exe, kernel_dev(st.st_dev), st.st_ino,
-			 rst.st_dev == self.st_dev && rst.st_ino == self.st_ino ? 0 : atoi(pid));
+			 rst.st_dev == self.st_dev && rst.st_ino == self.st_ino ? 0 :
+			 kpid(r, (uint32_t)atoi(pid)));
 	close(fd);
 	close(rootfd);
 	return go == 1;
@@ -365,22 +383,40 @@ static int track_running(struct run *r, struct probe *pr, uint32_t root)
 				}
 	}
 	for (i = 0; i < n; i++)
-		if (t[i].flags && !probe_track(pr, t[i].pid, t[i].flags))
+		if (t[i].flags && kpid(r, t[i].pid) && !probe_track(pr, kpid(r, t[i].pid), t[i].flags))
 			found++;
 	free(t);
 	return found;
 }
 
+static double now_s(void);
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct run *r = ctx;
+	double t0 = now_s(), t1;
 
 	r->received++;
 	if (event_decode(data, size, &r->rec))
 		corr_malformed(r->corr);
 	else
 		corr_feed(r->corr, &r->rec);
-	return 0;	/* never stop the consumer for one record */
+	t1 = now_s();
+	if (t1 - t0 > r->stall_max)
+		r->stall_max = t1 - t0;
+	/*
+	 * the record is consumed either way; past the batch's time the loop
+	 * gets back to its signals and timers (a negative return ends this
+	 * consume call, libbpf has no bounded one before 1.4), then reads on
+	 */
+	return t1 > r->batch_end ? -EAGAIN : 0;
+}
+
+/* read what the ring holds, for at most BATCH_S: 1 when more is waiting */
+static int consume_batch(struct run *r)
+{
+	r->batch_end = now_s() + BATCH_S;
+	return probe_consume(r->pr) == -EAGAIN;
 }
 
 /* a container's loader probed, or let go: said after ready (the ready record lists the first) */
@@ -402,9 +438,21 @@ static uint64_t on_losses(void *ctx)
 	return r->pr && !probe_stats(r->pr, &ks) ? ks.lost_reserve : 0;
 }
 
+static struct pidns *alive_pn;	/* for pid_alive: our namespace's table, when not the host's */
+
+/* a process the kernel names pid is alive (in our namespace's view, where that differs) */
 static int pid_alive(uint32_t pid)
 {
+	if (alive_pn)
+		return pidns_to_local(alive_pn, pid) != 0;
 	return !kill((pid_t)pid, 0) || errno == EPERM;
+}
+
+static uint32_t on_local_pid(void *ctx, uint32_t pid)
+{
+	struct run *r = ctx;
+
+	return pidns_to_local(r->pn, pid);
 }
 
 static void on_repeat(void *ctx, const struct repeat *r)
@@ -509,11 +557,6 @@ static int on_exec_seen(void *ctx, int rootfd, const char *path, uint32_t dev, u
 	return classify_exe(r, rootfd, path, dev, ino, rootfd == r->rootfd ? 0 : pid);
 }
 
-#define CGROUP_CACHE	256
-#define CGROUP_WALK_MAX	8192	/* directories looked at for one id */
-
-static struct { uint64_t id; char *path; } cg_cache[CGROUP_CACHE];
-static unsigned cg_next;
 static char cg_root[4096];
 
 /* the cgroup v2 mount: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host */
@@ -576,55 +619,74 @@ static int resolve_cgroup(const char *arg, uint64_t *id, uint32_t *level)
 	return 0;
 }
 
-/* depth-first: the directory whose inode is the cgroup id */
-static int cg_walk(const char *dir, uint64_t id, char *out, size_t cap, unsigned *budget, int depth)
+/* where an image keeps its loader: probed as soon as its overlay is mounted */
+static const char *const image_loaders[] = {
+#if defined(__x86_64__)
+	"/lib64/ld-linux-x86-64.so.2", "/lib/ld-musl-x86_64.so.1",
+	"/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6",
+	"/lib/x86_64-linux-gnu/libdl.so.2", "/usr/lib/x86_64-linux-gnu/libdl.so.2",
+#elif defined(__aarch64__)
+	"/lib/ld-linux-aarch64.so.1", "/lib/ld-musl-aarch64.so.1",
+	"/lib/aarch64-linux-gnu/libc.so.6", "/usr/lib/aarch64-linux-gnu/libc.so.6",
+	"/lib/aarch64-linux-gnu/libdl.so.2", "/usr/lib/aarch64-linux-gnu/libdl.so.2",
+#endif
+	"/lib64/libc.so.6", "/usr/lib64/libc.so.6", "/usr/lib/libc.so.6", "/lib64/libdl.so.2",
+};
+
+/*
+ * A new overlay mount is a container about to start: its image's ld.so and
+ * libc are probed now, before its first process runs, so that its first
+ * dlopen is heard. Files already probed (the image's layers) cost nothing.
+ */
+static void on_new_overlay(void *ctx, const char *point, uint64_t id)
 {
-	struct dirent *d;
-	DIR *dh;
-	int found = -ENOENT;
+	struct run *r = ctx;
+	int fd = open(point, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	if (depth > 16 || !(dh = opendir(dir)))
-		return -ENOENT;
-	while (found && (d = readdir(dh)) && (*budget)-- > 0) {
-		char sub[4096];
-		struct stat st;
-
-		if (d->d_type != DT_DIR || d->d_name[0] == '.')
-			continue;
-		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, d->d_name) >= sizeof(sub) ||
-		    stat(sub, &st))
-			continue;
-		if (st.st_ino == id) {
-			snprintf(out, cap, "%s", sub + strlen(cg_root));
-			found = 0;
-		} else {
-			found = cg_walk(sub, id, out, cap, budget, depth + 1);
-		}
-	}
-	closedir(dh);
-	return found;
+	if (fd < 0)
+		return;
+	for (unsigned i = 0; i < sizeof(image_loaders) / sizeof(image_loaders[0]); i++)
+		probe_loader_mount(r->pr, fd, image_loaders[i], id);
+	close(fd);
 }
 
-static int on_cgroup_path(void *ctx, uint64_t id, char *buf, size_t cap)
+static void scan_overlays(struct run *r)
 {
-	unsigned budget = CGROUP_WALK_MAX, i;
-	struct stat st;
+	overlays_scan(r->ovl, r->ready ? on_new_overlay : NULL, r);
+}
 
-	(void)ctx;
-	for (i = 0; i < CGROUP_CACHE; i++)
-		if (cg_cache[i].path && cg_cache[i].id == id)
-			return snprintf(buf, cap, "%s", cg_cache[i].path) < (int)cap ? 0 : -ENAMETOOLONG;
-	if (cgroup2_root())
+/* uprobes land on an overlay file's layer inode: name it so, and every container shares it */
+static int on_file_key(void *ctx, const struct stat *st, unsigned long long *dev,
+		       unsigned long long *ino)
+{
+	struct run *r = ctx;
+	dev_t real;
+	int err;
+
+	if (!r->ovl)
 		return -ENOENT;
-	if (!stat(cg_root, &st) && st.st_ino == id)
-		snprintf(buf, cap, "/");
-	else if (cg_walk(cg_root, id, buf, cap, &budget, 0))
-		return -ENOENT;
-	i = cg_next++ % CGROUP_CACHE;
-	free(cg_cache[i].path);
-	cg_cache[i].id = id;
-	cg_cache[i].path = strdup(buf);
+	err = overlays_real_dev(r->ovl, kernel_dev(st->st_dev), &real);
+	if (err == -ENOENT && r->mifd >= 0) {
+		struct pollfd pf = { .fd = r->mifd, .events = POLLPRI };
+
+		/* mounted since the last look, and the loop has not heard yet */
+		if (poll(&pf, 1, 0) == 1 && (pf.revents & POLLPRI)) {
+			scan_overlays(r);
+			err = overlays_real_dev(r->ovl, kernel_dev(st->st_dev), &real);
+		}
+	}
+	if (err)
+		return err;
+	*dev = real;
+	*ino = st->st_ino;
 	return 0;
+}
+
+static int on_mounted(void *ctx, uint64_t id)
+{
+	struct run *r = ctx;
+
+	return r->ovl && overlays_present(r->ovl, id);
 }
 
 static void on_settle(void *ctx, uint32_t pid, uint64_t ino, int go)
@@ -656,7 +718,7 @@ static int find_command(const char *cmd, char *out, size_t n)
  * container's file is never looked up by a name (maps shows names as seen
  * from our root, which for a container's file may be no path at all).
  */
-static void discover_loaders(struct probe *pr, int hostfd)
+static void discover_loaders(struct run *r, struct probe *pr, int hostfd)
 {
 	struct stat self_root, root;
 	struct dirent *d;
@@ -680,7 +742,7 @@ static void discover_loaders(struct probe *pr, int hostfd)
 			if (stat(path, &root))
 				goto next;
 			if (root.st_dev != self_root.st_dev || root.st_ino != self_root.st_ino)
-				owner = pass ? (uint32_t)atoi(pid) : 0;
+				owner = pass ? kpid(r, (uint32_t)atoi(pid)) : 0;
 			snprintf(path, sizeof(path), "/proc/%s/maps", pid);
 			f = fopen(path, "re");
 			if (!f)
@@ -762,7 +824,7 @@ static pid_t start_child(char **cmd, const sigset_t *oldmask, int *gofd)
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	struct run run = { 0 };
+	struct run run = { .mifd = -1 };
 	struct probe *pr = NULL;
 	struct probe_info info = { 0 };
 	struct probe_cfg cfg = { 0 };
@@ -772,7 +834,8 @@ int main(int argc, char **argv)
 	struct epoll_event ev;
 	sigset_t mask, oldmask;
 	int sfd = -1, efd = -1, gofd = -1, rootfd = -1;
-	int err = 0, child_status = -1, stop = 0, forwarded = 0;
+	int err = 0, child_status = -1, stop = 0, forwarded = 0, more = 0;
+	double t_read = 0;
 	pid_t child = 0;
 	double t0, deadline = 0, next_check = 0, next_stats;
 	uint64_t lost_seen = 0, cg_id = 0, loss_prev = 0;
@@ -793,13 +856,27 @@ int main(int argc, char **argv)
 	}
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	run.rootfd = rootfd;
+	/*
+	 * in a container with its own pid namespace getpid() is not the pid the
+	 * kernel side sees: without the kernel's, ldwatch would watch itself
+	 */
+	err = pidns_open(&run.pn);
+	if (err) {
+		fprintf(stderr, "ldwatch: cannot read this pid namespace's pids as the kernel sees them "
+			"(%s); assuming it is the host's, continuing\n", strerror(-err));
+		err = 0;
+	} else if (pidns_is_host(run.pn)) {
+		pidns_close(run.pn);	/* both views agree: nothing to translate */
+		run.pn = NULL;
+	}
+	alive_pn = run.pn;
 	ops = (struct corr_ops){
 		.finding = on_finding, .load = o.loads ? on_load : NULL, .repeat = on_repeat,
 		.loader_seen = on_loader_seen, .exec_seen = on_exec_seen, .settle = on_settle,
-		.cgroup_path = on_cgroup_path,
 		.ctx = &run, .rootfd = rootfd,
 		.mountinfo = "/proc/self/mountinfo", .proc = "/proc",
 		.container = o.container, .losses = on_losses,
+		.local_pid = run.pn ? on_local_pid : NULL,
 	};
 	run.corr = corr_new(&ops);
 	if (rootfd < 0 || !run.corr) {
@@ -830,6 +907,7 @@ int main(int argc, char **argv)
 		}
 	}
 
+	cfg.self_tgid = kpid(&run, (uint32_t)getpid());
 	if (o.cmd)
 		cfg.need = LW_PF_TREE;
 	else if (o.pid)
@@ -842,6 +920,7 @@ int main(int argc, char **argv)
 	cfg.on_event = on_event;
 	cfg.ctx = &run;
 	cfg.on_file = on_probe_file;
+	cfg.file_key = on_file_key;
 	cfg.no_uprobes = o.no_uprobes;
 	cfg.cgroup_id = cg_id;
 	cfg.cgroup_level = cg_level;
@@ -852,16 +931,22 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	run.pr = pr;
-	discover_loaders(pr, rootfd);
+	run.ovl = overlays_new("/proc/self/mountinfo");
+	if (run.ovl)
+		scan_overlays(&run);	/* the images mounted already: known, not probed */
+	discover_loaders(&run, pr, rootfd);
 	if (info.tracefs && !strcmp(info.tracefs, "mounted-private"))
 		fprintf(stderr, "ldwatch: tracefs was not mounted; mounted it in a private mount "
 			"namespace to attach (the host's mounts are unchanged)\n");
 
+	/* processes started since the table was read: a -- CMD child, a -p PID */
+	if (run.pn && (o.pid || child))
+		pidns_refresh(run.pn);
 	if (o.pid) {
 		char d[32];
 
 		snprintf(d, sizeof(d), "/proc/%u", o.pid);
-		if (access(d, F_OK)) {
+		if (access(d, F_OK) || !kpid(&run, o.pid)) {
 			fprintf(stderr, "ldwatch: no process %u\n", o.pid);
 			err = -ESRCH;
 			goto cleanup;
@@ -874,12 +959,12 @@ int main(int argc, char **argv)
 		char cwd[PATH_MAX], exe[PATH_MAX];
 
 		if (getcwd(cwd, sizeof(cwd)))
-			corr_seed(run.corr, child, cwd);
+			corr_seed(run.corr, kpid(&run, child), cwd);
 		/* cwd is free again below: it takes the resolved path */
 		/* probe CMD's own binary (Go's plugin.Open) before it runs */
 		if (find_command(o.cmd[0], exe, sizeof(exe)) && realpath(exe, cwd))
 			classify_exe(&run, rootfd, cwd, 0, 0, 0);
-		err = probe_track(pr, child, LW_PF_TREE);
+		err = kpid(&run, child) ? probe_track(pr, kpid(&run, child), LW_PF_TREE) : -ESRCH;
 		if (err || write(gofd, "g", 1) != 1) {
 			fprintf(stderr, "ldwatch: cannot release %s: %s\n", o.cmd[0],
 				strerror(err ? -err : errno));
@@ -898,6 +983,7 @@ int main(int argc, char **argv)
 	ri.files = probe_files(pr, &ri.n_files);
 	output_ready(run.out, &ri);
 	run.ready = 1;
+	probe_go_async(pr);	/* from now on uprobes come and go off the loop */
 
 	efd = epoll_create1(EPOLL_CLOEXEC);
 	ev.events = EPOLLIN;
@@ -911,6 +997,13 @@ int main(int argc, char **argv)
 		err = -errno;
 		goto cleanup;
 	}
+	/* the mount table changes (EPOLLPRI): a container's image being mounted */
+	run.mifd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	ev.events = EPOLLPRI;
+	ev.data.fd = run.mifd;
+	if (run.mifd < 0 || epoll_ctl(efd, EPOLL_CTL_ADD, run.mifd, &ev))
+		fprintf(stderr, "ldwatch: cannot watch the mount table (%s): a new image's first "
+			"process may run before its loader is probed, continuing\n", strerror(errno));
 	t0 = now_s();
 	next_stats = t0 + STATS_INTERVAL_S;
 	if (o.duration > 0)
@@ -918,7 +1011,8 @@ int main(int argc, char **argv)
 
 	while (!stop) {
 		struct signalfd_siginfo si;
-		int timeout = 100;	/* wakeups are batched: poll the ring on a timer too */
+		/* wakeups are batched: poll the ring on a timer too; at once when a batch was cut */
+		int timeout = more ? 0 : 100;
 		int n;
 
 		if (deadline) {
@@ -929,12 +1023,17 @@ int main(int argc, char **argv)
 			if (left * 1000 < timeout)
 				timeout = (int)(left * 1000) + 1;
 		}
+		if (t_read && now_s() - t_read > run.stall_max)
+			run.stall_max = now_s() - t_read;	/* the work since the last read */
 		n = epoll_wait(efd, &ev, 1, timeout);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			fprintf(stderr, "ldwatch: epoll_wait: %s\n", strerror(-err));
 			break;
 		}
+		if (n == 1 && ev.data.fd == run.mifd && run.ovl)
+			scan_overlays(&run);
+		probe_poll(pr);	/* the worker's attaches, filed and told */
 		{
 			/* what a process exec'd in the batch read now may have lost is counted from here */
 			uint64_t l = on_losses(&run);
@@ -942,7 +1041,8 @@ int main(int argc, char **argv)
 			corr_set_loss_mark(run.corr, loss_prev);
 			loss_prev = l;
 		}
-		probe_consume(pr);
+		more = consume_batch(&run);
+		t_read = now_s();
 		{
 			struct timespec ts;
 
@@ -955,7 +1055,15 @@ int main(int argc, char **argv)
 
 			next_check = now_s() + 5;
 			/* a container's ld.so and libc, once no process of it is left */
-			probe_release_unused(pr, pid_alive);
+			if (run.pn)
+				pidns_refresh(run.pn);
+			{
+				struct timespec ts;
+
+				clock_gettime(CLOCK_MONOTONIC, &ts);
+				probe_release_unused(pr, pid_alive, on_mounted, &run,
+						     (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+			}
 			if (now_s() >= next_stats) {
 				/* a periodic stats record: silence is trusted only when it is counted */
 				struct final_stats ps = { .final = 0 };
@@ -965,6 +1073,7 @@ int main(int argc, char **argv)
 					corr_stats(run.corr, &ps.u);
 					ps.received = run.received;
 					ps.write_errors = output_write_errors(run.out);
+					ps.stall_max_ms = run.stall_max * 1000;
 					ps.seconds = now_s() - t0;
 					output_stats(run.out, &ps);
 				}
@@ -1011,15 +1120,25 @@ int main(int argc, char **argv)
 	 */
 	fs.seconds = now_s() - t0;
 	probe_detach(pr);
-	while (probe_consume(pr) > 0)
-		;
+	{
+		/* nothing is produced any more: drain what is left, within a deadline */
+		double end = now_s() + DRAIN_S;
+
+		while (consume_batch(&run) && now_s() < end)
+			;
+	}
 	corr_finish(run.corr);
 	probe_stats(pr, &fs.k);
+	fs.left_unread = fs.k.events > run.received ? fs.k.events - run.received : 0;
+	fs.stall_max_ms = run.stall_max * 1000;
 	corr_stats(run.corr, &fs.u);
 	fs.received = run.received;
 	fs.write_errors = output_write_errors(run.out);
 	fs.final = 1;
 	output_stats(run.out, &fs);
+	if (fs.left_unread)
+		fprintf(stderr, "ldwatch: stopped draining after %.0f s with %llu records unread\n",
+			DRAIN_S, (unsigned long long)fs.left_unread);
 	if (fs.k.lost_reserve + fs.k.lost_read)
 		fprintf(stderr, "ldwatch: %llu records lost in all (%llu ring full, %llu unreadable); "
 			"findings that may lack evidence say \"incomplete\"\n",
@@ -1035,11 +1154,15 @@ cleanup:
 	}
 	if (efd >= 0)
 		close(efd);
+	if (run.mifd >= 0)
+		close(run.mifd);
+	overlays_free(run.ovl);
 	if (sfd >= 0)
 		close(sfd);
 	if (rootfd >= 0)
 		close(rootfd);
 	corr_free(run.corr);
+	pidns_close(run.pn);
 	output_close(run.out);
 	if (o.cmd) {
 		if (err)

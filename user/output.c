@@ -427,17 +427,23 @@ int output_repeat(struct output *o, const struct repeat *r)
 		sbuf_puts(&o->b, "{\"type\":\"repeat\"");
 		json_str(&o->b, "kind", r->kind);
 		json_str(&o->b, "object", r->object);
-		sbuf_puts(&o->b, ",\"container\":{");
-		sbuf_puts(&o->b, "\"runtime\":");
-		if (r->runtime) {
-			sbuf_putc(&o->b, '"');
-			escape_json(&o->b, r->runtime, strlen(r->runtime));
-			sbuf_putc(&o->b, '"');
+		json_str(&o->b, "exe", r->exe);
+		if (r->id) {
+			sbuf_puts(&o->b, ",\"container\":{");
+			sbuf_puts(&o->b, "\"runtime\":");
+			if (r->runtime) {
+				sbuf_putc(&o->b, '"');
+				escape_json(&o->b, r->runtime, strlen(r->runtime));
+				sbuf_putc(&o->b, '"');
+			} else {
+				sbuf_puts(&o->b, "null");
+			}
+			json_str(&o->b, "id", r->id);
+			sbuf_putc(&o->b, '}');
 		} else {
-			sbuf_puts(&o->b, "null");
+			sbuf_puts(&o->b, ",\"container\":null");
 		}
-		json_str(&o->b, "id", r->id);
-		sbuf_printf(&o->b, "},\"count\":%u,\"total\":%u,\"first\":\"", r->count, r->total);
+		sbuf_printf(&o->b, ",\"count\":%u,\"total\":%u,\"first\":\"", r->count, r->total);
 		fmt_ts(&o->b, r->first_ns, o->rt_off);
 		sbuf_puts(&o->b, "\",\"last\":\"");
 		fmt_ts(&o->b, r->last_ns, o->rt_off);
@@ -445,8 +451,13 @@ int output_repeat(struct output *o, const struct repeat *r)
 	} else {
 		sbuf_printf(&o->b, "repeat: %s ", r->kind);
 		escape_text(&o->b, r->object ? r->object : "", r->object ? strlen(r->object) : 0);
-		sbuf_printf(&o->b, " in %s ", r->runtime ? r->runtime : "container");
-		escape_text(&o->b, r->id ? r->id : "", r->id ? strlen(r->id) : 0);
+		if (r->id) {
+			sbuf_printf(&o->b, " in %s ", r->runtime ? r->runtime : "container");
+			escape_text(&o->b, r->id, strlen(r->id));
+		} else {
+			sbuf_puts(&o->b, " by ");
+			escape_text(&o->b, r->exe ? r->exe : "?", r->exe ? strlen(r->exe) : 1);
+		}
 		sbuf_printf(&o->b, ": %u more times (%u in all)\n", r->count, r->total);
 	}
 	return flush_record(o);
@@ -491,7 +502,8 @@ int output_stats(struct output *o, const struct final_stats *fs)
 			    "\"lost_read\":%llu,\"track_full\":%llu,\"tracked\":%llu,"
 			    "\"findings\":%llu,\"undecided\":%llu,\"evicted\":%llu,"
 			    "\"malformed\":%llu,\"loads\":%llu,\"repeats\":%llu,\"write_errors\":%llu,"
-			    "\"filtered\":%llu,\"hits_skipped\":%llu,\"seconds\":%.3f}\n",
+			    "\"filtered\":%llu,\"hits_skipped\":%llu,\"left_unread\":%llu,"
+			    "\"stall_max_ms\":%.1f,\"seconds\":%.3f}\n",
 			    fs->final ? "true" : "false",
 			    (unsigned long long)fs->k.events, (unsigned long long)fs->received,
 			    (unsigned long long)lost, (unsigned long long)fs->k.lost_reserve,
@@ -504,7 +516,8 @@ int output_stats(struct output *o, const struct final_stats *fs)
 			    (unsigned long long)fs->u.malformed, (unsigned long long)fs->u.loads,
 			    (unsigned long long)fs->u.repeats, (unsigned long long)fs->write_errors,
 			    (unsigned long long)fs->u.filtered,
-			    (unsigned long long)fs->k.hits_skipped, fs->seconds);
+			    (unsigned long long)fs->k.hits_skipped,
+			    (unsigned long long)fs->left_unread, fs->stall_max_ms, fs->seconds);
 	else
 		sbuf_printf(&o->b, "stats: %llu events, %llu lost (%llu ring full, %llu unreadable), "
 			    "%llu findings, %.1f s\n",

@@ -25,6 +25,8 @@ struct final_stats {
 	struct corr_stats u;	/* daemon counters */
 	uint64_t received;	/* records read from the ring */
 	uint64_t write_errors;	/* records that could not be written */
+	uint64_t left_unread;	/* records still in the ring when the final drain's deadline passed */
+	double stall_max_ms;	/* the longest the loop spent on one record or between two reads */
 	double seconds;
 	int final;		/* the last one, at exit */
 };

@@ -4,12 +4,14 @@
 #define LW_PROBE_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 #include "ldwatch.h"
 
 struct probe;
 struct probe_file;
 
 struct probe_cfg {
+	uint32_t self_tgid;	/* ldwatch itself as the kernel names it: never watched */
 	uint32_t need;		/* LW_PF_* a process needs to be tracked; 0: all */
 	uint32_t ring_bytes;	/* ring buffer size, power of two */
 	uint64_t wakeup_bytes;	/* pending bytes that force a wakeup */
@@ -20,11 +22,20 @@ struct probe_cfg {
 	void *ctx;
 	/* a file's uprobes attached (1) or released (0); NULL: not told */
 	void (*on_file)(void *ctx, const struct probe_file *f, int attached);
+	/*
+	 * the identity of the inode uprobes land on, for a file we opened: an
+	 * overlayfs file's is its layer's (every container of an image shares
+	 * it), not the overlay's. NULL: st_dev and st_ino as they are
+	 */
+	int (*file_key)(void *ctx, const struct stat *st, unsigned long long *dev,
+			unsigned long long *ino);
 };
 
 #define PROBE_FILES_MAX	64	/* distinct files carrying loader uprobes */
 #define PROBE_SYMS_MAX	8
 #define PROBE_OWNERS_MAX	16	/* processes remembered using a container's file */
+#define PROBE_MOUNTS_MAX	8	/* mounts (an image's overlay) a file was found in */
+#define PROBE_IDLE_NS	(20ull * 1000000000)	/* a file unused this long is let go */
 
 /* one file's uprobes: uprobes bind to an inode, so a new copy is a new file */
 struct probe_file {
@@ -36,6 +47,11 @@ struct probe_file {
 	int shared;		/* the host's: kept until ldwatch stops */
 	uint32_t owners[PROBE_OWNERS_MAX];	/* else: processes seen using it */
 	unsigned n_owners;
+	uint64_t mounts[PROBE_MOUNTS_MAX];	/* and mounts it was found in (ids) */
+	unsigned n_mounts;
+	uint64_t idle_ns;	/* when it was first seen unused; 0 while in use */
+	unsigned gen;		/* its attach job's: a slot reused meanwhile is another */
+	int pending;		/* its links are being attached on the worker */
 };
 
 struct probe_info {
@@ -71,8 +87,18 @@ int probe_loader_file(struct probe *p, int rootfd, const char *path, uint32_t ow
 int probe_loader_fd(struct probe *p, int fd, const char *path, uint32_t owner);
 /* attach plugin.Open in a Go binary (fd, opened by us); -ENOENT when it has none */
 int probe_go_fd(struct probe *p, int fd, const char *path, uint32_t owner);
-/* let go of the files under other roots that no live process uses; how many */
-unsigned probe_release_unused(struct probe *p, int (*alive)(uint32_t pid));
+/* the same for a file found in a mount (an image's overlay, id as mountinfo says) */
+int probe_loader_mount(struct probe *p, int rootfd, const char *path, uint64_t mount_id);
+/*
+ * let go of the files under other roots that neither a live process nor a
+ * mount still there uses, once unused for PROBE_IDLE_NS; how many
+ */
+unsigned probe_release_unused(struct probe *p, int (*alive)(uint32_t pid),
+			      int (*mounted)(void *ctx, uint64_t id), void *ctx, uint64_t now_ns);
+/* from now on attach and destroy off the caller's thread (after ready) */
+void probe_go_async(struct probe *p);
+/* file what the worker attached: uprobes records are told from here; how many */
+unsigned probe_poll(struct probe *p);
 const struct probe_file *probe_files(const struct probe *p, unsigned *n);
 
 

@@ -12,7 +12,8 @@
 
 struct seen {
 	char kind[64], object[512], severity[16], cause[32], mount[256], message[512];
-	char exe[512], needed_by[512], first_attempt[512], incomplete[64];
+	char exe[512], needed_by[512], first_attempt[512], incomplete[64], hint[1024];
+	char ctr_id[80], ctr_runtime[32], ctr_cgroup[256];
 	int err, exit_code, n_attempts;
 };
 
@@ -46,6 +47,12 @@ static void on_finding(void *ctx, const struct finding *f)
 	cp(s->exe, sizeof(s->exe), f->exe);
 	cp(s->needed_by, sizeof(s->needed_by), f->needed_by);
 	cp(s->incomplete, sizeof(s->incomplete), f->incomplete);
+	cp(s->hint, sizeof(s->hint), f->hint);
+	if (f->container) {
+		cp(s->ctr_id, sizeof(s->ctr_id), f->container->id);
+		cp(s->ctr_runtime, sizeof(s->ctr_runtime), f->container->runtime);
+		cp(s->ctr_cgroup, sizeof(s->ctr_cgroup), f->container->cgroup);
+	}
 	cp(s->first_attempt, sizeof(s->first_attempt),
 	   f->n_attempts ? f->attempts[0].path : NULL);
 	s->err = f->err;
@@ -517,6 +524,8 @@ Test(loader, dlopen_of_missing_name_then_exit_1_is_an_error)
 	feed_loader(40, LW_OP_DL_SIGNAL_EXC, ENOENT, 0, "libplug.so",
 		    "cannot open shared object file", "", NULL, NULL);
 	feed_loader(40, LW_OP_DLOPEN_RET, 0, 12, NULL, NULL, NULL, NULL, NULL);
+	/* the program's own report of it */
+	feed_stderr(40, "host: libplug.so: cannot open shared object file: No such file or directory\n");
 	cr_assert_eq(nseen, 0, "decided at exit");
 	feed_exit(40, 1 << 8);
 	cr_assert_eq(nseen, 1);
@@ -569,6 +578,95 @@ Test(loader, missing_dependency_of_dlopened_object)
 	cr_assert_str_eq(seen[0].first_attempt, "/opt/app/lib/glibc-hwcaps/x86-64-v3/libdep.so");
 }
 
+/* a failed dlopen the program says nothing of, then exit 1 for its own reason (ps -p GONE) */
+static void dlopen_fails(uint32_t pid, const char *exe, const char *lib)
+{
+	char msg[256];
+
+	feed(LW_EV_EXEC, pid, 0, 0, exe);
+	feed_loader(pid, LW_OP_DLOPEN, 0, 0, lib, NULL, NULL, NULL, NULL);
+	walk_misses(pid, lib, ENOENT);
+	snprintf(msg, sizeof(msg), "cannot open shared object file");
+	feed_loader(pid, LW_OP_DL_EXCEPTION, 0, 0, lib, msg, NULL, NULL, NULL);
+	feed_loader(pid, LW_OP_DLOPEN_RET, 0, 12, NULL, NULL, NULL, NULL, NULL);
+}
+
+Test(loader, dlopen_failure_not_reported_by_the_program_is_a_warning)
+{
+	dlopen_fails(90, "/usr/bin/ps", "libnuma.so");
+	feed_stderr(90, "error: process ID list syntax error\n");
+	feed_exit(90, 1 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
+	cr_assert_str_eq(seen[0].severity, "warning");
+	cr_assert_eq(seen[0].exit_code, 1);
+}
+
+/* its words went to 2>/dev/null: no report to anyone (bash's `enable -f ... 2>/dev/null`) */
+Test(loader, dlopen_failure_reported_to_dev_null_is_a_warning)
+{
+	size_t n;
+	const char *m = "bash: enable: cannot open shared object libnotthere.so: ...\n";
+
+	dlopen_fails(91, "/bin/bash", "libnotthere.so");
+	n = raw_make(&raw, LW_EV_STDERR, 91, LW_OP_WRITE, strlen(m), m, strlen(m), "", 0);
+	raw.ev.str_flags |= LW_SF_DEVNULL;
+	cr_assert_eq(event_decode(&raw, n, &rec), 0);
+	corr_feed(c, &rec);
+	feed_exit(91, 2 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].severity, "warning");
+}
+
+/* the same handled probe on every run of a program: one finding, then counted */
+static unsigned nrepeats, repeat_total;
+static char repeat_exe[128];
+
+static void on_repeat(void *ctx, const struct repeat *r)
+{
+	(void)ctx;
+	nrepeats += r->count;
+	repeat_total = r->total;
+	snprintf(repeat_exe, sizeof(repeat_exe), "%s", r->exe ? r->exe : "");
+}
+
+Test(loader, a_probe_made_on_every_run_is_folded)
+{
+	struct corr_ops ops = { .finding = on_finding, .repeat = on_repeat };
+	struct corr_stats st;
+
+	corr_free(c);
+	ops.rootfd = rootfd;
+	c = corr_new(&ops);
+	nrepeats = 0;
+	for (uint32_t pid = 100; pid < 105; pid++) {
+		dlopen_fails(pid, "/usr/bin/ps", "libnuma.so");
+		feed_exit(pid, 0);
+	}
+	/* another program's probe of it is its own */
+	dlopen_fails(105, "/usr/bin/top", "libnuma.so");
+	feed_exit(105, 0);
+	cr_assert_eq(nseen, 2);
+	cr_assert_str_eq(seen[0].severity, "warning");
+	corr_finish(c);
+	cr_assert_eq(nrepeats, 4);
+	cr_assert_eq(repeat_total, 5);
+	cr_assert_str_eq(repeat_exe, "/usr/bin/ps");
+	corr_stats(c, &st);
+	cr_assert_eq(st.repeats, 4);
+	cr_assert_eq(st.findings, 2);
+}
+
+/* a failed dlopen in an image that then exec's another: it went on, a warning, not lost */
+Test(loader, dlopen_failure_before_an_exec_is_a_warning_then)
+{
+	dlopen_fails(92, "/bin/bash", "pyenv-realpath.dylib");
+	feed(LW_EV_EXEC, 92, 0, 0, "/usr/bin/python3");
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].severity, "warning");
+	cr_assert_str_eq(seen[0].exe, "/bin/bash");
+}
+
 Test(loader, successful_dlopen_is_a_load_record)
 {
 	feed(LW_EV_EXEC, 44, 0, 0, "/opt/app/host");
@@ -600,6 +698,7 @@ Test(loader, undefined_symbol_in_dlopen_names_it)
 Test(loader, version_mismatch_at_startup)
 {
 	feed(LW_EV_EXEC, 46, 0, 0, "/opt/app/cgo");
+	feed(LW_EV_FILE, 46, LW_OP_OPENAT, 3, "/lib/x86_64-linux-gnu/libc.so.6");
 	feed_stderr(46, "/opt/app/cgo: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not "
 		    "found (required by /opt/app/cgo)\n");
 	feed_exit(46, 1 << 8);
@@ -608,6 +707,8 @@ Test(loader, version_mismatch_at_startup)
 	cr_assert_str_eq(seen[0].object, "/lib/x86_64-linux-gnu/libc.so.6");
 	cr_assert_str_eq(seen[0].needed_by, "/opt/app/cgo");
 	cr_assert_eq(seen[0].exit_code, 1);
+	/* nothing says it is a Go program: no Go advice */
+	cr_assert_null(strstr(seen[0].hint, "CGO_ENABLED"), "hint: %s", seen[0].hint);
 }
 
 Test(loader, undefined_symbol_at_startup_with_version)
@@ -624,12 +725,59 @@ Test(loader, undefined_symbol_at_startup_with_version)
 Test(loader, musl_relocation_after_missing_library_is_one_finding)
 {
 	feed(LW_EV_EXEC, 48, 0, 0, "/opt/app/mprog");
+	feed(LW_EV_FILE, 48, LW_OP_OPEN, -ENOENT, "/usr/lib/libfoo.so");
 	feed_stderr(48, "Error loading shared library libfoo.so: No such file or directory "
 		    "(needed by /opt/app/mprog)\n");
 	feed_stderr(48, "Error relocating /opt/app/mprog: foo: symbol not found\n");
 	feed_exit(48, 127 << 8);
 	cr_assert_eq(nseen, 1);
 	cr_assert_str_eq(seen[0].kind, "missing-library");
+}
+
+/*
+ * podman run, ssh, tee: a process that copies another's fd 2 to its own and
+ * exits with its status has none of the loader's evidence of its own
+ */
+Test(loader, relayed_loader_lines_are_no_finding)
+{
+	feed(LW_EV_EXEC, 60, 0, 0, "/usr/bin/podman");
+	/* what the relay opened for itself at start-up */
+	feed(LW_EV_FILE, 60, LW_OP_OPENAT, 3, "/lib/x86_64-linux-gnu/libc.so.6");
+	feed_stderr(60, "/bin/app: error while loading shared libraries: libmissing.so: cannot "
+		    "open shared object file: No such file or directory\n");
+	feed_stderr(60, "/bin/app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not "
+		    "found (required by /bin/app)\n");
+	feed_stderr(60, "./undef_now: symbol lookup error: ./undef_now: undefined symbol: bar\n");
+	feed_stderr(60, "ERROR: ld.so: object 'libx.so' from LD_PRELOAD cannot be preloaded "
+		    "(cannot open shared object file): ignored.\n");
+	feed_stderr(60, "Error loading shared library libfoo.so: No such file or directory "
+		    "(needed by /bin/app)\n");
+	feed_stderr(60, "Error relocating /bin/app: foo: symbol not found\n");
+	feed_exit(60, 127 << 8);
+	cr_assert_eq(nseen, 0);
+}
+
+/* a static Go binary (no loader at all) printing a loader's words and exiting 127 */
+Test(loader, loader_words_without_a_loader_are_no_finding)
+{
+	feed(LW_EV_EXEC, 61, 0, 0, "/opt/app/static-go");
+	feed(LW_EV_FILE, 61, LW_OP_OPENAT, -ENOENT, "/opt/app/config.yaml");
+	feed_stderr(61, "/opt/app/static-go: error while loading shared libraries: libmissing.so: "
+		    "cannot open shared object file: No such file or directory\n");
+	feed_exit(61, 127 << 8);
+	cr_assert_eq(nseen, 0);
+}
+
+/* the same words with the loader's own events behind them make one finding */
+Test(loader, loader_words_with_its_uprobe_events_are_a_finding)
+{
+	feed(LW_EV_EXEC, 62, 0, 0, "/opt/app/prog");
+	feed_loader(62, LW_OP_DL_EXCEPTION_FMT, 0, 0, "/opt/app/prog", "undefined symbol: %s%s%s",
+		    "bar", "", "");
+	feed_stderr(62, "./prog: symbol lookup error: ./prog-renamed: undefined symbol: bar\n");
+	feed_exit(62, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "undefined-symbol");
 }
 
 Test(loader, go_realpath_failure_from_its_words)
@@ -792,4 +940,93 @@ Test(gotool, a_command_found_later_is_not_missing)
 	feed(LW_EV_FILE, 68, LW_OP_FSTATAT, 0, "/usr/bin/tool");
 	feed_exit(68, 127 << 8);
 	cr_assert_eq(nseen, 0);
+}
+
+/* every image is Go-built, as the daemon's ELF reader would say of a cgo binary */
+static int exec_is_go(void *ctx, int rootfd, const char *path, uint32_t dev, uint64_t ino,
+		      int pending, uint32_t pid)
+{
+	(void)ctx, (void)rootfd, (void)path, (void)dev, (void)ino, (void)pending, (void)pid;
+	return 1;
+}
+
+static void setup_go(void)
+{
+	struct corr_ops ops = { .finding = on_finding, .exec_seen = exec_is_go };
+
+	setup();
+	corr_free(c);
+	ops.rootfd = rootfd;
+	c = corr_new(&ops);
+}
+
+TestSuite(gohint, .init = setup_go, .fini = teardown);
+
+/* a cgo binary built on a newer glibc: the Go advice, said once */
+Test(gohint, glibc_version_of_a_go_binary_says_cgo_once)
+{
+	const char *h, *again;
+
+	feed(LW_EV_EXEC, 70, 0, 0, "/opt/app/cgo");
+	feed(LW_EV_FILE, 70, LW_OP_OPENAT, 3, "/lib/x86_64-linux-gnu/libc.so.6");
+	feed_stderr(70, "/opt/app/cgo: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not "
+		    "found (required by /opt/app/cgo)\n");
+	feed_exit(70, 1 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "version-mismatch");
+	h = strstr(seen[0].hint, "CGO_ENABLED=0");
+	cr_assert_not_null(h, "hint: %s", seen[0].hint);
+	again = strstr(h + 1, "CGO_ENABLED=0");
+	cr_assert_null(again, "said twice: %s", seen[0].hint);
+}
+
+/* the NS record as the kernel sends it: flags, and the cgroup's components leaf first */
+static void feed_ns(uint32_t pid, uint32_t flags, const char *cg, size_t cg_len)
+{
+	struct lw_ns ns = { .cgroup_id = 4242, .mntns = 4026532999u, .pidns = 4026533000u,
+			    .nspid = 1, .flags = flags };
+	char path[sizeof(ns) + 512];
+	size_t n;
+
+	memcpy(path, &ns, sizeof(ns));
+	memcpy(path + sizeof(ns), cg, cg_len);
+	n = raw_make(&raw, LW_EV_NS, pid, 0, 0, path, sizeof(ns) + cg_len, "", 0);
+	cr_assert_eq(event_decode(&raw, n, &rec), 0);
+	corr_feed(c, &rec);
+}
+
+#define PODMAN_ID "0b746451e79788a1bdd4829ea3b07967891413b65a244bd4c71b0c541bfbf3ba"
+
+/*
+ * podman (runc) removes the container's cgroup at once: its name comes with
+ * the NS record, so a container gone before the record is read is still named
+ */
+Test(correlate, container_named_from_the_kernels_cgroup_path)
+{
+	static const char cg[] = "libpod-" PODMAN_ID "\0libpod_parent\0";
+
+	feed_ns(80, LW_NS_MNTNS | LW_NS_CGROUP, cg, sizeof(cg) - 1);
+	feed(LW_EV_EXEC, 80, 0, 0, "/opt/app/prog");
+	walk_misses(80, "libfoo.so.1", ENOENT);
+	feed_stderr(80, GLIBC_MSG "\n");
+	feed_exit(80, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].ctr_runtime, "podman");
+	cr_assert_str_eq(seen[0].ctr_id, PODMAN_ID);
+	cr_assert_str_eq(seen[0].ctr_cgroup, "/libpod_parent/libpod-" PODMAN_ID);
+}
+
+/* a path cut short in the kernel keeps its leaf, which names the container, and no cgroup */
+Test(correlate, truncated_cgroup_path_still_names_the_container)
+{
+	static const char cg[] = "libpod-" PODMAN_ID "\0";
+
+	feed_ns(81, LW_NS_MNTNS | LW_NS_CGROUP | LW_NS_CGROUP_TRUNC, cg, sizeof(cg) - 1);
+	feed(LW_EV_EXEC, 81, 0, 0, "/opt/app/prog");
+	walk_misses(81, "libfoo.so.1", ENOENT);
+	feed_stderr(81, GLIBC_MSG "\n");
+	feed_exit(81, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].ctr_id, PODMAN_ID);
+	cr_assert_str_eq(seen[0].ctr_cgroup, "");
 }

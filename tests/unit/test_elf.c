@@ -845,3 +845,152 @@ Test(elf, machine_names)
 	cr_assert_null(elf_machine_name(0));
 	cr_assert_null(elf_machine_name(0xbeef));
 }
+
+/* ---- elf_func_offsets: bounded reads of the symbol tables --------------- */
+
+#include <gelf.h>
+#include <stddef.h>
+#include <sys/mman.h>
+
+/* the reference: libelf over the whole file, as ldwatch once did */
+static uint64_t ref_offset(const char *path, const char *name)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf_Scn *scn = NULL;
+	uint64_t vaddr = 0, off = 0;
+	size_t phnum;
+	Elf *e;
+
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	cr_assert_not_null(e);
+	while (!vaddr && (scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_SYMTAB))
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym s;
+			const char *sn;
+
+			if (!gelf_getsym(d, (int)i, &s) || s.st_shndx == SHN_UNDEF ||
+			    GELF_ST_TYPE(s.st_info) != STT_FUNC || !s.st_value)
+				continue;
+			sn = elf_strptr(e, sh.sh_link, s.st_name);
+			if (sn && !strcmp(sn, name)) {
+				vaddr = s.st_value;
+				break;
+			}
+		}
+	}
+	elf_getphdrnum(e, &phnum);
+	for (size_t i = 0; vaddr && i < phnum; i++) {
+		GElf_Phdr ph;
+
+		gelf_getphdr(e, (int)i, &ph);
+		if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) && vaddr >= ph.p_vaddr &&
+		    vaddr - ph.p_vaddr < ph.p_filesz)
+			off = vaddr - ph.p_vaddr + ph.p_offset;
+	}
+	elf_end(e);
+	close(fd);
+	return off;
+}
+
+static const char *const probe_names[] = {
+	"_dl_exception_create", "_dl_exception_create_format", "_dl_signal_error",
+	"_dl_signal_exception", "dlopen", "dlmopen", "no_such_function_here",
+};
+#define N_PROBE_NAMES (sizeof(probe_names) / sizeof(probe_names[0]))
+
+static void offsets_agree(const char *path)
+{
+	uint64_t offs[N_PROBE_NAMES];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned found = 0;
+
+	cr_assert_geq(fd, 0, "%s", path);
+	cr_assert_eq(elf_func_offsets(fd, 0, probe_names, N_PROBE_NAMES, offs), 0);
+	close(fd);
+	for (unsigned i = 0; i < N_PROBE_NAMES; i++) {
+		cr_assert_eq(offs[i], ref_offset(path, probe_names[i]), "%s %s: %#llx", path,
+			     probe_names[i], (unsigned long long)offs[i]);
+		found += !!offs[i];
+	}
+	cr_assert_gt(found, 1, "%s: only %u found", path, found);
+	cr_assert_eq(offs[N_PROBE_NAMES - 1], 0);
+}
+
+/* the very files ldwatch probes on this host, against libelf over the whole file */
+Test(elf, func_offsets_agree_with_libelf_on_this_hosts_loader)
+{
+	offsets_agree("/lib64/ld-linux-x86-64.so.2");
+	offsets_agree("/lib/x86_64-linux-gnu/libc.so.6");
+}
+
+/* write the first n bytes of path, then `patch` at `at`, to a memfd */
+static int copy_patched(const char *path, size_t n, size_t at, const void *patch, size_t plen)
+{
+	int in = open(path, O_RDONLY | O_CLOEXEC), out = memfd_create("lw-elf", MFD_CLOEXEC);
+	static char buf[1 << 16];
+	size_t done = 0;
+
+	cr_assert_geq(in, 0);
+	cr_assert_geq(out, 0);
+	while (done < n) {
+		ssize_t r = read(in, buf, sizeof(buf) < n - done ? sizeof(buf) : n - done);
+
+		if (r <= 0)
+			break;
+		cr_assert_eq(write(out, buf, r), r);
+		done += r;
+	}
+	close(in);
+	if (plen)
+		cr_assert_eq(pwrite(out, patch, plen, at), (ssize_t)plen);
+	return out;
+}
+
+/* cut before its section headers, or headers that claim more than the file holds */
+Test(elf, func_offsets_refuse_what_lies_outside_the_file)
+{
+	const char *ld = "/lib64/ld-linux-x86-64.so.2";
+	uint64_t offs[N_PROBE_NAMES];
+	Elf64_Ehdr eh;
+	uint16_t big = 0xffff;
+	uint8_t cls32 = ELFCLASS32;
+	int fd = open(ld, O_RDONLY | O_CLOEXEC);
+
+	cr_assert_eq(pread(fd, &eh, sizeof(eh), 0), (ssize_t)sizeof(eh));
+	close(fd);
+	/* the section header table is the file's tail: cut it off */
+	fd = copy_patched(ld, eh.e_shoff + 8, 0, NULL, 0);
+	cr_assert_eq(elf_func_offsets(fd, 0, probe_names, N_PROBE_NAMES, offs), -ENOEXEC);
+	close(fd);
+	/* 65535 section headers */
+	fd = copy_patched(ld, 1 << 30, offsetof(Elf64_Ehdr, e_shnum), &big, sizeof(big));
+	cr_assert_eq(elf_func_offsets(fd, 0, probe_names, N_PROBE_NAMES, offs), -ENOEXEC);
+	close(fd);
+	/* the class byte says 32-bit: not a loader of this host */
+	fd = copy_patched(ld, 1 << 30, EI_CLASS, &cls32, 1);
+	cr_assert_eq(elf_func_offsets(fd, 0, probe_names, N_PROBE_NAMES, offs), -ENOEXEC);
+	close(fd);
+	/* .dynsym (ld.so's only symbol table) claims 1 TiB: skipped, never allocated */
+	fd = open(ld, O_RDONLY | O_CLOEXEC);
+	for (unsigned i = 0; i < eh.e_shnum; i++) {
+		Elf64_Shdr sh;
+		uint64_t huge = 1ull << 40;
+
+		cr_assert_eq(pread(fd, &sh, sizeof(sh), eh.e_shoff + i * sizeof(sh)), (ssize_t)sizeof(sh));
+		if (sh.sh_type != SHT_DYNSYM)
+			continue;
+		close(fd);
+		fd = copy_patched(ld, 1 << 30, eh.e_shoff + i * sizeof(sh) + offsetof(Elf64_Shdr, sh_size),
+				  &huge, sizeof(huge));
+		break;
+	}
+	cr_assert_eq(elf_func_offsets(fd, 0, probe_names, N_PROBE_NAMES, offs), -ENOENT);
+	close(fd);
+}

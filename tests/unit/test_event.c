@@ -115,3 +115,37 @@ Test(event, mmap_record_names_its_file)
 	cr_assert_eq(event_decode(&raw, n, &rec), 0);
 	cr_assert_str_eq(rec.full, "/tmp/ne/libfoo.so");
 }
+
+/* an NS record: struct lw_ns, its cgroup's components leaf first, then the root's path */
+Test(event, ns_record_carries_its_cgroup_path)
+{
+	static const char cg[] = "libpod-0123\0libpod_parent\0";
+	char path[sizeof(struct lw_ns) + sizeof(cg)];
+	struct lw_ns ns = { .cgroup_id = 77, .mntns = 5, .flags = LW_NS_MNTNS | LW_NS_CGROUP };
+	size_t n;
+
+	memcpy(path, &ns, sizeof(ns));
+	memcpy(path + sizeof(ns), cg, sizeof(cg) - 1);
+	n = raw_make(&raw, LW_EV_NS, 9, 0, 0, path, sizeof(ns) + sizeof(cg) - 1, "merged\0", 7);
+	cr_assert_eq(event_decode(&raw, n, &rec), 0);
+	cr_assert_str_eq(rec.full, "/libpod_parent/libpod-0123");
+	cr_assert_str_eq(rec.base, "/merged");
+}
+
+/* without LW_NS_CGROUP the struct is all there is: anything after it is malformed */
+Test(event, ns_record_without_cgroup_is_exact)
+{
+	char path[sizeof(struct lw_ns) + 4];
+	struct lw_ns ns = { .flags = LW_NS_MNTNS };
+	size_t n;
+
+	memcpy(path, &ns, sizeof(ns));
+	memcpy(path + sizeof(ns), "abc", 4);
+	n = raw_make(&raw, LW_EV_NS, 9, 0, 0, path, sizeof(ns), "", 0);
+	cr_assert_eq(event_decode(&raw, n, &rec), 0);
+	cr_assert_str_eq(rec.full, "");
+	n = raw_make(&raw, LW_EV_NS, 9, 0, 0, path, sizeof(path), "", 0);
+	cr_assert_eq(event_decode(&raw, n, &rec), -EINVAL);
+	n = raw_make(&raw, LW_EV_NS, 9, 0, 0, path, sizeof(ns) - 1, "", 0);
+	cr_assert_eq(event_decode(&raw, n, &rec), -EINVAL);
+}

@@ -1,0 +1,365 @@
+#!/bin/bash
+# tests/podman.sh: ldwatch against a real container runtime. Debian's podman
+# (with runc: crun refuses this host's hybrid cgroups) runs images imported
+# from debootstrapped Debian 12 (glibc 2.36) and Debian 13 (glibc 2.41)
+# roots, cached between runs; ldwatch watches from the host, as a node
+# agent does. Each scenario runs PODMAN_REPS times (5): a flaky pass fails.
+# The last line is
+#   podman: N passed, M failed
+# Without podman (or not root) the tests skip, unless CI=true: then they fail.
+#
+#   tests/podman.sh [TEST...]   run some tests only
+#   KEEP=1                      keep the scratch folder
+#   LDWATCH_TEST_CACHE=DIR      where the debootstrapped roots are kept
+#                               (/var/cache/ldwatch-test)
+
+# jq filters are single-quoted on purpose; ERRS lives in each test's subshell
+# shellcheck disable=SC2016,SC2031
+set -uo pipefail
+umask 022
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 1
+LDWATCH=${LDWATCH:-$ROOT/build/ldwatch}
+LWSTATIC=${LWSTATIC:-$ROOT/build/ldwatch-static}
+FIX=$ROOT/build/fixtures
+SUITE_T0=$SECONDS
+REPS=${PODMAN_REPS:-5}
+CACHE=${LDWATCH_TEST_CACHE:-/var/cache/ldwatch-test}
+BUDGET_S=${PODMAN_BUDGET_S:-420}
+
+# shellcheck source=tests/lib.sh
+source "$ROOT/tests/lib.sh"
+
+LDSO_ENOENT='error while loading shared libraries: libmissing.so: cannot open shared object file: No such file or directory'
+NOTTHERE='libnotthere.so: cannot open shared object file: No such file or directory'
+# the uprobes of each glibc's ld.so and libc (libc's own _dl_signal_* went in 2.37)
+LDSO_SYMS='["_dl_exception_create","_dl_exception_create_format","_dl_signal_error","_dl_signal_exception"]'
+LIBC236_SYMS='["_dl_signal_error","_dl_signal_exception","dlopen","dlopen%return","dlmopen","dlmopen%return"]'
+LIBC241_SYMS='["dlopen","dlopen%return","dlmopen","dlmopen%return"]'
+
+summary_fail()
+{
+	echo "podman: $1"
+	echo "podman: 0 passed, 1 failed"
+	exit 1
+}
+
+if ((EUID != 0)) || ! command -v podman >/dev/null || ! command -v runc >/dev/null ||
+	! command -v debootstrap >/dev/null; then
+	why="needs root, podman, runc and debootstrap (make deps)"
+	[[ ${CI:-} == true ]] && summary_fail "$why"
+	echo "skip: $why"
+	echo "podman: 0 passed, 0 failed"
+	exit 0
+fi
+[[ -x $LWSTATIC ]] || summary_fail "$LWSTATIC is missing (make static)"
+
+TMP=$(mktemp -d /tmp/ldwatch-podman.XXXXXX) || exit 1
+chmod 0755 "$TMP"
+WORK=$TMP/work
+mkdir -p "$WORK"
+suite_cleanup()
+{
+	podman ps -aq --filter label=ldwatch-test 2>/dev/null | xargs -r podman rm -f -t 0 >/dev/null 2>&1
+	if [[ ${KEEP:-0} == 1 ]]; then
+		echo "kept $TMP (KEEP=1)" >&2
+	else
+		rm -rf "$TMP"
+	fi
+}
+trap suite_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# this suite's own podman settings, never /etc's: runc, and ulimits below this
+# host's (root without CAP_SYS_RESOURCE cannot raise them, as podman's defaults do)
+export CONTAINERS_CONF=$TMP/containers.conf
+cat >"$CONTAINERS_CONF" <<EOF
+[containers]
+default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+EOF
+
+# ---- images -------------------------------------------------------------------
+
+# cached_root NAME SUITE [PACKAGES]: a debootstrapped root in the cache, made once
+cached_root()
+{
+	local name=$1 suite=$2 inc=${3:-} dir=$CACHE/$1
+	[[ -x $dir/bin/sh ]] && return 0
+	mkdir -p "$CACHE" || return 1
+	rm -rf "$dir.tmp"
+	debootstrap --variant=minbase ${inc:+--include="$inc"} "$suite" "$dir.tmp" \
+		http://deb.debian.org/debian >"$TMP/debootstrap-$name.log" 2>&1 || {
+		tail -n 5 "$TMP/debootstrap-$name.log"
+		return 1
+	}
+	mv "$dir.tmp" "$dir"
+}
+
+# base_image NAME: ldwatch-test/NAME:base imported from the cached root, once
+base_image()
+{
+	local name=$1
+	podman image exists "ldwatch-test/$name:base" && return 0
+	tar -C "$CACHE/$name" -c . | podman import - "ldwatch-test/$name:base" >/dev/null 2>&1
+}
+
+# build_image TAG DIR: podman build of DIR/Containerfile, offline
+build_image()
+{
+	podman build -q --pull=never --network=none --label ldwatch-test=1 \
+		-t "$1" "$2" >"$TMP/build.log" 2>&1 || {
+		tail -n 5 "$TMP/build.log"
+		return 1
+	}
+}
+
+t0=$SECONDS
+bash "$ROOT/tests/fixtures/build.sh" "$FIX" >/dev/null || summary_fail "fixtures failed to build"
+cached_root bookworm bookworm || summary_fail "debootstrap bookworm failed"
+cached_root trixie trixie python3-minimal || summary_fail "debootstrap trixie failed"
+base_image bookworm || summary_fail "podman import bookworm failed"
+base_image trixie || summary_fail "podman import trixie failed"
+# the fixtures at their own path, so that their RUNPATHs hold inside too
+CTX=$TMP/ctx
+mkdir -p "$CTX/b12" "$CTX/t13" "$CTX/scratch"
+for c in b12 t13 scratch; do
+	cp -a "$FIX" "$CTX/$c/fix"
+done
+cp "$CACHE/trixie/usr/bin/renice" "$CTX/b12/renice13"	# glibc 2.41's, needs GLIBC_2.38
+cp "$ROOT/tests/podman/ctypes_try.py" "$CTX/t13/"
+cat >"$CTX/b12/Containerfile" <<EOF
+FROM ldwatch-test/bookworm:base
+COPY fix $FIX
+COPY renice13 /usr/local/bin/renice13
+EOF
+cat >"$CTX/t13/Containerfile" <<EOF
+FROM ldwatch-test/trixie:base
+COPY fix $FIX
+COPY ctypes_try.py /usr/local/bin/ctypes_try.py
+EOF
+# nothing but a dynamic binary: no loader at all
+cat >"$CTX/scratch/Containerfile" <<EOF
+FROM scratch
+COPY fix/hello /hello
+EOF
+for c in b12 t13 scratch; do
+	build_image "ldwatch-test/$c" "$CTX/$c" || summary_fail "podman build $c failed"
+done
+# a Debian 12 image whose /lib64/ld-linux-x86-64.so.2 link is gone (removed in a
+# mounted container and committed: a RUN step would meet podman's own ulimits)
+noldso_image()
+{
+	local c m rc
+	c=$(podman create --label ldwatch-test=1 ldwatch-test/b12 /bin/true) || return 1
+	m=$(podman mount "$c") && rm "$m/usr/lib64/ld-linux-x86-64.so.2" && podman unmount "$c" >/dev/null &&
+		podman commit -q "$c" ldwatch-test/noldso >/dev/null
+	rc=$?
+	podman rm -f "$c" >/dev/null
+	return $rc
+}
+noldso_image || summary_fail "cannot make the image without ld.so"
+printf 'images ready in %ss (cache %s)\n' $((SECONDS - t0)) "$CACHE"
+
+JQ_ARGS=(--arg fix "$FIX" --arg ldso_enoent "$LDSO_ENOENT" --arg notthere "$NOTTHERE")
+
+# ---- helpers --------------------------------------------------------------------
+
+# prun ARGS...: podman run, labelled for cleanup, removed after
+prun()
+{
+	podman run --rm --label ldwatch-test=1 "$@"
+}
+
+# the podman CLI and conmon relay the container's fd 2 and status: never a finding of
+# theirs (runc's init is the container's first process: its failed exec is the container's)
+no_runtime_findings()
+{
+	local f=$1 n sel='select(.type == "finding" and (.comm == "podman" or .comm == "conmon"
+		or .exe == "/usr/bin/podman" or .exe == "/usr/bin/conmon" or .container == null))'
+	n=$(recs "$f" "$sel" | wc -l)
+	((n == 0)) || bad "$n finding(s) for the runtime itself or without a container: $(recs "$f" "$sel" |
+		head -n1 | cut -c1-300)"
+}
+
+# cid_of FILE: the container id podman wrote with --cidfile
+cid_of()
+{
+	cat "$1" 2>/dev/null
+}
+
+# finding_of FILE CID KIND: the one finding of that container and kind
+finding_of()
+{
+	recs "$1" 'select(.type == "finding" and .container.id == $c and .kind == $k)' \
+		--arg c "$2" --arg k "$3"
+}
+
+# ctr_reps F KIND IMAGE CMD...: run CMD in REPS containers of IMAGE, one after the
+# other; each must get exactly one KIND finding naming that container. Sets CIDS.
+ctr_reps()
+{
+	local f=$1 kind=$2 i cid n
+	shift 2
+	CIDS=()
+	for ((i = 0; i < REPS; i++)); do
+		rm -f "$W/cid"
+		prun --cidfile "$W/cid" "$@" >/dev/null 2>"$W/ctr.err"
+		cid=$(cid_of "$W/cid")
+		[[ -n $cid ]] || fail "podman wrote no container id: $(tail -c 300 "$W/ctr.err")"
+		CIDS+=("$cid")
+	done
+	for cid in "${CIDS[@]}"; do
+		wait_rec "$f" "$FINDING_S" 'select(.type == "finding" and .container.id == $c)' --arg c "$cid" ||
+			bad "no finding for container ${cid:0:12}; findings: $(findings_summary "$f")"
+	done
+}
+
+# each_finding F KIND CHECKS...: every container of CIDS has exactly one KIND finding, checked
+each_finding()
+{
+	local f=$1 kind=$2 cid fnd n
+	shift 2
+	for cid in "${CIDS[@]}"; do
+		n=$(finding_of "$f" "$cid" "$kind" | wc -l)
+		((n == 1)) || {
+			bad "container ${cid:0:12}: $n $kind findings, expected 1; its findings:" \
+				"$(recs "$f" 'select(.type == "finding" and .container.id == $c) |
+					"\(.kind) \(.object) \(.comm)"' --arg c "$cid" -r | head -n 3)"
+			continue
+		}
+		fnd=$(finding_of "$f" "$cid" "$kind")
+		check_fields "$fnd" .container.runtime '"podman"' .severity '"error"' "$@"
+	done
+}
+
+lw_all()
+{
+	lw_start "$W/rec.json" --all --json "$@"
+	wait_ready "$W/rec.json"
+}
+
+# ---- scenarios ------------------------------------------------------------------
+
+# a Debian 12 container whose binary needs a library that is nowhere
+t_podman_missing_library()
+{
+	local F=$W/rec.json
+	lw_all
+	ctr_reps "$F" missing-library ldwatch-test/b12 "$FIX/needs_missing"
+	lw_stop "$F"
+	check_records "$F"
+	each_finding "$F" missing-library .object '"libmissing.so"' .exe '$fix + "/needs_missing"' \
+		.needed_by '$fix + "/needs_missing"' .exit_code 127 .container.pid 1 \
+		'.message | endswith($ldso_enoent)' true '.root | type' '"string"' .incomplete null \
+		'.container.cgroup == "/libpod_parent/libpod-" + .container.id' true
+	no_runtime_findings "$F"
+}
+
+# the attached podman run is a relay: its fd 2 and exit status are the container's
+t_podman_cli_gets_no_finding()
+{
+	local F=$W/rec.json i rc
+	lw_all
+	for ((i = 0; i < REPS; i++)); do
+		prun ldwatch-test/b12 "$FIX/needs_missing" >/dev/null 2>"$W/relayed"
+		rc=$?
+		((rc == 127)) || bad "podman run exited $rc, expected the container's 127"
+		grep -q "$LDSO_ENOENT" "$W/relayed" || bad "podman did not relay the loader's line"
+	done
+	wait_until "$FINDING_S" test "$(recs "$F" 'select(.type == "finding")' | wc -l)" -ge "$REPS" ||
+		bad "fewer than $REPS findings: $(findings_summary "$F")"
+	lw_stop "$F"
+	check_records "$F"
+	no_runtime_findings "$F"
+	[[ $(recs "$F" 'select(.type == "finding")' | wc -l) == "$REPS" ]] ||
+		bad "expected $REPS findings, one per container: $(findings_summary "$F")"
+}
+
+# a scratch image (no loader at all), and a Debian 12 image without its ld.so link
+t_podman_missing_interpreter()
+{
+	local F=$W/rec.json
+	lw_all
+	ctr_reps "$F" missing-interpreter ldwatch-test/scratch /hello
+	local scratch=("${CIDS[@]}")
+	ctr_reps "$F" missing-interpreter ldwatch-test/noldso "$FIX/hello"
+	lw_stop "$F"
+	check_records "$F"
+	each_finding "$F" missing-interpreter .object '"/lib64/ld-linux-x86-64.so.2"' \
+		.exe '$fix + "/hello"' .errno '"ENOENT"' .incomplete null
+	CIDS=("${scratch[@]}")
+	each_finding "$F" missing-interpreter .object '"/lib64/ld-linux-x86-64.so.2"' .exe '"/hello"' \
+		.errno '"ENOENT"' .incomplete null
+	no_runtime_findings "$F"
+}
+
+# the classic: built on Debian 13 (glibc 2.41), run on Debian 12 (2.36), in a container
+t_podman_glibc_version_in_debian12()
+{
+	local F=$W/rec.json
+	lw_all
+	ctr_reps "$F" version-mismatch ldwatch-test/b12 /usr/local/bin/renice13
+	lw_stop "$F"
+	check_records "$F"
+	each_finding "$F" version-mismatch .version '"GLIBC_2.38"' \
+		.object '"/lib/x86_64-linux-gnu/libc.so.6"' .needed_by '"/usr/local/bin/renice13"' \
+		.exit_code 1 '.hint | contains("CGO_ENABLED")' false
+	no_runtime_findings "$F"
+}
+
+# the same binary on this Debian 12 host
+t_podman_glibc_version_on_host()
+{
+	local F=$W/rec.json i p fnd
+	cp "$CACHE/trixie/usr/bin/renice" "$W/renice13"
+	lw_all
+	for ((i = 0; i < REPS; i++)); do
+		"$W/renice13" >/dev/null 2>&1 &
+		p=$!
+		wait "$p"
+		wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .pid == $p)' --argjson p "$p" ||
+			bad "no finding for the host's run $i (pid $p)"
+		fnd=$(recs "$F" 'select(.type == "finding" and .pid == $p)' --argjson p "$p")
+		[[ $(wc -l <<<"$fnd") == 1 ]] || bad "run $i: not exactly one finding"
+		check_fields "$(head -n1 <<<"$fnd")" .kind '"version-mismatch"' .version '"GLIBC_2.38"' \
+			.object '"/lib/x86_64-linux-gnu/libc.so.6"' .container null
+	done
+	lw_stop "$F"
+	check_records "$F"
+}
+
+# undefined symbols at start-up (-z now) and at the first call (lazy)
+t_podman_undefined_symbols()
+{
+	local F=$W/rec.json
+	lw_all
+	ctr_reps "$F" undefined-symbol ldwatch-test/b12 "$FIX/undef_now"
+	local now=("${CIDS[@]}")
+	ctr_reps "$F" undefined-symbol ldwatch-test/t13 "$FIX/undef_lazy"
+	lw_stop "$F"
+	check_records "$F"
+	each_finding "$F" undefined-symbol .symbol '"bar"' .exit_code 127
+	CIDS=("${now[@]}")
+	each_finding "$F" undefined-symbol .symbol '"bar"' .exit_code 127
+	no_runtime_findings "$F"
+}
+
+PODMAN_TESTS=(
+	t_podman_missing_library t_podman_cli_gets_no_finding t_podman_missing_interpreter
+	t_podman_glibc_version_in_debian12 t_podman_glibc_version_on_host t_podman_undefined_symbols
+)
+
+if [[ $# -gt 0 ]]; then
+	PODMAN_TESTS=("$@")
+fi
+for t in "${PODMAN_TESTS[@]}"; do
+	run_test "$t"
+done
+((FAILED)) && printf 'failed: %s\n' "${FAILED_NAMES[*]}"
+echo "podman: $PASSED passed, $FAILED failed"
+((FAILED == 0))

@@ -1,0 +1,90 @@
+# shellcheck shell=bash disable=SC2016
+# tests/real.sh: right on software nobody here wrote, and quiet where nothing
+# failed; sourced by tests/integration.sh. Relays of another process's fd 2,
+# loader words without a loader, optional probes programs make and handle.
+
+# every finding of the run, as "pid kind object"
+all_findings()
+{
+	recs "$1" 'select(.type == "finding") | "\(.pid) \(.kind) \(.object)"' -r
+}
+
+# a relay (podman run, ssh, kubectl logs -f) copies a failing child's fd 2 and
+# exits with its status: one finding, the child's, none for the relay
+t_all_relay_gets_no_finding()
+{
+	local F=$W/rec.json r child n
+	need_bpf
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	"$FIX/relay" "$FIX/needs_missing" >/dev/null 2>"$W/relayed" &
+	r=$!
+	wait "$r"
+	(($? == 127)) || bad "relay did not pass on the child's 127"
+	grep -q "$LDSO_ENOENT" "$W/relayed" || bad "the relay did not copy the loader's line: $(head -c 300 "$W/relayed")"
+	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .ppid == $r)' --argjson r "$r" ||
+		bad "no finding for the relay's child; findings: $(findings_summary "$F")"
+	lw_stop "$F"
+	check_records "$F"
+	n=$(recs "$F" 'select(.type == "finding" and .pid == $r)' --argjson r "$r" | wc -l)
+	((n == 0)) || bad "the relay (pid $r) got $n finding(s): $(recs "$F" \
+		'select(.type == "finding" and .pid == $r)' --argjson r "$r" | head -n1 | cut -c1-300)"
+	child=$(recs "$F" 'select(.type == "finding" and .ppid == $r)' --argjson r "$r")
+	[[ $(wc -l <<<"$child") == 1 ]] || bad "expected one finding for the child: $(all_findings "$F")"
+	check_fields "$(head -n1 <<<"$child")" .kind '"missing-library"' .object '"libmissing.so"' \
+		.exe '$fix + "/needs_missing"'
+}
+
+# the same in -- CMD mode, with the relay as CMD: its status passes through, the child is named
+t_cmd_relay_gets_no_finding()
+{
+	local F=$W/rec.json rc
+	need_bpf
+	timeout -k 5 "$CMD_S" "$LDWATCH" --json -o "$F" -- "$FIX/relay" "$FIX/use_ver" >/dev/null \
+		2>"$F.stderr"
+	rc=$?
+	((rc == 1)) || bad "ldwatch -- relay use_ver exited $rc, expected 1"
+	check_records "$F"
+	[[ $(recs "$F" 'select(.type == "finding")' | wc -l) == 1 ]] ||
+		bad "expected exactly one finding: $(all_findings "$F")"
+	check_fields "$(recs "$F" 'select(.type == "finding")' | head -n1)" \
+		.kind '"version-mismatch"' .exe '$fix + "/use_ver"' .comm '"use_ver"'
+}
+
+# a static Go binary (no PT_INTERP, no loader) printing glibc's line and exiting 127
+t_all_static_go_loader_words()
+{
+	local F=$W/rec.json p
+	need_bpf
+	need_go
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	"$GOFIX/fakeld" >/dev/null 2>"$W/err" &
+	p=$!
+	wait "$p"
+	(($? == 127)) || bad "fakeld did not exit 127"
+	grep -q "$LDSO_ENOENT" "$W/err" || bad "fakeld did not print the loader's words"
+	sentinel_finding "$F"
+	lw_stop "$F"
+	check_records "$F"
+	has_rec "$F" 'select(.type == "finding" and .pid == $p)' --argjson p "$p" &&
+		bad "a finding for a static binary that loaded nothing: $(recs "$F" \
+			'select(.type == "finding" and .pid == $p)' --argjson p "$p" | cut -c1-300)"
+	return 0
+}
+
+# a failing program run after the one under test: once its finding is out,
+# everything about the earlier one has been read
+sentinel_finding()
+{
+	local s
+	"$FIX/needs_missing" >/dev/null 2>&1 &
+	s=$!
+	wait "$s"
+	wait_rec "$1" "$FINDING_S" 'select(.type == "finding" and .pid == $s)' --argjson s "$s" ||
+		bad "no finding for the sentinel (pid $s) within ${FINDING_S}s; findings: $(findings_summary "$1")"
+}
+
+REAL_TESTS=(
+	t_all_relay_gets_no_finding t_cmd_relay_gets_no_finding t_all_static_go_loader_words
+)
