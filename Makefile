@@ -129,7 +129,8 @@ bench-deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends strace libbpf-tools
 
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
-	libcriterion-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev
+	libcriterion-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev \
+	podman runc debootstrap
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)

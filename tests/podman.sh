@@ -86,11 +86,14 @@ EOF
 # ---- images -------------------------------------------------------------------
 
 # cached_root NAME SUITE [PACKAGES]: a debootstrapped root in the cache, made once
+# (again when the packages asked for change)
 cached_root()
 {
 	local name=$1 suite=$2 inc=${3:-} dir=$CACHE/$1
-	[[ -x $dir/bin/sh ]] && return 0
+	[[ -x $dir/bin/sh && $(cat "$dir.packages" 2>/dev/null) == "$inc" ]] && return 0
 	mkdir -p "$CACHE" || return 1
+	podman rmi -f "ldwatch-test/$name:base" >/dev/null 2>&1
+	rm -rf "$dir"
 	rm -rf "$dir.tmp"
 	debootstrap --variant=minbase ${inc:+--include="$inc"} "$suite" "$dir.tmp" \
 		http://deb.debian.org/debian >"$TMP/debootstrap-$name.log" 2>&1 || {
@@ -98,6 +101,7 @@ cached_root()
 		return 1
 	}
 	mv "$dir.tmp" "$dir"
+	printf '%s' "$inc" >"$dir.packages"
 }
 
 # base_image NAME: ldwatch-test/NAME:base imported from the cached root, once
@@ -121,7 +125,7 @@ build_image()
 t0=$SECONDS
 bash "$ROOT/tests/fixtures/build.sh" "$FIX" >/dev/null || summary_fail "fixtures failed to build"
 cached_root bookworm bookworm || summary_fail "debootstrap bookworm failed"
-cached_root trixie trixie python3-minimal || summary_fail "debootstrap trixie failed"
+cached_root trixie trixie python3 || summary_fail "debootstrap trixie failed"
 base_image bookworm || summary_fail "podman import bookworm failed"
 base_image trixie || summary_fail "podman import trixie failed"
 # the fixtures at their own path, so that their RUNPATHs hold inside too
@@ -172,7 +176,7 @@ JQ_ARGS=(--arg fix "$FIX" --arg ldso_enoent "$LDSO_ENOENT" --arg notthere "$NOTT
 # prun ARGS...: podman run, labelled for cleanup, removed after
 prun()
 {
-	podman run --rm --label ldwatch-test=1 "$@"
+	podman run --rm --network=none --label ldwatch-test=1 "$@"
 }
 
 # the podman CLI and conmon relay the container's fd 2 and status: never a finding of
@@ -349,9 +353,234 @@ t_podman_undefined_symbols()
 	no_runtime_findings "$F"
 }
 
+# the loop never stopped reading the ring for long while probes came and went
+stall_ok()
+{
+	local f=$1 ms
+	ms=$(recs "$f" 'select(.type == "stats" and .final) | .stall_max_ms')
+	[[ -n $ms ]] && jq -e --argjson ms "$ms" -n '$ms < 100' >/dev/null ||
+		bad "the event loop stalled ${ms:-?} ms (more than 100 ms) while probes came and went"
+}
+
+# dl_try and Python's ctypes in a Debian 13 container, each the first run of
+# the image since ldwatch started: its libc is probed when the overlay is
+# mounted, before the program runs. Reported and exit 1: error; handled: warning.
+t_podman_dlopen_first_run()
+{
+	local F i kind sev cid fnd
+	for ((i = 0; i < REPS; i++)); do
+		for kind in c_error c_handled py_error py_handled; do
+			F=$W/rec-$kind-$i.json
+			lw_start "$F" --all --json
+			wait_ready "$F"
+			rm -f "$W/cid"
+			case $kind in
+			c_error) prun --cidfile "$W/cid" ldwatch-test/t13 "$FIX/dl_try" libnotthere.so 1 ;;
+			c_handled) prun --cidfile "$W/cid" ldwatch-test/t13 "$FIX/dl_try" libnotthere.so 0 ;;
+			py_error) prun --cidfile "$W/cid" ldwatch-test/t13 python3 /usr/local/bin/ctypes_try.py \
+				libnotthere.so fail ;;
+			py_handled) prun --cidfile "$W/cid" ldwatch-test/t13 python3 \
+				/usr/local/bin/ctypes_try.py libnotthere.so handled ;;
+			esac >/dev/null 2>&1
+			cid=$(cid_of "$W/cid")
+			wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .container.id == $c)' --arg c "$cid" ||
+				bad "$kind run $i: no finding for container ${cid:0:12}; findings: $(findings_summary "$F")"
+			lw_stop "$F"
+			check_records "$F"
+			fnd=$(finding_of "$F" "$cid" dlopen-failed)
+			[[ $(grep -c . <<<"$fnd") == 1 ]] || {
+				bad "$kind run $i: $(grep -c . <<<"$fnd") dlopen-failed findings, expected 1"
+				continue
+			}
+			sev=error
+			[[ $kind == *handled ]] && sev=warning
+			check_fields "$fnd" .object '"libnotthere.so"' .severity "\"$sev\"" .message '$notthere' \
+				.container.runtime '"podman"' '.exit_code' "$([[ $sev == error ]] && echo 1 || echo 0)"
+			# the image's own ld.so and libc, glibc 2.41's symbols (libc's own _dl_signal_* went in 2.37)
+			has_rec "$F" 'select(.type == "uprobes" and .event == "attached"
+				and .path == "/lib/x86_64-linux-gnu/libc.so.6" and .symbols == $s)' \
+				--argjson s "$LIBC241_SYMS" || bad "$kind run $i: the image's libc was not probed with $LIBC241_SYMS"
+			no_runtime_findings "$F"
+			stall_ok "$F"
+		done
+	done
+}
+
+# the uprobe sets ldwatch attaches to Debian 12's glibc 2.36, in a container
+t_podman_uprobes_debian12()
+{
+	local F=$W/rec.json
+	lw_all
+	ctr_reps "$F" dlopen-failed ldwatch-test/b12 "$FIX/dl_try" libnotthere.so 1
+	lw_stop "$F"
+	check_records "$F"
+	each_finding "$F" dlopen-failed .object '"libnotthere.so"' .message '$notthere'
+	has_rec "$F" 'select(.type == "uprobes" and .event == "attached" and .path == "/lib/x86_64-linux-gnu/libc.so.6"
+		and .symbols == $s)' --argjson s "$LIBC236_SYMS" || bad "Debian 12's libc not probed with $LIBC236_SYMS"
+	has_rec "$F" 'select(.type == "uprobes" and .event == "attached" and .path == "/lib64/ld-linux-x86-64.so.2"
+		and .symbols == $s)' --argjson s "$LDSO_SYMS" || bad "Debian 12's ld.so not probed with $LDSO_SYMS"
+	# one set for every container of the image: its layer's files
+	[[ $(recs "$F" 'select(.type == "uprobes" and .event == "attached")' | wc -l) -le 2 ]] ||
+		bad "the image was probed more than once: $(recs "$F" 'select(.type == "uprobes") | .path' -r | tr '\n' ' ')"
+	stall_ok "$F"
+}
+
+# restarted NAME N: the container has exited after its Nth restart
+restarted()
+{
+	[[ $(podman inspect "$1" --format '{{.State.Status}} {{.RestartCount}}' 2>/dev/null) == "exited $2" ]]
+}
+
+# a crash loop (--restart=on-failure:5, six runs of one container): one finding, repeats counted
+t_podman_crash_loop()
+{
+	local F i name cid rep st
+	for ((i = 0; i < REPS; i++)); do
+		F=$W/rec-$i.json
+		name=ldwatch-test-loop-$$-$i
+		lw_start "$F" --all --json
+		wait_ready "$F"
+		cid=$(podman run -d --network=none --label ldwatch-test=1 --restart=on-failure:5 --name "$name" \
+			ldwatch-test/b12 "$FIX/needs_missing")
+		# podman restarts it five times: six runs in all
+		wait_until 60 restarted "$name" 5 || bad "run $i: the container did not run six times: $(podman inspect "$name" \
+			--format '{{.State.Status}} {{.RestartCount}}' 2>&1)"
+		podman rm -f "$name" >/dev/null 2>&1
+		wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .container.id == $c)' --arg c "$cid" ||
+			bad "run $i: no finding for the crash loop"
+		lw_stop "$F"
+		check_records "$F"
+		[[ $(recs "$F" 'select(.type == "finding" and .container.id == $c)' --arg c "$cid" | wc -l) == 1 ]] ||
+			bad "run $i: not one finding: $(findings_summary "$F")"
+		rep=$(recs "$F" 'select(.type == "repeat" and .container.id == $c)' --arg c "$cid")
+		st=$(recs "$F" 'select(.type == "stats" and .final) | .repeats')
+		[[ -n $rep ]] || { bad "run $i: no repeat record"; continue; }
+		check_fields "$(tail -n1 <<<"$rep")" .kind '"missing-library"' .object '"libmissing.so"' \
+			.total 6 .container.runtime '"podman"'
+		[[ $st == 5 ]] || bad "run $i: final stats count $st repeats, expected 5"
+	done
+}
+
+# eight containers failing at once: every one named
+t_podman_eight_at_once()
+{
+	local F=$W/rec.json i k cid pids
+	lw_all
+	for ((i = 0; i < REPS; i++)); do
+		pids=()
+		for ((k = 0; k < 8; k++)); do
+			rm -f "$W/cid-$k"
+			prun --cidfile "$W/cid-$k" ldwatch-test/b12 "$FIX/needs_missing" >/dev/null 2>&1 &
+			pids+=($!)
+		done
+		wait "${pids[@]}"
+		for ((k = 0; k < 8; k++)); do
+			cid=$(cid_of "$W/cid-$k")
+			[[ -n $cid ]] || { bad "round $i: container $k has no id"; continue; }
+			wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .container.id == $c
+				and .kind == "missing-library")' --arg c "$cid" ||
+				bad "round $i: container ${cid:0:12} has no finding naming it"
+		done
+	done
+	lw_stop "$F"
+	check_records "$F"
+	[[ $(recs "$F" 'select(.type == "finding" and .container == null)' | wc -l) == 0 ]] ||
+		bad "findings without their container: $(recs "$F" 'select(.type == "finding" and .container == null)' |
+			head -n1 | cut -c1-300)"
+	no_runtime_findings "$F"
+	stall_ok "$F"
+}
+
+# --container with a podman id prefix: that container's findings only, the others counted
+t_podman_filter_container()
+{
+	local F i want other n
+	for ((i = 0; i < REPS; i++)); do
+		F=$W/rec-$i.json
+		want=$(podman create --network=none --label ldwatch-test=1 ldwatch-test/b12 "$FIX/needs_missing")
+		other=$(podman create --network=none --label ldwatch-test=1 ldwatch-test/b12 "$FIX/needs_missing")
+		lw_start "$F" --all --json --container "${want:0:12}"
+		wait_ready "$F"
+		podman start -a "$other" >/dev/null 2>&1
+		podman start -a "$want" >/dev/null 2>&1
+		wait_rec "$F" "$FINDING_S" 'select(.type == "finding")' || bad "run $i: no finding"
+		lw_stop "$F"
+		check_records "$F"
+		n=$(recs "$F" 'select(.type == "finding")' | wc -l)
+		((n == 1)) || bad "run $i: $n findings, expected 1"
+		[[ $(recs "$F" 'select(.type == "finding") | .container.id' -r) == "$want" ]] ||
+			bad "run $i: the finding is not the wanted container's"
+		jq -e 'select(.type == "stats" and .final) | .filtered >= 1' "$F" >/dev/null ||
+			bad "run $i: the other container's finding was not counted as filtered"
+		podman rm -f "$want" "$other" >/dev/null 2>&1
+	done
+}
+
+# podman exec into a running container: the exec'd process is named by its container
+t_podman_exec()
+{
+	local F=$W/rec.json i
+	lw_all
+	CIDS=()
+	for ((i = 0; i < REPS; i++)); do
+		CIDS+=("$(podman run -d --network=none --label ldwatch-test=1 ldwatch-test/b12 sleep 120)")
+		podman exec "${CIDS[i]}" "$FIX/needs_missing" >/dev/null 2>&1
+		wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .container.id == $c)' --arg c "${CIDS[i]}" ||
+			bad "no finding for the process exec'd into ${CIDS[i]:0:12}"
+	done
+	lw_stop "$F"
+	podman rm -f -t 0 "${CIDS[@]}" >/dev/null 2>&1
+	check_records "$F"
+	# the exec'd process is not the container's first (sleep is pid 1 there)
+	each_finding "$F" missing-library .object '"libmissing.so"' '.container.pid > 1' true
+	no_runtime_findings "$F"
+}
+
+# ldwatch itself in a container with its own pid namespace (a DaemonSet without
+# hostPID): it excludes itself, -- CMD and -p work, SIGTERM stops it promptly
+t_podman_ldwatch_in_pid_namespace()
+{
+	local out i cpu
+	for ((i = 0; i < REPS; i++)); do
+		out=$W/in-$i
+		mkdir -p "$out"
+		prun --privileged -v "$LWSTATIC:/ldwatch:ro" -v "$out:/out" -v "$FIX:$FIX:ro" ldwatch-test/b12 sh -c '
+			# idle, watching everything: ~no CPU of its own
+			/ldwatch --all --json -d 4 -o /out/all.json 2>/out/all.err
+			cat /proc/self/stat >/dev/null
+			# -- CMD: its child as the kernel names it
+			/ldwatch --json -o /out/cmd.json -- '"$FIX"'/needs_missing 2>/out/cmd.err
+			echo $? >/out/cmd.rc
+			# -p: a process of this namespace
+			sh -c "sleep 2; exec '"$FIX"'/needs_missing" & p=$!
+			/ldwatch --json -p $p --all -o /out/pid.json 2>/out/pid.err & l=$!
+			wait $p
+			sleep 1
+			t0=$(date +%s%N); kill -TERM $l; wait $l; echo $? >/out/term.rc
+			echo $(( ($(date +%s%N) - t0) / 1000000 )) >/out/term.ms
+		' >/dev/null 2>"$out/podman.err"
+		cpu=$(jq -r 'select(.type == "stats" and .final) | "\(.received) \(.seconds)"' "$out/all.json" 2>/dev/null)
+		[[ -n $cpu ]] || { bad "run $i: no final stats from the idle run: $(tail -c 300 "$out/all.err")"; continue; }
+		# watching itself, every record made more: it was tens of thousands a second
+		jq -e 'select(.type == "stats" and .final) | .received < 2000' "$out/all.json" >/dev/null ||
+			bad "run $i: $(cut -d' ' -f1 <<<"$cpu") records in 4 s idle: it watches itself"
+		[[ $(cat "$out/cmd.rc" 2>/dev/null) == 127 ]] || bad "run $i: -- CMD did not pass on 127: $(tail -c 300 "$out/cmd.err")"
+		has_rec "$out/cmd.json" 'select(.type == "finding" and .kind == "missing-library" and .container.pid != null)' ||
+			has_rec "$out/cmd.json" 'select(.type == "finding" and .kind == "missing-library")' ||
+			bad "run $i: -- CMD gave no finding: $(findings_summary "$out/cmd.json")"
+		has_rec "$out/pid.json" 'select(.type == "finding" and .kind == "missing-library")' ||
+			bad "run $i: -p gave no finding: $(findings_summary "$out/pid.json") $(tail -c 300 "$out/pid.err")"
+		[[ $(cat "$out/term.rc" 2>/dev/null) == 0 ]] || bad "run $i: SIGTERM: status $(cat "$out/term.rc" 2>/dev/null)"
+		(($(cat "$out/term.ms" 2>/dev/null || echo 99999) < 5000)) ||
+			bad "run $i: SIGTERM took $(cat "$out/term.ms" 2>/dev/null) ms to stop it"
+	done
+}
+
 PODMAN_TESTS=(
 	t_podman_missing_library t_podman_cli_gets_no_finding t_podman_missing_interpreter
 	t_podman_glibc_version_in_debian12 t_podman_glibc_version_on_host t_podman_undefined_symbols
+	t_podman_dlopen_first_run t_podman_uprobes_debian12 t_podman_crash_loop t_podman_eight_at_once
+	t_podman_filter_container t_podman_exec t_podman_ldwatch_in_pid_namespace
 )
 
 if [[ $# -gt 0 ]]; then

@@ -1,6 +1,7 @@
 #!/bin/bash
 # the whole suite (`make test`): criterion unit tests, the integration tests,
 # the unit tests and a part of the integration tests again under ASan+UBSan,
+# real containers under podman,
 # a short fuzz run and a short soak. The last line is "total: P passed, F
 # failed"; exit 1 if F > 0. FUZZ_S and SOAK_S set the short runs' seconds.
 set -uo pipefail
@@ -79,6 +80,9 @@ else
 	echo "asan: $ASAN/ldwatch or unit_tests missing (make asan)"
 	part_fail=$((part_fail + 1))
 fi
+
+# a real container runtime: podman on Debian 12 and 13 images (cached)
+part podman bash "$ROOT/tests/podman.sh"
 
 # a short fuzz run of each libFuzzer target (make fuzz-build), and a short soak
 part fuzz bash "$ROOT/tests/fuzz/run.sh" "${FUZZ_S:-10}"

@@ -27,6 +27,7 @@
 #define GP_MAX		4	/* Go plugin.Open calls kept per exec */
 #define ENV_MAX		12	/* steering variables kept per exec */
 #define GO_DEPTH	16	/* parents walked to find the go invocation */
+#define SAID_MAX	1024	/* bytes kept of what a process wrote to fd 2 (its last words) */
 
 /* one loader error, as its uprobe saw it */
 struct ldrerr {
@@ -98,6 +99,8 @@ struct proc {
 	char *go_cmd;			/* a go command's subcommand; NULL for others */
 	int ignore;			/* out of scope until its next exec */
 	int cnf;			/* said "command not found" on fd 2 */
+	char *said;			/* the last SAID_MAX bytes it wrote to fd 2, lines joined */
+	size_t said_len;
 	int go_bin;			/* its image is Go-built */
 	uint64_t image_ino;		/* its image's inode, as the kernel saw it */
 	int in_ctr;			/* outside the host's mount namespace: ctr is set */
@@ -268,6 +271,9 @@ static void proc_reset_exec(struct proc *p)
 	free(p->go_cmd);
 	p->go_cmd = NULL;
 	p->cnf = 0;
+	free(p->said);
+	p->said = NULL;
+	p->said_len = 0;
 }
 
 static void proc_free(struct proc *p)
@@ -1094,6 +1100,24 @@ static void note_report(struct proc *p, const char *line, size_t len)
 	}
 }
 
+/* keep the tail of what the process said on fd 2, for a verdict made at its exit */
+static void said_add(struct proc *p, const char *line, size_t len)
+{
+	size_t keep;
+
+	if (!p->said && !(p->said = malloc(SAID_MAX)))
+		return;
+	if (len + 1 > SAID_MAX) {
+		line += len + 1 - SAID_MAX;
+		len = SAID_MAX - 1;
+	}
+	keep = p->said_len + len + 1 > SAID_MAX ? SAID_MAX - len - 1 : p->said_len;
+	memmove(p->said, p->said + p->said_len - keep, keep);
+	memcpy(p->said + keep, line, len);
+	p->said[keep + len] = '\n';
+	p->said_len = keep + len + 1;
+}
+
 /* copy s[0..n) minus a suffix starting at `stop` (if found) */
 static char *cut(const char *s, size_t n, const char *stop)
 {
@@ -1510,8 +1534,10 @@ out:
 		free(p->goline);
 		p->goline = strndup(line, len);
 	}
-	if (!p->line_quiet)
+	if (!p->line_quiet) {
 		note_report(p, line, len);
+		said_add(p, line, len);
+	}
 	free(name);
 	free(errstr);
 }
@@ -2013,7 +2039,14 @@ static void diagnose_command(struct corr *c, struct proc *p, uint64_t ts, int co
 			best = b;
 		}
 	}
-	if (!best || best_n < (nd < 2 ? nd : 2)) {
+	/*
+	 * its own words name it: a shell's "command not found", env's "No such
+	 * file", Go's error. A PATH search that came to nothing and an exit 127
+	 * alone are a relay's status (podman exec looked for crun, then passed
+	 * on its container's 127) or an optional tool not found
+	 */
+	if (!best || best_n < (nd < 2 ? nd : 2) ||
+	    !p->said || !find_bytes(p->said, p->said_len, best, strlen(best))) {
 		free(dup);
 		return;
 	}

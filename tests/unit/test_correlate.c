@@ -932,6 +932,20 @@ Test(gotool, command_not_found_after_every_path_entry)
 	cr_assert_eq(seen[0].n_attempts, 3);
 }
 
+/* podman exec looks for crun on PATH, uses runc, and passes on its container's 127 */
+Test(gotool, a_path_search_and_a_relayed_127_are_no_finding)
+{
+	feed(LW_EV_EXEC, 69, 0, 0, "/usr/bin/podman");
+	feed_env(69, LW_ENV_VARS, BLK("PATH=/usr/local/bin:/usr/bin:/bin\0"));
+	feed(LW_EV_FILE, 69, LW_OP_FSTATAT, -ENOENT, "/usr/local/bin/crun");
+	feed(LW_EV_FILE, 69, LW_OP_FSTATAT, -ENOENT, "/usr/bin/crun");
+	feed(LW_EV_FILE, 69, LW_OP_FSTATAT, -ENOENT, "/bin/crun");
+	feed_stderr(69, "/opt/app: error while loading shared libraries: libx.so: cannot open shared "
+		    "object file: No such file or directory\n");
+	feed_exit(69, 127 << 8);
+	cr_assert_eq(nseen, 0);
+}
+
 Test(gotool, a_command_found_later_is_not_missing)
 {
 	feed(LW_EV_EXEC, 68, 0, 0, "/bin/bash");
