@@ -180,11 +180,12 @@ prun()
 }
 
 # the podman CLI and conmon relay the container's fd 2 and status: never a finding of
-# theirs (runc's init is the container's first process: its failed exec is the container's)
+# theirs (runc's init is the container's first process: its failed exec is the container's).
+# Other findings of the host are not looked at: other suites may run meanwhile.
 no_runtime_findings()
 {
 	local f=$1 n sel='select(.type == "finding" and (.comm == "podman" or .comm == "conmon"
-		or .exe == "/usr/bin/podman" or .exe == "/usr/bin/conmon" or .container == null))'
+		or .exe == "/usr/bin/podman" or .exe == "/usr/bin/conmon"))'
 	n=$(recs "$f" "$sel" | wc -l)
 	((n == 0)) || bad "$n finding(s) for the runtime itself or without a container: $(recs "$f" "$sel" |
 		head -n1 | cut -c1-300)"
@@ -264,6 +265,11 @@ t_podman_missing_library()
 	no_runtime_findings "$F"
 }
 
+ctr_findings_at_least()
+{
+	(($(recs "$1" 'select(.type == "finding" and .container.runtime == "podman")' | wc -l) >= $2))
+}
+
 # the attached podman run is a relay: its fd 2 and exit status are the container's
 t_podman_cli_gets_no_finding()
 {
@@ -275,12 +281,12 @@ t_podman_cli_gets_no_finding()
 		((rc == 127)) || bad "podman run exited $rc, expected the container's 127"
 		grep -q "$LDSO_ENOENT" "$W/relayed" || bad "podman did not relay the loader's line"
 	done
-	wait_until "$FINDING_S" test "$(recs "$F" 'select(.type == "finding")' | wc -l)" -ge "$REPS" ||
+	wait_until "$FINDING_S" ctr_findings_at_least "$F" "$REPS" ||
 		bad "fewer than $REPS findings: $(findings_summary "$F")"
 	lw_stop "$F"
 	check_records "$F"
 	no_runtime_findings "$F"
-	[[ $(recs "$F" 'select(.type == "finding")' | wc -l) == "$REPS" ]] ||
+	[[ $(recs "$F" 'select(.type == "finding" and .container.runtime == "podman")' | wc -l) == "$REPS" ]] ||
 		bad "expected $REPS findings, one per container: $(findings_summary "$F")"
 }
 
@@ -362,44 +368,54 @@ stall_ok()
 		bad "the event loop stalled ${ms:-?} ms (more than 100 ms) while probes came and went"
 }
 
-# dl_try and Python's ctypes in a Debian 13 container, each the first run of
-# the image since ldwatch started: its libc is probed when the overlay is
-# mounted, before the program runs. Reported and exit 1: error; handled: warning.
+# ctr_dlopen F KIND: one container of the Debian 13 image making a failed dlopen, as
+# KIND says (c_/py_ for dl_try/ctypes, _error: reported and exit 1, _handled: exit 0);
+# checks its one finding
+ctr_dlopen()
+{
+	local f=$1 kind=$2 cid fnd sev=error code=1
+	rm -f "$W/cid"
+	case $kind in
+	c_error) prun --cidfile "$W/cid" ldwatch-test/t13 "$FIX/dl_try" libnotthere.so 1 ;;
+	c_handled) prun --cidfile "$W/cid" ldwatch-test/t13 "$FIX/dl_try" libnotthere.so 0 ;;
+	py_error) prun --cidfile "$W/cid" ldwatch-test/t13 python3 /usr/local/bin/ctypes_try.py libnotthere.so fail ;;
+	py_handled) prun --cidfile "$W/cid" ldwatch-test/t13 python3 /usr/local/bin/ctypes_try.py libnotthere.so handled ;;
+	esac >/dev/null 2>&1
+	cid=$(cid_of "$W/cid")
+	wait_rec "$f" "$FINDING_S" 'select(.type == "finding" and .container.id == $c)' --arg c "$cid" ||
+		bad "$kind: no finding for container ${cid:0:12}; findings: $(findings_summary "$f")"
+	fnd=$(finding_of "$f" "$cid" dlopen-failed)
+	[[ $(grep -c . <<<"$fnd") == 1 ]] || {
+		bad "$kind: $(grep -c . <<<"$fnd") dlopen-failed findings for ${cid:0:12}, expected 1"
+		return
+	}
+	[[ $kind == *handled ]] && sev=warning code=0
+	check_fields "$fnd" .object '"libnotthere.so"' .severity "\"$sev\"" .message '$notthere' \
+		.container.runtime '"podman"' .exit_code "$code"
+}
+
+# dl_try and Python's ctypes in a Debian 13 container. The first container of
+# the image since ldwatch started: its libc is probed when its overlay is
+# mounted, before the program runs; the second finds it probed already.
+# Reported and exit 1: error; handled, exit 0: warning.
 t_podman_dlopen_first_run()
 {
-	local F i kind sev cid fnd
+	local F i pair first second
 	for ((i = 0; i < REPS; i++)); do
-		for kind in c_error c_handled py_error py_handled; do
-			F=$W/rec-$kind-$i.json
+		for pair in "c_error py_handled" "py_error c_handled"; do
+			read -r first second <<<"$pair"
+			((i % 2)) && read -r second first <<<"$pair"
+			F=$W/rec-$i-$first.json
 			lw_start "$F" --all --json
 			wait_ready "$F"
-			rm -f "$W/cid"
-			case $kind in
-			c_error) prun --cidfile "$W/cid" ldwatch-test/t13 "$FIX/dl_try" libnotthere.so 1 ;;
-			c_handled) prun --cidfile "$W/cid" ldwatch-test/t13 "$FIX/dl_try" libnotthere.so 0 ;;
-			py_error) prun --cidfile "$W/cid" ldwatch-test/t13 python3 /usr/local/bin/ctypes_try.py \
-				libnotthere.so fail ;;
-			py_handled) prun --cidfile "$W/cid" ldwatch-test/t13 python3 \
-				/usr/local/bin/ctypes_try.py libnotthere.so handled ;;
-			esac >/dev/null 2>&1
-			cid=$(cid_of "$W/cid")
-			wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .container.id == $c)' --arg c "$cid" ||
-				bad "$kind run $i: no finding for container ${cid:0:12}; findings: $(findings_summary "$F")"
+			ctr_dlopen "$F" "$first"
+			ctr_dlopen "$F" "$second"
 			lw_stop "$F"
 			check_records "$F"
-			fnd=$(finding_of "$F" "$cid" dlopen-failed)
-			[[ $(grep -c . <<<"$fnd") == 1 ]] || {
-				bad "$kind run $i: $(grep -c . <<<"$fnd") dlopen-failed findings, expected 1"
-				continue
-			}
-			sev=error
-			[[ $kind == *handled ]] && sev=warning
-			check_fields "$fnd" .object '"libnotthere.so"' .severity "\"$sev\"" .message '$notthere' \
-				.container.runtime '"podman"' '.exit_code' "$([[ $sev == error ]] && echo 1 || echo 0)"
-			# the image's own ld.so and libc, glibc 2.41's symbols (libc's own _dl_signal_* went in 2.37)
+			# the image's own libc: glibc 2.41's symbols (libc's own _dl_signal_* went in 2.37)
 			has_rec "$F" 'select(.type == "uprobes" and .event == "attached"
 				and .path == "/lib/x86_64-linux-gnu/libc.so.6" and .symbols == $s)' \
-				--argjson s "$LIBC241_SYMS" || bad "$kind run $i: the image's libc was not probed with $LIBC241_SYMS"
+				--argjson s "$LIBC241_SYMS" || bad "run $i: the image's libc was not probed with $LIBC241_SYMS"
 			no_runtime_findings "$F"
 			stall_ok "$F"
 		done
@@ -431,34 +447,37 @@ restarted()
 	[[ $(podman inspect "$1" --format '{{.State.Status}} {{.RestartCount}}' 2>/dev/null) == "exited $2" ]]
 }
 
-# a crash loop (--restart=on-failure:5, six runs of one container): one finding, repeats counted
+# REPS crash loops at once (--restart=on-failure:5, six runs of each container):
+# one finding each, its repeats counted
 t_podman_crash_loop()
 {
-	local F i name cid rep st
+	local F=$W/rec.json i cid rep st names=() cids=()
+	lw_all
 	for ((i = 0; i < REPS; i++)); do
-		F=$W/rec-$i.json
-		name=ldwatch-test-loop-$$-$i
-		lw_start "$F" --all --json
-		wait_ready "$F"
-		cid=$(podman run -d --network=none --label ldwatch-test=1 --restart=on-failure:5 --name "$name" \
-			ldwatch-test/b12 "$FIX/needs_missing")
+		names+=("ldwatch-test-loop-$$-$i")
+		cids+=("$(podman run -d --network=none --label ldwatch-test=1 --restart=on-failure:5 \
+			--name "${names[i]}" ldwatch-test/b12 "$FIX/needs_missing")")
+	done
+	for ((i = 0; i < REPS; i++)); do
 		# podman restarts it five times: six runs in all
-		wait_until 60 restarted "$name" 5 || bad "run $i: the container did not run six times: $(podman inspect "$name" \
-			--format '{{.State.Status}} {{.RestartCount}}' 2>&1)"
-		podman rm -f "$name" >/dev/null 2>&1
-		wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .container.id == $c)' --arg c "$cid" ||
-			bad "run $i: no finding for the crash loop"
-		lw_stop "$F"
-		check_records "$F"
+		wait_until 60 restarted "${names[i]}" 5 || bad "loop $i: the container did not run six times: \
+			$(podman inspect "${names[i]}" --format '{{.State.Status}} {{.RestartCount}}' 2>&1)"
+	done
+	podman rm -f "${names[@]}" >/dev/null 2>&1
+	lw_stop "$F"
+	check_records "$F"
+	for ((i = 0; i < REPS; i++)); do
+		cid=${cids[i]}
 		[[ $(recs "$F" 'select(.type == "finding" and .container.id == $c)' --arg c "$cid" | wc -l) == 1 ]] ||
-			bad "run $i: not one finding: $(findings_summary "$F")"
+			bad "loop $i: not one finding: $(findings_summary "$F")"
 		rep=$(recs "$F" 'select(.type == "repeat" and .container.id == $c)' --arg c "$cid")
-		st=$(recs "$F" 'select(.type == "stats" and .final) | .repeats')
-		[[ -n $rep ]] || { bad "run $i: no repeat record"; continue; }
+		[[ -n $rep ]] || { bad "loop $i: no repeat record"; continue; }
 		check_fields "$(tail -n1 <<<"$rep")" .kind '"missing-library"' .object '"libmissing.so"' \
 			.total 6 .container.runtime '"podman"'
-		[[ $st == 5 ]] || bad "run $i: final stats count $st repeats, expected 5"
 	done
+	st=$(recs "$F" 'select(.type == "stats" and .final) | .repeats')
+	((st >= 5 * REPS)) || bad "final stats count $st repeats, expected at least $((5 * REPS))"
+	stall_ok "$F"
 }
 
 # eight containers failing at once: every one named
@@ -484,9 +503,6 @@ t_podman_eight_at_once()
 	done
 	lw_stop "$F"
 	check_records "$F"
-	[[ $(recs "$F" 'select(.type == "finding" and .container == null)' | wc -l) == 0 ]] ||
-		bad "findings without their container: $(recs "$F" 'select(.type == "finding" and .container == null)' |
-			head -n1 | cut -c1-300)"
 	no_runtime_findings "$F"
 	stall_ok "$F"
 }
@@ -546,16 +562,16 @@ t_podman_ldwatch_in_pid_namespace()
 		mkdir -p "$out"
 		prun --privileged -v "$LWSTATIC:/ldwatch:ro" -v "$out:/out" -v "$FIX:$FIX:ro" ldwatch-test/b12 sh -c '
 			# idle, watching everything: ~no CPU of its own
-			/ldwatch --all --json -d 4 -o /out/all.json 2>/out/all.err
+			/ldwatch --all --json -d 2 -o /out/all.json 2>/out/all.err
 			cat /proc/self/stat >/dev/null
 			# -- CMD: its child as the kernel names it
 			/ldwatch --json -o /out/cmd.json -- '"$FIX"'/needs_missing 2>/out/cmd.err
 			echo $? >/out/cmd.rc
 			# -p: a process of this namespace
-			sh -c "sleep 2; exec '"$FIX"'/needs_missing" & p=$!
+			sh -c "sleep 1.5; exec '"$FIX"'/needs_missing" & p=$!
 			/ldwatch --json -p $p --all -o /out/pid.json 2>/out/pid.err & l=$!
 			wait $p
-			sleep 1
+			sleep 0.5
 			t0=$(date +%s%N); kill -TERM $l; wait $l; echo $? >/out/term.rc
 			echo $(( ($(date +%s%N) - t0) / 1000000 )) >/out/term.ms
 		' >/dev/null 2>"$out/podman.err"
@@ -563,7 +579,7 @@ t_podman_ldwatch_in_pid_namespace()
 		[[ -n $cpu ]] || { bad "run $i: no final stats from the idle run: $(tail -c 300 "$out/all.err")"; continue; }
 		# watching itself, every record made more: it was tens of thousands a second
 		jq -e 'select(.type == "stats" and .final) | .received < 2000' "$out/all.json" >/dev/null ||
-			bad "run $i: $(cut -d' ' -f1 <<<"$cpu") records in 4 s idle: it watches itself"
+			bad "run $i: $(cut -d' ' -f1 <<<"$cpu") records in 2 s idle: it watches itself"
 		[[ $(cat "$out/cmd.rc" 2>/dev/null) == 127 ]] || bad "run $i: -- CMD did not pass on 127: $(tail -c 300 "$out/cmd.err")"
 		has_rec "$out/cmd.json" 'select(.type == "finding" and .kind == "missing-library" and .container.pid != null)' ||
 			has_rec "$out/cmd.json" 'select(.type == "finding" and .kind == "missing-library")' ||
