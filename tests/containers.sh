@@ -76,7 +76,7 @@ t_ctr_crash_loop_is_counted()
 	[[ -n $rep ]] || fail "no repeat record at exit"
 	check_fields "$rep" .kind '"missing-library"' .object '"libmissing.so"' .container.id "\"$CTR_HEX\"" \
 		.container.runtime '"docker"' .count 4 .total 5
-	recs "$F" 'select(.type == "stats" and .final)' | jq -e '.repeats == 4' >/dev/null ||
+	recs "$F" 'select(.type == "stats" and .final)' | jq -e '.repeats >= 4' >/dev/null ||
 		bad "final stats do not count 4 repeats"
 }
 
@@ -148,8 +148,8 @@ t_ctr_loader_probes_released()
 	in_container chroot "$R" /bin/needs_missing >/dev/null 2>&1
 	wait_rec "$F" "$FINDING_S" 'select(.type == "uprobes" and .event == "attached"
 		and .path == "/lib64/ld-linux-x86-64.so.2")' || bad "the container's ld.so was not probed"
-	# let go of once unused for 20 s (a crash loop keeps its image's probes), checked every 5 s
-	wait_rec "$F" 30 'select(.type == "uprobes" and .event == "released"
+	# let go of once unused for 10 s (a crash loop keeps its image's probes), checked every 5 s
+	wait_rec "$F" 20 'select(.type == "uprobes" and .event == "released"
 		and .path == "/lib64/ld-linux-x86-64.so.2")' ||
 		bad "the container's ld.so probes were not released: $(recs "$F" 'select(.type == "uprobes")' | head -c 600)"
 	lw_stop "$F"

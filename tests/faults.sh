@@ -79,7 +79,8 @@ t_all_no_uprobes()
 }
 
 # a probed libc replaced while running (a package upgrade: a new inode at the
-# same path) is probed again, and its dlopen failures are seen again
+# same path) is probed again, and its dlopen failures are seen again (reported
+# on fd 2 and exit 1: errors, each its own finding)
 t_all_replaced_library_probed_again()
 {
 	local F=$W/rec.json D=$W/lib n
@@ -89,19 +90,19 @@ t_all_replaced_library_probed_again()
 	lw_start "$F" --all --json
 	wait_ready "$F"
 	# the first run makes ldwatch probe this copy; the second is seen through it
-	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>&1
+	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>>"$W/dl.err"
 	wait_rec "$F" "$FINDING_S" 'select(.type == "uprobes" and .path == $p)' --arg p "$D/libc.so.6" ||
 		bad "the copy of libc was not probed"
-	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>&1
+	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>>"$W/dl.err"
 	cp "$LIBC_REAL" "$D/libc.so.6.new"
 	mv "$D/libc.so.6.new" "$D/libc.so.6"	# rename over it, as dpkg does
-	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>&1
+	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>>"$W/dl.err"
 	for ((n = 0; n < 50; n++)); do
 		[[ $(recs "$F" 'select(.type == "uprobes" and .event == "attached" and .path == $p)' --arg p "$D/libc.so.6" |
 			wc -l) -ge 2 ]] && break
 		sleep 0.1
 	done
-	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>&1
+	LD_LIBRARY_PATH=$D "$FIX/dl_try" libnotthere.so 1 >/dev/null 2>>"$W/dl.err"
 	wait_until "$FINDING_S" finding_count_is "$F" 2 || true
 	lw_stop "$F"
 	check_records "$F"

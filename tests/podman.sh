@@ -22,7 +22,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
 LDWATCH=${LDWATCH:-$ROOT/build/ldwatch}
 LWSTATIC=${LWSTATIC:-$ROOT/build/ldwatch-static}
-FIX=$ROOT/build/fixtures
+FIX=$ROOT/build/podman-fixtures	# its own: the integration suite rebuilds build/fixtures meanwhile
 SUITE_T0=$SECONDS
 REPS=${PODMAN_REPS:-5}
 CACHE=${LDWATCH_TEST_CACHE:-/var/cache/ldwatch-test}

@@ -85,6 +85,77 @@ sentinel_finding()
 		bad "no finding for the sentinel (pid $s) within ${FINDING_S}s; findings: $(findings_summary "$1")"
 }
 
+# Go refuses a plugin built against another version of a package (the dlopen succeeded)
+t_cmd_go_plugin_version_skew()
+{
+	local F=$W/rec.json rc fnd
+	need_bpf
+	need_go
+	timeout -k 5 "$CMD_S" "$LDWATCH" --json -o "$F" -- "$GOFIX/skewhost" "$GOFIX/skew.so" >/dev/null \
+		2>"$F.stderr"
+	rc=$?
+	((rc == 1)) || bad "ldwatch -- skewhost exited $rc, expected 1"
+	check_records "$F"
+	fnd=$(recs "$F" 'select(.type == "finding")')
+	[[ $(grep -c . <<<"$fnd") == 1 ]] || bad "expected one finding: $(all_findings "$F")"
+	check_fields "$(head -n1 <<<"$fnd")" .kind '"go-plugin-mismatch"' .severity '"error"' \
+		.object '$gofix + "/skew.so"' .dependency '"example.com/x"' .exit_code 1 \
+		'.version | startswith("v1.0.0 => ../x1")' true \
+		'.message | endswith("plugin was built with a different version of package example.com/x")' true \
+		'.hint | contains("same sources")' true
+}
+
+# ps probes libnuma.so on every run and copes: one warning, then counted; an exit 1
+# of its own (no such pid) does not make it an error
+t_all_ps_probe_folded()
+{
+	local F=$W/rec.json i n rep
+	need_bpf
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	for ((i = 0; i < 5; i++)); do
+		ps -e >/dev/null 2>&1
+		ps -p 999999999 >/dev/null 2>&1	# exits 1, says nothing of libnuma
+	done
+	sentinel_finding "$F"
+	lw_stop "$F"
+	check_records "$F"
+	n=$(recs "$F" 'select(.type == "finding" and .comm == "ps")' | wc -l)
+	((n <= 1)) || bad "$n findings for ps, expected at most one folded warning: $(all_findings "$F")"
+	has_rec "$F" 'select(.type == "finding" and .comm == "ps" and .severity == "error")' &&
+		bad "an error for ps: $(recs "$F" 'select(.type == "finding" and .comm == "ps")' | head -n1 | cut -c1-300)"
+	if ((n == 1)); then
+		rep=$(recs "$F" 'select(.type == "repeat" and .kind == "dlopen-failed" and (.exe | endswith("/ps")))')
+		[[ -n $rep ]] || bad "no repeat record for ps's later probes"
+		check_fields "$(tail -n1 <<<"$rep")" .total 10 .container null
+	fi
+	return 0
+}
+
+# a pyenv-style shim: bash's `enable -f` on a library that is not there, 2>/dev/null,
+# four times a run: at most one folded warning, never an error
+t_all_enable_f_probe_folded()
+{
+	local F=$W/rec.json i
+	need_bpf
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	for ((i = 0; i < 3; i++)); do
+		bash -c 'for k in 1 2 3 4; do enable -f /nonexistent/pyenv-realpath.dylib realpath 2>/dev/null; done
+			exit 3'
+	done
+	sentinel_finding "$F"
+	lw_stop "$F"
+	check_records "$F"
+	[[ $(recs "$F" 'select(.type == "finding" and .comm == "bash")' | wc -l) -le 1 ]] ||
+		bad "more than one finding for the shims: $(all_findings "$F")"
+	has_rec "$F" 'select(.type == "finding" and .comm == "bash" and .severity == "error")' &&
+		bad "an error for a handled probe: $(recs "$F" 'select(.type == "finding" and .comm == "bash")' |
+			head -n1 | cut -c1-300)"
+	return 0
+}
+
 REAL_TESTS=(
 	t_all_relay_gets_no_finding t_cmd_relay_gets_no_finding t_all_static_go_loader_words
+	t_cmd_go_plugin_version_skew t_all_ps_probe_folded t_all_enable_f_probe_folded
 )

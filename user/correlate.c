@@ -1446,6 +1446,66 @@ static void on_link_line(struct corr *c, struct proc *p, const char *line, size_
 }
 
 /*
+ * Go's own check after a plugin's dlopen succeeded:
+ *   plugin.Open("NAME"): plugin was built with a different version of package PKG
+ * NAME is the path as given, less a ".so" suffix. Its own evidence: it opened
+ * that file (the dlopen), or its plugin.open probe named it.
+ */
+static void on_plugin_skew_line(struct corr *c, struct proc *p, const char *line, size_t len,
+				const char *at, uint64_t ts)
+{
+	static const char open[] = "plugin.Open(\"";
+	static const char diff[] = "\"): plugin was built with a different version of package ";
+	const char *o = find_bytes(line, at - line, open, sizeof(open) - 1), *pkg, *end = line + len;
+	char name[LW_PATH_MAX], buf[LW_FULL_MAX], so[LW_PATH_MAX + 4], ver[512];
+	struct pending *pd;
+	size_t n;
+	int fd;
+
+	if (!o)
+		return;
+	o += sizeof(open) - 1;
+	n = at - o;
+	pkg = at + sizeof(diff) - 1;
+	if (!n || n >= sizeof(name) || pkg >= end)
+		return;
+	memcpy(name, o, n);
+	name[n] = '\0';
+	snprintf(so, sizeof(so), "%s.so", name);
+	if (!own_evidence(p, so) && !own_evidence(p, name))
+		return;		/* another process's words, relayed */
+	pd = pending_new(p, line, len, ts);
+	if (!pd)
+		return;
+	/* the file plugin.Open loaded: the name as the probe saw it, else NAME.so */
+	event_resolve(p->cwd ? p->cwd : "", so, strlen(so), buf, sizeof(buf));
+	for (unsigned i = 0; i < p->n_gp; i++) {
+		size_t k = strlen(p->gp[i].path);
+
+		if (!strcmp(base_name(p->gp[i].path), base_name(so)) ||
+		    (k > 3 && !strncmp(p->gp[i].path, buf, k) && !strcmp(p->gp[i].path + k - 3, ".so")))
+			snprintf(buf, sizeof(buf), "%s", p->gp[i].path);
+	}
+	pd->confirm_code = -1;
+	pd->sev_by_exit = 1;
+	pd->reported = 1;	/* these are the program's own words on fd 2 */
+	pd->kind = strdup("go-plugin-mismatch");
+	pd->object = strdup(buf);
+	pd->dependency = strndup(pkg, end - pkg);
+	/* the program's version of that module, from its build info (plugins record none) */
+	if (pd->dependency && p->exe && !elf_open_in_root(c->root, p->exe, &fd)) {
+		if (!elf_go_module_of(fd, pd->dependency, ver, sizeof(ver)))
+			pd->version = strdup(ver);
+		close(fd);
+	}
+	pd->hint = xprintf("%s and this program were built from different versions of package %s%s%s%s "
+			   "(or with other Go toolchains, or other build flags): rebuild the plugin and "
+			   "the program from the same sources, with the same go version and flags",
+			   pd->object, pd->dependency, pd->version ? " (the program has " : "",
+			   pd->version ? pd->version : "", pd->version ? ")" : "");
+}
+
+/*
  * One complete line written to fd 2. The loader's words:
  *   glibc: "PROG: error while loading shared libraries: NAME: ERRSTR"
  *          "ERROR: ld.so: object 'NAME' from SRC cannot be preloaded (WHY): ignored."
@@ -1459,6 +1519,7 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 	static const char musl_reloc[] = "Error relocating ";
 	static const char version[] = ": version `";
 	static const char symerr[] = ": symbol lookup error: ";
+	static const char skew[] = "\"): plugin was built with a different version of package ";
 	const char *s;
 	struct pending *pd;
 	char *name = NULL, *errstr = NULL;
@@ -1482,6 +1543,8 @@ static void on_line(struct corr *c, struct proc *p, const char *line, size_t len
 		on_symbol_line(p, line, len, s + sizeof(symerr) - 1, ts);
 	} else if (len > sizeof(musl_reloc) - 1 && !memcmp(line, musl_reloc, sizeof(musl_reloc) - 1)) {
 		on_musl_reloc_line(p, line, len, ts);
+	} else if ((s = find_bytes(line, len, skew, sizeof(skew) - 1))) {
+		on_plugin_skew_line(c, p, line, len, s, ts);
 	} else if (p->go_cmd && (find_bytes(line, len, "GOROOT", 6))) {
 		on_goroot_line(c, p, line, len, ts);
 	} else if ((s = find_bytes(line, len, "cannot find -l", 14))) {
@@ -1534,10 +1597,10 @@ out:
 		free(p->goline);
 		p->goline = strndup(line, len);
 	}
-	if (!p->line_quiet) {
+	/* its own words, even to /dev/null; a report to someone only when not */
+	said_add(p, line, len);
+	if (!p->line_quiet)
 		note_report(p, line, len);
-		said_add(p, line, len);
-	}
 	free(name);
 	free(errstr);
 }

@@ -554,6 +554,121 @@ out:
 	return err;
 }
 
+#define BUILDINFO_READ	(256u << 10)	/* bytes of the data segment searched for build info */
+
+/* a Go varint (uvarint) at b[*i] of n bytes */
+static bool uvarint(const unsigned char *b, size_t n, size_t *i, uint64_t *v)
+{
+	*v = 0;
+	for (unsigned shift = 0; *i < n && shift < 64; shift += 7) {
+		unsigned char c = b[(*i)++];
+
+		*v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return true;
+	}
+	return false;
+}
+
+/* modinfo's lines: "mod\tPATH\tVER..." and "dep\tPATH\tVER\t..." then "=>\tPATH\tVER" */
+static int module_of(const char *mi, size_t n, const char *pkg, char *out, size_t cap)
+{
+	size_t best = 0;
+	int found = -ENOENT;
+
+	for (const char *l = mi, *end = mi + n; l < end;) {
+		const char *e = memchr(l, '\n', end - l), *t1, *t2;
+		size_t len, plen;
+
+		e = e ? e : end;
+		len = e - l;
+		if ((len > 4 && (!memcmp(l, "dep\t", 4) || !memcmp(l, "mod\t", 4))) &&
+		    (t1 = memchr(l + 4, '\t', len - 4))) {
+			plen = t1 - (l + 4);
+			t2 = memchr(t1 + 1, '\t', e - (t1 + 1));
+			if (plen > best && !strncmp(pkg, l + 4, plen) &&
+			    (pkg[plen] == '\0' || pkg[plen] == '/')) {
+				const char *r = e + 1, *re;
+				int k;
+
+				best = plen;
+				k = snprintf(out, cap, "%.*s", (int)((t2 ? t2 : e) - (t1 + 1)), t1 + 1);
+				/* a replacement follows on its own line */
+				if (r < end && end - r > 3 && !memcmp(r, "=>\t", 3) && k >= 0 && (size_t)k < cap) {
+					re = memchr(r, '\n', end - r);
+					re = re ? re : end;
+					snprintf(out + k, cap - k, " => %.*s", (int)(re - (r + 3)), r + 3);
+					for (char *q = out + k; *q; q++)
+						if (*q == '\t')
+							*q = ' ';
+				}
+				found = 0;
+			}
+		}
+		l = e + 1;
+	}
+	if (!found) {	/* "=> ../x1 (devel)": trailing blanks trimmed */
+		size_t k = strlen(out);
+
+		while (k && (out[k - 1] == ' ' || out[k - 1] == '\t'))
+			out[--k] = '\0';
+	}
+	return found;
+}
+
+int elf_go_module_of(int fd, const char *pkg, char *out, size_t cap)
+{
+	static const char magic[] = "\xff Go buildinf:";
+	Elf64_Phdr ph[64];
+	unsigned char *buf = NULL;
+	uint64_t size = 0, want = 0, off = 0;
+	Elf64_Ehdr eh;
+	unsigned i, nph;
+	int err;
+
+	err = regular_size(fd, &size);
+	if (err)
+		return err;
+	if (size < sizeof(eh) || pread_exact(fd, &eh, sizeof(eh), 0) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_phentsize != sizeof(Elf64_Phdr))
+		return -ENOEXEC;
+	nph = eh.e_phnum < 64 ? eh.e_phnum : 64;
+	if (!in_file(eh.e_phoff, (uint64_t)nph * sizeof(ph[0]), size, size) ||
+	    pread_exact(fd, ph, nph * sizeof(ph[0]), eh.e_phoff))
+		return -ENOEXEC;
+	/* .go.buildinfo opens the first writable, not executable load segment */
+	for (i = 0; i < nph && !want; i++)
+		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W) && !(ph[i].p_flags & PF_X) &&
+		    in_file(ph[i].p_offset, ph[i].p_filesz, size, size)) {
+			off = ph[i].p_offset;
+			want = ph[i].p_filesz < BUILDINFO_READ ? ph[i].p_filesz : BUILDINFO_READ;
+		}
+	if (!want || !(buf = malloc(want)))
+		return want ? -ENOMEM : -ENOENT;
+	err = pread_exact(fd, buf, want, off);
+	for (size_t at = 0; !err && at + 32 <= want; at += 16) {
+		uint64_t vlen, mlen;
+		size_t j = at + 32;
+
+		if (memcmp(buf + at, magic, sizeof(magic) - 1))
+			continue;
+		err = -ENOENT;
+		/* flags bit 1: version and modinfo inline, varint-prefixed (Go 1.18+) */
+		if (!(buf[at + 15] & 2) || !uvarint(buf, want, &j, &vlen) || vlen > want - j)
+			break;
+		j += vlen;
+		if (!uvarint(buf, want, &j, &mlen) || mlen > want - j || mlen < 32)
+			break;
+		/* modinfo is wrapped in 16-byte sentinels */
+		err = module_of((const char *)buf + j + 16, mlen - 32, pkg, out, cap);
+		free(buf);
+		return err;
+	}
+	free(buf);
+	return err ? err : -ENOENT;
+}
+
 int elf_open_in_root(int rootfd, const char *path, int *fdp)
 {
 	struct open_how how = {

@@ -57,6 +57,15 @@ int elf_func_offsets(int fd, size_t cap, const char *const *names, unsigned n, u
 
 int elf_open_in_root(int rootfd, const char *path, int *fdp);
 
+/*
+ * A Go binary's build info (Go 1.18+ layout, "\xff Go buildinf:"): the
+ * module that holds package pkg (the longest module path that is pkg or its
+ * prefix), as "VERSION" or "VERSION => REPLACEMENT [VERSION]", into out.
+ * Only the first writable load segment is read (bounded). 0, -ENOENT when
+ * no build info or no module of it, -errno.
+ */
+int elf_go_module_of(int fd, const char *pkg, char *out, size_t cap);
+
 /* "x86-64", "i386", "aarch64", "arm", "riscv", "ppc64", "s390"... or NULL */
 const char *elf_machine_name(uint16_t machine);
 

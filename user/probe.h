@@ -35,7 +35,7 @@ struct probe_cfg {
 #define PROBE_SYMS_MAX	8
 #define PROBE_OWNERS_MAX	16	/* processes remembered using a container's file */
 #define PROBE_MOUNTS_MAX	8	/* mounts (an image's overlay) a file was found in */
-#define PROBE_IDLE_NS	(20ull * 1000000000)	/* a file unused this long is let go */
+#define PROBE_IDLE_NS	(10ull * 1000000000)	/* a file unused this long is let go */
 
 /* one file's uprobes: uprobes bind to an inode, so a new copy is a new file */
 struct probe_file {

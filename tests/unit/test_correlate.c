@@ -1044,3 +1044,24 @@ Test(correlate, truncated_cgroup_path_still_names_the_container)
 	cr_assert_str_eq(seen[0].ctr_id, PODMAN_ID);
 	cr_assert_str_eq(seen[0].ctr_cgroup, "");
 }
+
+/* Go refused a plugin built against another version of a package: its own words, its own dlopen */
+Test(loader, go_plugin_version_skew_is_its_own_finding)
+{
+	static const char line[] = "plugin.Open(\"./p\"): plugin was built with a different version of "
+				   "package example.com/x\n";
+
+	feed(LW_EV_EXEC, 110, 0, 0, "/opt/app/host");
+	feed(LW_EV_FILE, 110, LW_OP_OPENAT, 3, "/opt/app/p.so");
+	feed_stderr(110, line);
+	feed_exit(110, 1 << 8);
+	/* a relay of the same words, with no plugin of its own */
+	feed(LW_EV_EXEC, 111, 0, 0, "/usr/bin/ssh");
+	feed_stderr(111, line);
+	feed_exit(111, 1 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "go-plugin-mismatch");
+	cr_assert_str_eq(seen[0].severity, "error");
+	cr_assert_str_eq(seen[0].object, "/w/p.so", "resolved against its cwd");
+	cr_assert_not_null(strstr(seen[0].hint, "example.com/x"));
+}

@@ -994,3 +994,93 @@ Test(elf, func_offsets_refuse_what_lies_outside_the_file)
 	cr_assert_eq(elf_func_offsets(fd, 0, probe_names, N_PROBE_NAMES, offs), -ENOENT);
 	close(fd);
 }
+
+/* ---- elf_go_module_of: a Go binary's build info, crafted ----------------- */
+
+static size_t put_uvarint(unsigned char *b, uint64_t v)
+{
+	size_t n = 0;
+
+	do {
+		b[n] = v & 0x7f;
+		v >>= 7;
+		if (v)
+			b[n] |= 0x80;
+		n++;
+	} while (v);
+	return n;
+}
+
+/* an ELF with one writable load segment whose start is .go.buildinfo */
+static int go_binary(const char *modinfo)
+{
+	static unsigned char img[8192];
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)img;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(img + sizeof(*eh));
+	size_t at = 4096, j, n = strlen(modinfo);
+	int fd = memfd_create("lw-go", MFD_CLOEXEC);
+
+	memset(img, 0, sizeof(img));
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 2;
+	ph[0].p_type = PT_LOAD;
+	ph[0].p_flags = PF_R | PF_X;
+	ph[0].p_filesz = 4096;
+	ph[1].p_type = PT_LOAD;
+	ph[1].p_flags = PF_R | PF_W;
+	ph[1].p_offset = at;
+	ph[1].p_filesz = sizeof(img) - at;
+	memcpy(img + at, "\xff Go buildinf:", 14);
+	img[at + 14] = 8;
+	img[at + 15] = 2;	/* inline strings */
+	j = at + 32;
+	j += put_uvarint(img + j, 8);
+	memcpy(img + j, "go1.19.8", 8);
+	j += 8;
+	j += put_uvarint(img + j, n + 32);
+	memset(img + j, 0x30, 16);	/* the sentinels' bytes do not matter here */
+	memcpy(img + j + 16, modinfo, n);
+	memset(img + j + 16 + n, 0x31, 16);
+	cr_assert_eq(write(fd, img, sizeof(img)), (ssize_t)sizeof(img));
+	return fd;
+}
+
+Test(elf, go_module_of_a_package)
+{
+	char v[128];
+	int fd = go_binary("path\texample.com/host\nmod\texample.com/host\t(devel)\t\n"
+			   "dep\texample.com/x\tv1.0.0\th1:abc=\n"
+			   "dep\texample.com/xy\tv9.9.9\th1:def=\n"
+			   "dep\tgolang.org/x/sys\tv0.5.0\th1:ghi=\n=>\t../sys\t(devel)\t\n");
+
+	cr_assert_eq(elf_go_module_of(fd, "example.com/x", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "v1.0.0");
+	cr_assert_eq(elf_go_module_of(fd, "example.com/x/sub/pkg", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "v1.0.0", "a package inside the module, not example.com/xy");
+	cr_assert_eq(elf_go_module_of(fd, "golang.org/x/sys/unix", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "v0.5.0 => ../sys (devel)");
+	cr_assert_eq(elf_go_module_of(fd, "example.com/host/cmd", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "(devel)");
+	cr_assert_eq(elf_go_module_of(fd, "fmt", v, sizeof(v)), -ENOENT);
+	close(fd);
+}
+
+/* a modinfo length past the segment, and no build info at all */
+Test(elf, go_module_of_refuses_what_is_not_there)
+{
+	char v[64];
+	int fd = go_binary("mod\texample.com/host\tv1\t\n");
+	unsigned char big[10];
+	size_t n = put_uvarint(big, 1ull << 40);
+
+	/* the modinfo length field sits right after "go1.19.8" at 4096 + 32 + 1 + 8 */
+	cr_assert_eq(pwrite(fd, big, n, 4096 + 32 + 1 + 8), (ssize_t)n);
+	cr_assert_eq(elf_go_module_of(fd, "example.com/host", v, sizeof(v)), -ENOENT);
+	cr_assert_eq(pwrite(fd, "\0", 1, 4096), 1);
+	cr_assert_eq(elf_go_module_of(fd, "example.com/host", v, sizeof(v)), -ENOENT);
+	close(fd);
+}
