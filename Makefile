@@ -48,7 +48,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench static
+.PHONY: bench-containers soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench static
 
 all: $(OUTPUT)/ldwatch
 
@@ -100,6 +100,10 @@ test: $(OUTPUT)/ldwatch $(OUTPUT)/ldwatch-static $(OUTPUT)/unit_tests asan fuzz-
 
 bench: $(OUTPUT)/ldwatch
 	bash bench/run.sh
+
+# what ldwatch --all costs a container start (podman; its images cached as the tests cache them)
+bench-containers: $(OUTPUT)/ldwatch
+	bash bench/containers.sh
 
 $(OUTPUT)/fuzz:
 	$(Q)mkdir -p $@
