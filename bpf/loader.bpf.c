@@ -32,8 +32,13 @@ struct dl_exception {
 	char *message_buffer;
 };
 
-/* append one user string, NUL-terminated; a NULL or unreadable one is "" */
-static __always_inline __u32 put_str(struct scratch *s, __u32 off, const void *uptr)
+/*
+ * append one user string, NUL-terminated; a NULL or unreadable one is "".
+ * A string that must be one (an object name, a message) and cannot be read
+ * marks the record (LW_SF_PATH_FAULT) and is counted: a uprobe cannot fault
+ * in a page the process has not touched yet.
+ */
+static __always_inline __u32 put_str_chk(struct scratch *s, __u32 off, const void *uptr, bool must)
 {
 	int n = 0;
 
@@ -46,6 +51,10 @@ static __always_inline __u32 put_str(struct scratch *s, __u32 off, const void *u
 		n = bpf_probe_read_user_str(&s->data[off & (LW_PATH_MAX - 1)], LW_LSTR_MAX, uptr);
 	if (n <= 0) {
 		/* arguments that are not strings (a %u in a format) land here too */
+		if (uptr && must) {
+			STAT_INC(lost_read);
+			s->ev.str_flags |= LW_SF_PATH_FAULT;
+		}
 		s->data[off & (LW_PATH_MAX - 1)] = '\0';
 		n = 1;
 	} else if (n == LW_LSTR_MAX) {
@@ -53,6 +62,10 @@ static __always_inline __u32 put_str(struct scratch *s, __u32 off, const void *u
 	}
 	return off + n;
 }
+
+#define put_str(s, off, uptr) put_str_chk(s, off, uptr, true)
+/* a format's argument (perhaps a number), or a dlopen name read again at return */
+#define put_arg(s, off, uptr) put_str_chk(s, off, uptr, false)
 
 static __always_inline struct scratch *loader_begin(void *ctx, __u32 op)
 {
@@ -108,9 +121,9 @@ int BPF_KPROBE(handle_dl_exception_fmt, void *e, const char *objname, const char
 		return 0;
 	off = put_str(s, 0, objname);
 	off = put_str(s, off, fmt);
-	off = put_str(s, off, a3);
-	off = put_str(s, off, a4);
-	off = put_str(s, off, (const void *)ctx->r9);
+	off = put_arg(s, off, a3);
+	off = put_arg(s, off, a4);
+	off = put_arg(s, off, (const void *)ctx->r9);
 	loader_submit(s, off);
 	return 0;
 }
@@ -130,7 +143,7 @@ int BPF_KPROBE(handle_dl_signal_error, int errcode, const char *objname,
 	s->ev.ret = errcode;
 	off = put_str(s, 0, objname);
 	off = put_str(s, off, errstring);
-	off = put_str(s, off, occasion);
+	off = put_arg(s, off, occasion);	/* not used for verdicts */
 	loader_submit(s, off);
 	return 0;
 }
@@ -152,7 +165,7 @@ int BPF_KPROBE(handle_dl_signal_exc, int errcode, struct dl_exception *e, const 
 		STAT_INC(lost_read);
 	off = put_str(s, 0, ex.objname);
 	off = put_str(s, off, ex.errstring);
-	off = put_str(s, off, occasion);
+	off = put_arg(s, off, occasion);	/* not used for verdicts */
 	loader_submit(s, off);
 	return 0;
 }
@@ -169,7 +182,7 @@ static __always_inline int dlopen_enter(void *ctx, __u32 op, const char *file, i
 	if (!s)
 		return 0;
 	s->ev.flags = mode;
-	loader_submit(s, put_str(s, 0, file));
+	loader_submit(s, put_arg(s, 0, file));	/* read again at return */
 	return 0;
 }
 

@@ -110,6 +110,7 @@ struct proc {
 	int after_ns;			/* its last record was LW_EV_NS */
 	uint64_t loss_mark;		/* kernel losses known before its exec could be read */
 	int env_trunc;			/* a captured variable was cut short in the kernel */
+	int unreadable;			/* a record of this exec had a string the kernel could not read */
 	struct ctr_ctx ctr;
 	char *ctr_cgroup;
 	struct container_id ctr_id;
@@ -915,7 +916,7 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		.n_attempts = pd->n_att,
 	};
 
-	char *obj_host = NULL, incomplete[64] = "";
+	char *obj_host = NULL, incomplete[128] = "";
 
 	if (!ctr_wanted(c, p)) {
 		c->st.filtered++;
@@ -926,6 +927,8 @@ static void emit(struct corr *c, struct proc *p, const struct pending *pd,
 		strcat(incomplete, ",events-lost");
 	if (p->env_trunc)
 		strcat(incomplete, ",env-truncated");
+	if (p->unreadable)
+		strcat(incomplete, ",evidence-unreadable");
 	if (p->has_root) {
 		f.root = c->root_host;
 		if (c->root < 0)
@@ -2207,6 +2210,10 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 	if (!p)
 		return;
 	proc_note(p, r);
+	if (e->type == LW_EV_EXEC)
+		p->unreadable = 0;	/* a new story */
+	if (e->str_flags & LW_SF_PATH_FAULT)
+		p->unreadable = 1;
 	after_ns = p->after_ns;
 	p->after_ns = e->type == LW_EV_NS;
 	if (e->type == LW_EV_EXEC && !after_ns)

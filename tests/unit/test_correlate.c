@@ -12,7 +12,7 @@
 
 struct seen {
 	char kind[64], object[512], severity[16], cause[32], mount[256], message[512];
-	char exe[512], needed_by[512], first_attempt[512], incomplete[64], hint[1024];
+	char exe[512], needed_by[512], first_attempt[512], incomplete[128], hint[1024];
 	char ctr_id[80], ctr_runtime[32], ctr_cgroup[256];
 	int err, exit_code, n_attempts;
 };
@@ -1064,4 +1064,24 @@ Test(loader, go_plugin_version_skew_is_its_own_finding)
 	cr_assert_str_eq(seen[0].severity, "error");
 	cr_assert_str_eq(seen[0].object, "/w/p.so", "resolved against its cwd");
 	cr_assert_not_null(strstr(seen[0].hint, "example.com/x"));
+}
+
+/* the kernel could not read a string of one of its records: the finding says so */
+Test(loader, a_finding_with_unreadable_evidence_says_so)
+{
+	size_t n;
+
+	dlopen_fails(120, "/opt/app/host", "libnotthere.so");
+	n = raw_make(&raw, LW_EV_LOADER, 120, LW_OP_DL_SIGNAL_EXC, ENOENT, "\0\0\0", 3, "", 0);
+	raw.ev.str_flags |= LW_SF_PATH_FAULT;
+	cr_assert_eq(event_decode(&raw, n, &rec), 0);
+	corr_feed(c, &rec);
+	feed_exit(120, 0);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].incomplete, "evidence-unreadable");
+	/* the next exec starts clean */
+	dlopen_fails(120, "/opt/app/host2", "libnotthere.so");
+	feed_exit(120, 0);
+	cr_assert_eq(nseen, 2);
+	cr_assert_str_eq(seen[1].incomplete, "");
 }
