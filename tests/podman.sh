@@ -541,6 +541,9 @@ t_podman_ldwatch_in_pid_namespace()
 				sleep 0.1; n=$((n + 1)); done; }
 			/ldwatch --all --json -o /out/all.json 2>/out/all.err & l=$!
 			ready /out/all.json
+			# its CPU time over one idle second, in clock ticks
+			a=$(awk "{ print \$14 + \$15 }" /proc/$l/stat); sleep 1
+			b=$(awk "{ print \$14 + \$15 }" /proc/$l/stat); echo $((b - a)) >/out/idle.ticks
 			'"$FIX"'/needs_missing 2>/dev/null
 			sleep 0.5
 			t0=$(date +%s%N); kill -TERM $l; wait $l; echo $? >/out/term.rc
@@ -564,6 +567,9 @@ t_podman_ldwatch_in_pid_namespace()
 			bad "run $i: $(cut -d' ' -f1 <<<"$cpu") records in 2 s: it watches itself"
 		has_rec "$out/all.json" 'select(.type == "finding" and .kind == "missing-library")' ||
 			bad "run $i: --all gave no finding for the namespace's failing program"
+		# idle: at most 5 % of a CPU (it was ~77 % watching itself)
+		(($(cat "$out/idle.ticks" 2>/dev/null || echo 999) <= 5)) ||
+			bad "run $i: $(cat "$out/idle.ticks" 2>/dev/null) ticks of CPU in one idle second"
 		[[ $(cat "$out/cmd.rc" 2>/dev/null) == 127 ]] || bad "run $i: -- CMD did not pass on 127: $(tail -c 300 "$out/cmd.err")"
 		has_rec "$out/cmd.json" 'select(.type == "finding" and .kind == "missing-library")' ||
 			bad "run $i: -- CMD gave no finding: $(findings_summary "$out/cmd.json")"
