@@ -382,6 +382,9 @@ t_podman_dlopen_first_run()
 			has_rec "$F" 'select(.type == "uprobes" and .event == "attached"
 				and .path == "/lib/x86_64-linux-gnu/libc.so.6" and .symbols == $s)' \
 				--argjson s "$LIBC241_SYMS" || bad "run $i: the image's libc was not probed with $LIBC241_SYMS"
+			has_rec "$F" 'select(.type == "uprobes" and .event == "attached"
+				and .path == "/lib64/ld-linux-x86-64.so.2" and .symbols == $s)' \
+				--argjson s "$LDSO_SYMS" || bad "run $i: the image's ld.so was not probed with $LDSO_SYMS"
 			no_runtime_findings "$F"
 			stall_ok "$F"
 		done

@@ -3,6 +3,8 @@
 # failed; sourced by tests/integration.sh. Relays of another process's fd 2,
 # loader words without a loader, optional probes programs make and handle.
 
+REPS=${REAL_REPS:-5}	# each scenario this many times: a flaky pass fails
+
 # every finding of the run, as "pid kind object"
 all_findings()
 {
@@ -13,26 +15,31 @@ all_findings()
 # exits with its status: one finding, the child's, none for the relay
 t_all_relay_gets_no_finding()
 {
-	local F=$W/rec.json r child n
+	local F=$W/rec.json r child n i relays=()
 	need_bpf
 	lw_start "$F" --all --json
 	wait_ready "$F"
-	"$FIX/relay" "$FIX/needs_missing" >/dev/null 2>"$W/relayed" &
-	r=$!
-	wait "$r"
-	(($? == 127)) || bad "relay did not pass on the child's 127"
-	grep -q "$LDSO_ENOENT" "$W/relayed" || bad "the relay did not copy the loader's line: $(head -c 300 "$W/relayed")"
-	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .ppid == $r)' --argjson r "$r" ||
-		bad "no finding for the relay's child; findings: $(findings_summary "$F")"
+	for ((i = 0; i < REPS; i++)); do
+		"$FIX/relay" "$FIX/needs_missing" >/dev/null 2>"$W/relayed" &
+		r=$!
+		relays+=("$r")
+		wait "$r"
+		(($? == 127)) || bad "relay did not pass on the child's 127"
+		grep -q "$LDSO_ENOENT" "$W/relayed" || bad "the relay did not copy the loader's line: $(head -c 300 "$W/relayed")"
+		wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .ppid == $r)' --argjson r "$r" ||
+			bad "run $i: no finding for the relay's child; findings: $(findings_summary "$F")"
+	done
 	lw_stop "$F"
 	check_records "$F"
-	n=$(recs "$F" 'select(.type == "finding" and .pid == $r)' --argjson r "$r" | wc -l)
-	((n == 0)) || bad "the relay (pid $r) got $n finding(s): $(recs "$F" \
-		'select(.type == "finding" and .pid == $r)' --argjson r "$r" | head -n1 | cut -c1-300)"
-	child=$(recs "$F" 'select(.type == "finding" and .ppid == $r)' --argjson r "$r")
-	[[ $(wc -l <<<"$child") == 1 ]] || bad "expected one finding for the child: $(all_findings "$F")"
-	check_fields "$(head -n1 <<<"$child")" .kind '"missing-library"' .object '"libmissing.so"' \
-		.exe '$fix + "/needs_missing"'
+	for r in "${relays[@]}"; do
+		n=$(recs "$F" 'select(.type == "finding" and .pid == $r)' --argjson r "$r" | wc -l)
+		((n == 0)) || bad "the relay (pid $r) got $n finding(s): $(recs "$F" \
+			'select(.type == "finding" and .pid == $r)' --argjson r "$r" | head -n1 | cut -c1-300)"
+		child=$(recs "$F" 'select(.type == "finding" and .ppid == $r)' --argjson r "$r")
+		[[ $(grep -c . <<<"$child") == 1 ]] || bad "expected one finding for the child of $r: $(all_findings "$F")"
+		check_fields "$(head -n1 <<<"$child")" .kind '"missing-library"' .object '"libmissing.so"' \
+			.exe '$fix + "/needs_missing"'
+	done
 }
 
 # the same in -- CMD mode, with the relay as CMD: its status passes through, the child is named
@@ -54,22 +61,24 @@ t_cmd_relay_gets_no_finding()
 # a static Go binary (no PT_INTERP, no loader) printing glibc's line and exiting 127
 t_all_static_go_loader_words()
 {
-	local F=$W/rec.json p
+	local F=$W/rec.json p i
 	need_bpf
 	need_go
 	lw_start "$F" --all --json
 	wait_ready "$F"
-	"$GOFIX/fakeld" >/dev/null 2>"$W/err" &
-	p=$!
-	wait "$p"
-	(($? == 127)) || bad "fakeld did not exit 127"
-	grep -q "$LDSO_ENOENT" "$W/err" || bad "fakeld did not print the loader's words"
+	for ((i = 0; i < REPS; i++)); do
+		"$GOFIX/fakeld" >/dev/null 2>"$W/err" &
+		p=$!
+		wait "$p"
+		(($? == 127)) || bad "fakeld did not exit 127"
+		grep -q "$LDSO_ENOENT" "$W/err" || bad "fakeld did not print the loader's words"
+	done
 	sentinel_finding "$F"
 	lw_stop "$F"
 	check_records "$F"
-	has_rec "$F" 'select(.type == "finding" and .pid == $p)' --argjson p "$p" &&
+	has_rec "$F" 'select(.type == "finding" and .comm == "fakeld")' &&
 		bad "a finding for a static binary that loaded nothing: $(recs "$F" \
-			'select(.type == "finding" and .pid == $p)' --argjson p "$p" | cut -c1-300)"
+			'select(.type == "finding" and .comm == "fakeld")' | head -n1 | cut -c1-300)"
 	return 0
 }
 
@@ -83,6 +92,29 @@ sentinel_finding()
 	wait "$s"
 	wait_rec "$1" "$FINDING_S" 'select(.type == "finding" and .pid == $s)' --argjson s "$s" ||
 		bad "no finding for the sentinel (pid $s) within ${FINDING_S}s; findings: $(findings_summary "$1")"
+}
+
+# the same, system-wide, REPS times: each run its own finding (errors are never folded)
+t_all_go_plugin_version_skew()
+{
+	local F=$W/rec.json p i fnd
+	need_bpf
+	need_go
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	for ((i = 0; i < REPS; i++)); do
+		"$GOFIX/skewhost" "$GOFIX/skew.so" >/dev/null 2>&1 &
+		p=$!
+		wait "$p"
+		wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .pid == $p)' --argjson p "$p" ||
+			bad "run $i: no finding for skewhost (pid $p); findings: $(findings_summary "$F")"
+		fnd=$(recs "$F" 'select(.type == "finding" and .pid == $p)' --argjson p "$p")
+		[[ $(grep -c . <<<"$fnd") == 1 ]] || { bad "run $i: not one finding"; continue; }
+		check_fields "$fnd" .kind '"go-plugin-mismatch"' .object '$gofix + "/skew.so"' \
+			.dependency '"example.com/x"' .severity '"error"'
+	done
+	lw_stop "$F"
+	check_records "$F"
 }
 
 # Go refuses a plugin built against another version of a package (the dlopen succeeded)
@@ -140,7 +172,7 @@ t_all_enable_f_probe_folded()
 	need_bpf
 	lw_start "$F" --all --json
 	wait_ready "$F"
-	for ((i = 0; i < 3; i++)); do
+	for ((i = 0; i < REPS; i++)); do
 		bash -c 'for k in 1 2 3 4; do enable -f /nonexistent/pyenv-realpath.dylib realpath 2>/dev/null; done
 			exit 3'
 	done
@@ -157,5 +189,6 @@ t_all_enable_f_probe_folded()
 
 REAL_TESTS=(
 	t_all_relay_gets_no_finding t_cmd_relay_gets_no_finding t_all_static_go_loader_words
-	t_cmd_go_plugin_version_skew t_all_ps_probe_folded t_all_enable_f_probe_folded
+	t_cmd_go_plugin_version_skew t_all_go_plugin_version_skew t_all_ps_probe_folded
+	t_all_enable_f_probe_folded
 )
