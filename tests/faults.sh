@@ -24,7 +24,7 @@ t_all_loss_marks_finding()
 	sleep 0.5	# its dlopen is over and read; the flood comes while it waits
 	flood 1
 	wait "$p"
-	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try")' ||
+	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .kind == "dlopen-failed" and .pid == $p)' --argjson p "$p" ||
 		bad "no dlopen-failed finding; findings: $(findings_summary "$F")"
 	lw_stop "$F"
 	check_records "$F"
@@ -32,7 +32,7 @@ t_all_loss_marks_finding()
 	jq -e '.lost > 0 and .lost == .lost_reserve + .lost_read and .received == .events' <<<"$st" >/dev/null ||
 		bad "final stats do not show reconciled losses: $st"
 	grep -q "records lost in all" "$F.stderr" || bad "no loss said on stderr: $(stderr_tail "$F.stderr")"
-	fnd=$(recs "$F" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try")' | head -n1)
+	fnd=$(recs "$F" 'select(.type == "finding" and .kind == "dlopen-failed" and .pid == $p)' --argjson p "$p" | head -n1)
 	check_fields "$fnd" .incomplete '"events-lost"' .exit_code 3 .object '"libnotthere.so"'
 }
 
@@ -67,14 +67,14 @@ t_all_no_uprobes()
 	lw_start "$F" --all --json --no-uprobes
 	wait_ready "$F"
 	"$FIX/needs_missing" >/dev/null 2>&1
-	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .kind == "missing-library" and .comm == "needs_missing")' ||
+	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .kind == "missing-library" and .comm == "needs_missing" and .container == null)' ||
 		bad "no missing-library finding without uprobes; findings: $(findings_summary "$F")"
 	lw_stop "$F"
 	check_records "$F"
 	[[ $(recs "$F" 'select(.type == "ready") | .uprobes | length') == 0 ]] ||
 		bad "uprobes attached: $(head -c 300 "$F")"
 	recs "$F" 'select(.type == "uprobes")' | grep -q . && bad "uprobes attached later"
-	fnd=$(recs "$F" 'select(.type == "finding" and .comm == "needs_missing")' | head -n1)
+	fnd=$(recs "$F" 'select(.type == "finding" and .comm == "needs_missing" and .container == null)' | head -n1)
 	check_fields "$fnd" .object '"libmissing.so"' .exit_code 127
 }
 
@@ -108,7 +108,7 @@ t_all_replaced_library_probed_again()
 	check_records "$F"
 	n=$(recs "$F" 'select(.type == "uprobes" and .event == "attached" and .path == $p)' --arg p "$D/libc.so.6" | wc -l)
 	((n == 2)) || bad "the replaced libc was probed $n times, expected 2 (the old inode and the new)"
-	n=$(recs "$F" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try")' | wc -l)
+	n=$(recs "$F" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try" and .container == null)' | wc -l)
 	((n >= 2)) || bad "$n dlopen-failed findings, expected the two runs after each probe: $(findings_summary "$F")"
 }
 
@@ -135,7 +135,7 @@ t_all_hits_of_no_library_stay_in_kernel()
 # finding_count_is FILE N: at least N dlopen-failed findings of dl_try
 finding_count_is()
 {
-	(($(recs "$1" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try")' | wc -l) >= $2))
+	(($(recs "$1" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try" and .container == null)' | wc -l) >= $2))
 }
 
 FAULT_TESTS=(t_all_loss_marks_finding t_all_hostile_sizes t_all_no_uprobes t_all_replaced_library_probed_again
