@@ -13,7 +13,9 @@ LIBBPF_LIBS   := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
 CFLAGS	?= -g -O2
 # what the code needs, whatever CFLAGS a caller passes (make CFLAGS=-fsanitize=...)
 ALL_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP
-CPPFLAGS := -Iinclude -Iuser -I$(OUTPUT) $(LIBBPF_CFLAGS)
+# user/ is split by stage (cli, kernel, host, corr, report, lib); each folder is on the include path
+USER_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard user/*/*.c user/*/*.h))))
+CPPFLAGS := -Iinclude -Iuser $(addprefix -I,$(USER_DIRS)) -I$(OUTPUT) $(LIBBPF_CFLAGS)
 LDLIBS	:= $(LIBBPF_LIBS) -lelf -lz
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
@@ -23,14 +25,14 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
 SKELS	 := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(wildcard user/*.c user/*/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
 LIB_OBJS  := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 # the daemon's pure parts, built again with clang, libFuzzer and the sanitizers
-FUZZ_LIB  := $(filter-out user/main.c user/probe.c user/pidns.c user/uprobes.c,$(USER_SRCS))
+FUZZ_LIB  := $(filter-out user/main.c user/kernel/probe.c user/kernel/pidns.c user/kernel/uprobes.c,$(USER_SRCS))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror
 FUZZ_S	?= 20
@@ -68,6 +70,7 @@ $(USER_OBJS): $(SKELS)
 
 $(OUTPUT)/user/%.o: user/%.c | $(OUTPUT)/user
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c $< -o $@
 
 $(OUTPUT)/ldwatch: $(USER_OBJS)
@@ -99,11 +102,11 @@ test: $(OUTPUT)/ldwatch $(OUTPUT)/ldwatch-static $(OUTPUT)/unit_tests asan fuzz-
 	bash tests/run.sh
 
 bench: $(OUTPUT)/ldwatch
-	bash bench/run.sh
+	bash tests/bench/run.sh
 
 # what ldwatch --all costs a container start (podman; its images cached as the tests cache them)
 bench-containers: $(OUTPUT)/ldwatch
-	bash bench/containers.sh
+	bash tests/bench/containers.sh
 
 $(OUTPUT)/fuzz:
 	$(Q)mkdir -p $@
@@ -145,4 +148,4 @@ vmlinux:
 clean:
 	rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/unit/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/user/*.d $(OUTPUT)/user/*/*.d $(OUTPUT)/unit/*.d)

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # tests/podman/images.sh: podman settings of the tests' own and the Debian
 # roots and images they run, cached between runs; sourced by tests/podman.sh
-# and bench/containers.sh. Needs CACHE (where roots are kept) and TMP (logs).
+# and tests/bench/containers.sh. Needs CACHE (where roots are kept) and TMP (logs).
 
 # podman_conf FILE: a containers.conf of our own, never /etc's: runc (crun
 # refuses this host's hybrid cgroups), and ulimits below this host's (root

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/containers.sh: what ldwatch --all costs a container start, run by
+# tests/bench/containers.sh: what ldwatch --all costs a container start, run by
 # `make bench-containers` (root, podman). A container of Debian 12's image
 # (`podman run --rm --network=none IMAGE /bin/true`) is timed N times:
 #   bare          no ldwatch
@@ -11,7 +11,7 @@
 # Markdown on stdout, progress on stderr.
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT" || exit 1
 LDWATCH=${LDWATCH:-build/ldwatch}
 N=${N:-20}

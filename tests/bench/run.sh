@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# ldwatch overhead benchmark, run by `make bench` (see bench/README.md).
+# ldwatch overhead benchmark, run by `make bench` (see tests/bench/README.md).
 # The Markdown report goes to stdout; progress and diagnostics go to stderr.
 # Exit 0 when every ldwatch run started, exited 0 and left a final stats record; 1 otherwise
 # (ldwatch missing, not root, failed to start, or a run without stats). The bare rows print anyway.
 set -uo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 
 LDWATCH=${LDWATCH:-build/ldwatch}
 OUT=build/bench
@@ -40,10 +40,10 @@ done
 
 mkdir -p "$OUT" || die "cannot create $OUT"
 for tool in loop storm; do
-	if [[ ! -x $OUT/$tool || bench/$tool.c -nt $OUT/$tool ]]; then
+	if [[ ! -x $OUT/$tool || tests/bench/$tool.c -nt $OUT/$tool ]]; then
 		log "CC $OUT/$tool"
 		${CC:-cc} -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
-			"bench/$tool.c" -o "$OUT/$tool" || die "building $OUT/$tool failed"
+			"tests/bench/$tool.c" -o "$OUT/$tool" || die "building $OUT/$tool failed"
 	fi
 done
 
@@ -227,7 +227,7 @@ run_workload() {
 	[[ ${2:-} == strace ]] && pre=(strace -f -qq -e trace=openat -o "$TMP/strace.out")
 	case $1 in
 	storm) line=$(timeout "$WORKLOAD_TIMEOUT_S" "${pre[@]}" "$OUT/storm" "$STORM_N") ;;
-	gobuild) line=$(timeout "$WORKLOAD_TIMEOUT_S" bash bench/gobuild.sh "$TMP/gobuild") ;;
+	gobuild) line=$(timeout "$WORKLOAD_TIMEOUT_S" bash tests/bench/gobuild.sh "$TMP/gobuild") ;;
 	*)
 		# strace costs ~100x: a twentieth of the iterations gives the same ns/op
 		n=$LOOP_N
