@@ -29,6 +29,7 @@
 #include "probe.h"
 #include "escape.h"
 #include "sbuf.h"
+#include "util.h"
 
 #define LDWATCH_VERSION	"0.1.0"
 #define STATS_INTERVAL_S	60	/* a stats record (final:false) this often */
@@ -476,10 +477,9 @@ static void on_loader_seen(void *ctx, int rootfd, const char *path, uint32_t pid
 	probe_loader_file(r->pr, rootfd, path, rootfd == r->rootfd ? 0 : pid);
 }
 
-/* the kernel's dev_t (MKDEV: major << 20 | minor) of a stat()ed st_dev */
 static uint32_t kernel_dev(dev_t d)
 {
-	return (uint32_t)(major(d) << 20 | minor(d));
+	return kdev_of(d);
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <linux/openat2.h>
 #include "fsinfo.h"
+#include "util.h"
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo */
 void fs_unescape(char *s)
@@ -74,7 +75,7 @@ int fs_mountinfo_each(const char *mountinfo_path,
 		fs_unescape(fields[3]);
 		fs_unescape(fields[4]);
 		m.id = id;
-		m.dev = maj << 20 | min;
+		m.dev = kdev_make(maj, min);
 		m.root = fields[3];
 		m.point = fields[4];
 		m.opts = fields[5];

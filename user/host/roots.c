@@ -19,6 +19,7 @@
 #include <sys/sysmacros.h>
 #include "fsinfo.h"
 #include "roots.h"
+#include "util.h"
 
 struct root_ent {
 	struct root_key key;
@@ -120,7 +121,7 @@ static bool is_root(int fd, const struct root_key *key)
 	struct stat st;
 
 	return !fstat(fd, &st) && S_ISDIR(st.st_mode) && st.st_ino == key->ino &&
-	       (uint32_t)(major(st.st_dev) << 20 | minor(st.st_dev)) == key->dev;
+	       kdev_of(st.st_dev) == key->dev;
 }
 
 static int open_root(struct roots *rs, struct root_ent *r, uint32_t pid, const char *fs_path)

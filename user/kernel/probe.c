@@ -18,6 +18,7 @@
 #include "elfinfo.h"
 #include "probe.h"
 #include "probe_internal.h"
+#include "util.h"
 
 
 
@@ -123,7 +124,7 @@ int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info
 			p->skel->rodata->cfg_host_mntns = (uint32_t)ns.st_ino;
 		/* and those under another root (chroot, pivot_root) their root */
 		if (!stat("/", &ns)) {
-			p->skel->rodata->cfg_host_root_dev = major(ns.st_dev) << 20 | minor(ns.st_dev);
+			p->skel->rodata->cfg_host_root_dev = kdev_of(ns.st_dev);
 			p->skel->rodata->cfg_host_root_ino = ns.st_ino;
 		}
 	}

@@ -1,0 +1,40 @@
+/* small tools every stage uses: array length, literal prefixes, the kernel's
+ * dev_t, and the one way a diagnostic reaches stderr */
+#ifndef LDWATCH_UTIL_H
+#define LDWATCH_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* the length of a string literal, counted by the compiler */
+#define LIT_LEN(lit) (sizeof("" lit) - 1)
+
+/* s (n bytes) starts with the literal lit: a pointer just past it, else NULL */
+#define lit_prefix(s, n, lit) \
+	((n) >= LIT_LEN(lit) && memcmp((s), lit, LIT_LEN(lit)) == 0 ? (s) + LIT_LEN(lit) : NULL)
+
+/* the same for a NUL-terminated string */
+#define lit_skip(s, lit) lit_prefix((s), strlen(s), lit)
+
+/* the kernel's dev_t (MKDEV: major << 20 | minor), as BPF and /proc/PID/mountinfo
+ * name a device, from a stat()ed st_dev and back */
+static inline uint32_t kdev_of(dev_t d)
+{
+	return (uint32_t)(major(d) << 20 | (minor(d) & 0xfffff));
+}
+
+static inline uint32_t kdev_make(unsigned int maj, unsigned int min)
+{
+	return (uint32_t)(maj << 20 | (min & 0xfffff));
+}
+
+/* "ldwatch: [SUBSYS: ]message\n" on stderr; subsys may be NULL. Diagnostics
+ * only: records go to the sink. */
+void lw_warn(const char *subsys, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
