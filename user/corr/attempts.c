@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+/*
+ * attempts: the lookup ring of one exec, and the one way attempts are selected
+ * for a finding
+ */
+#include "corr_internal.h"
+
+void att_add(struct proc *p, const char *path, uint32_t op, int err, uint32_t mode)
+{
+	size_t len = strlen(path);
+	struct attempt *a;
+
+	while (p->att_n && (p->att_n == CORR_ATT_MAX || p->att_bytes + len > CORR_ATT_BYTES)) {
+		a = &p->att[p->att_head];
+		p->att_bytes -= strlen(a->path);
+		free(a->path);
+		a->path = NULL;
+		p->att_head = (p->att_head + 1) % CORR_ATT_MAX;
+		p->att_n--;
+	}
+	a = &p->att[(p->att_head + p->att_n) % CORR_ATT_MAX];
+	a->path = strdup(path);
+	if (!a->path)
+		return;
+	a->op = op;
+	a->err = err;
+	a->mode = mode;
+	p->att_seq[(p->att_head + p->att_n) % CORR_ATT_MAX] = p->att_next++;
+	p->att_n++;
+	p->att_bytes += len;
+}
+
+struct attempt *att_at(struct proc *p, unsigned i)
+{
+	return &p->att[(p->att_head + i) % CORR_ATT_MAX];
+}
+
+/* a lookup of the library `name` (a bare name matches any directory) */
+bool att_is_for(const struct attempt *a, const char *name)
+{
+	if (!is_open_op(a->op) && a->op != LW_OP_MMAP)
+		return false;
+	if (strchr(name, '/') && name[0] == '/')
+		return strcmp(a->path, name) == 0;
+	return strcmp(base_name(a->path), base_name(name)) == 0;
+}
+
+unsigned att_collect(struct proc *p, const char *name, unsigned since,
+			    struct attempt **out)
+{
+	unsigned i, n = 0;
+	struct attempt *v;
+
+	*out = NULL;
+	v = calloc(p->att_n ? p->att_n : 1, sizeof(*v));
+	if (!v)
+		return 0;
+	for (i = 0; i < p->att_n; i++) {
+		struct attempt *a = att_at(p, i);
+
+		if (!att_is_for(a, name) || p->att_seq[(p->att_head + i) % CORR_ATT_MAX] < since)
+			continue;
+		v[n].path = strdup(a->path);
+		if (!v[n].path)
+			break;
+		v[n].op = a->op;
+		v[n].err = a->err;
+		v[n].mode = a->mode;
+		n++;
+	}
+	*out = v;
+	return n;
+}
+
+/* the last successful open of `name` since `since`: a candidate the loader read */
+const char *last_opened(struct proc *p, const char *name, unsigned since)
+{
+	const char *found = NULL;
+
+	for (unsigned i = 0; i < p->att_n; i++) {
+		struct attempt *a = att_at(p, i);
+
+		if (!a->err && is_open_op(a->op) && att_is_for(a, name) &&
+		    p->att_seq[(p->att_head + i) % CORR_ATT_MAX] >= since)
+			found = a->path;
+	}
+	return found;
+}
+
+/* the latest lookup of exactly `path` */
+const struct attempt *att_last(struct proc *p, const char *path)
+{
+	const struct attempt *found = NULL;
+
+	for (unsigned i = 0; i < p->att_n; i++)
+		if (!strcmp(att_at(p, i)->path, path))
+			found = att_at(p, i);
+	return found;
+}
+
+/* lookups of path and of everything under it, in order */
+unsigned att_under(struct proc *p, const char *path, struct attempt **out)
+{
+	size_t n = strlen(path);
+	unsigned i, k = 0;
+
+	*out = calloc(p->att_n ? p->att_n : 1, sizeof(**out));
+	if (!*out)
+		return 0;
+	for (i = 0; i < p->att_n; i++) {
+		struct attempt *a = att_at(p, i);
+
+		if (strncmp(a->path, path, n) || (a->path[n] && a->path[n] != '/'))
+			continue;
+		(*out)[k] = *a;
+		(*out)[k].path = strdup(a->path);
+		if ((*out)[k].path)
+			k++;
+	}
+	return k;
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+/* execfail: failed exec, permission denied, and command-not-found */
+#include "corr_internal.h"
+
+const char *deny_cause(struct corr *c, const char *path, uint32_t uid, int want,
+			      struct stat *st, char **mount)
+{
+	char mnt[4096];
+	int noexec = 0;
+
+	if ((want & X_OK) && c->mountinfo &&
+	    !fs_mount_of(c->mountinfo, path, mnt, sizeof(mnt), &noexec) && noexec) {
+		*mount = strdup(mnt);
+		return "noexec-mount";
+	}
+	/* another root: its mount table may be gone with it, the mount's flags are not */
+	if ((want & X_OK) && c->root != c->ops.rootfd && fs_noexec_in_root(c->root, path) == 1) {
+		*mount = NULL;
+		return "noexec-mount";
+	}
+	if (!fs_stat_in_root(c->root, path, st) && fs_mode_denies(st, uid, want))
+		return "file-mode";
+	return fs_lsm_active() ? "security-module" : "unknown";
+}
+
+char *deny_hint(const char *cause, const char *path, uint32_t uid, int want,
+		       const struct stat *st, const char *mount)
+{
+	if (!strcmp(cause, "noexec-mount"))
+		return xprintf("%s is on %s, which is mounted noexec: move it to a filesystem "
+			       "that allows execution, or remount %s without noexec",
+			       path, mount ? mount : "a mount", mount ? mount : "it");
+	if (!strcmp(cause, "file-mode"))
+		return xprintf("%s is not %s for uid %u (mode %04o, owner %u): fix its permissions "
+			       "(chmod %s)", path, want & X_OK ? "executable" : "readable", uid,
+			       (unsigned)(st->st_mode & 07777), (unsigned)st->st_uid,
+			       want & X_OK ? "+x" : "o+r");
+	if (!strcmp(cause, "security-module"))
+		return xprintf("the mode bits of %s allow access, yet it was refused: check the "
+			       "security module's audit log (AppArmor, SELinux)", path);
+	return xprintf("access to %s was refused for a reason ldwatch could not determine", path);
+}
+
+/*
+ * A failed execve whose process then failed too. ENOENT on a file that
+ * exists is its interpreter missing; EACCES is the mode, the mount, or a
+ * security module.
+ */
+void diagnose_exec(struct corr *c, struct proc *p, const struct execfail *x,
+			  uint64_t ts, int code, int sig)
+{
+	struct pending pd = { .exe = x->path, .severity = "error", .ts_ns = ts, .err = x->err };
+	struct attempt a = { .path = x->path, .op = LW_OP_EXECVE, .err = x->err };
+	struct stat st;
+	char *mount = NULL;
+	const char *cause, *obj = x->path;
+
+	memset(&st, 0, sizeof(st));
+	if (p->has_root && c->root < 0) {
+		/* its root is out of reach: say what is known, and that it is not all */
+		if (x->err != ENOENT && x->err != EACCES)
+			return;
+		pd.kind = "exec-failed";
+		pd.hint = xprintf("%s could not be run (%s), and ldwatch could not look inside "
+				  "the process's root (mounted only in its own mount namespace, with "
+				  "no process left there to reach it through): the file, its "
+				  "interpreter or their permissions are at fault", x->path,
+				  x->err == ENOENT ? "not found" : "permission denied");
+		pd.object = x->path;
+		pd.att = &a;
+		pd.n_att = 1;
+		emit(c, p, &pd, code, sig);
+		free(pd.hint);
+		return;
+	}
+	if (fs_stat_in_root(c->root, x->path, &st) || !S_ISREG(st.st_mode)) {
+		char mnt[4096];
+		int noexec = 0;
+
+		/*
+		 * gone already (go run removes its build directory at once) or
+		 * never there: EACCES from a noexec mount is still decided by
+		 * the mount, which does not depend on winning that race
+		 */
+		if (x->err != EACCES || S_ISDIR(st.st_mode) || !c->mountinfo ||
+		    fs_mount_of(c->mountinfo, x->path, mnt, sizeof(mnt), &noexec) || !noexec)
+			return;
+	}
+	if (x->err == ENOENT) {
+		char interp[ELF_STR_MAX + 4096];
+		struct stat ist;
+
+		if (inspect(c, x->path, &c->elf) || !c->elf.interp[0])
+			return;
+		if (c->elf.interp[0] == '/' || !p->cwd)
+			snprintf(interp, sizeof(interp), "%s", c->elf.interp);
+		else
+			snprintf(interp, sizeof(interp), "%s/%s", p->cwd, c->elf.interp);
+		if (fs_stat_in_root(c->root, interp, &ist) != -ENOENT)
+			return;
+		pd.kind = "missing-interpreter";
+		pd.object = interp;
+		pd.hint = c->elf.kind == ELF_KIND_SCRIPT ?
+			xprintf("%s exists, but its #! interpreter %s does not: install it or fix "
+				"the #! line", x->path, interp) :
+			xprintf("%s exists, but its interpreter (PT_INTERP) %s does not: install "
+				"that loader, rebuild the program for this system, or run it with "
+				"the right one (patchelf --set-interpreter)", x->path, interp);
+		pd.att = &a;
+		pd.n_att = 1;
+		emit(c, p, &pd, code, sig);
+		free(pd.hint);
+		return;
+	}
+	if (x->err != EACCES)
+		return;
+	cause = deny_cause(c, x->path, p->uid, X_OK, &st, &mount);
+	if (!strcmp(cause, "unknown") || !strcmp(cause, "security-module")) {
+		/* the file is fine: perhaps its interpreter is not */
+		if (!inspect(c, x->path, &c->elf) && c->elf.interp[0] == '/') {
+			struct stat ist;
+			const char *icause;
+			char *imount = NULL;
+
+			memset(&ist, 0, sizeof(ist));
+			icause = deny_cause(c, c->elf.interp, p->uid, X_OK, &ist, &imount);
+			if (strcmp(icause, "unknown") && strcmp(icause, "security-module")) {
+				free(mount);
+				mount = imount;
+				cause = icause;
+				st = ist;
+				obj = c->elf.interp;
+			} else {
+				free(imount);
+			}
+		}
+	}
+	pd.kind = "permission-denied";
+	pd.object = (char *)obj;
+	pd.cause = (char *)cause;
+	pd.mount = mount;
+	if (!strcmp(cause, "noexec-mount")) {
+		/* go run/test build under GOTMPDIR, else TMPDIR: name the one at fault */
+		static const char *const vars[] = { "GOTMPDIR", "TMPDIR" };
+
+		for (unsigned k = 0; k < 2 && !pd.variable; k++) {
+			const char *v = env_find(c, p, vars[k]);
+			size_t n = v ? strlen(v) : 0;
+
+			if (n && !strncmp(x->path, v, n) && (x->path[n] == '/' || v[n - 1] == '/'))
+				pd.variable = xprintf("%s=%s", vars[k], v);
+		}
+	}
+	pd.hint = deny_hint(cause, obj, p->uid, X_OK, &st, mount);
+	if (pd.variable) {
+		free(pd.hint);
+		pd.hint = xprintf("%s is on %s, which is mounted noexec, because %s: point GOTMPDIR "
+				  "(or TMPDIR) at a directory on a filesystem that allows execution",
+				  obj, mount ? mount : "its mount", pd.variable);
+	}
+	pd.att = &a;
+	pd.n_att = 1;
+	emit(c, p, &pd, code, sig);
+	free(pd.hint);
+	free(pd.variable);
+	free(mount);
+}
+
+/*
+ * A command searched for in every PATH directory and found in none, then a
+ * failed exit (a shell's 127, or Go's "executable file not found in $PATH").
+ */
+#define PATH_DIRS_MAX 64
+
+void diagnose_command(struct corr *c, struct proc *p, uint64_t ts, int code, int sig)
+{
+	const char *path = env_find(c, p, "PATH"), *gobin;
+	const char *dirs[PATH_DIRS_MAX];
+	size_t dlen[PATH_DIRS_MAX];
+	unsigned nd = 0, i, j, best_n = 0;
+	const char *best = NULL;
+	struct pending pd = { .severity = "error", .ts_ns = ts, .err = ENOENT };
+	char *dup, *save, *tok, buf[4096];
+	struct attempt *v;
+	struct stat st;
+
+	if (!path || !(dup = strdup(path)))
+		return;
+	for (tok = strtok_r(dup, ":", &save); tok && nd < PATH_DIRS_MAX;
+	     tok = strtok_r(NULL, ":", &save)) {
+		dirs[nd] = path + (tok - dup);
+		dlen[nd++] = strlen(tok);
+	}
+	/* the name with most PATH directories tried, none of them a hit */
+	for (i = 0; i < p->att_n; i++) {
+		struct attempt *a = att_at(p, i);
+		const char *b = base_name(a->path);
+		unsigned tried = 0;
+		bool hit = false;
+
+		if (a->err != ENOENT || is_open_op(a->op) || a->op == LW_OP_MMAP)
+			continue;
+		for (j = 0; j < nd; j++) {
+			int k = snprintf(buf, sizeof(buf), "%.*s/%s", (int)dlen[j], dirs[j], b);
+			const struct attempt *l;
+
+			if (k <= 0 || (size_t)k >= sizeof(buf))
+				continue;
+			l = att_last(p, buf);
+			tried += l && l->err == ENOENT;
+			hit |= l && !l->err;
+		}
+		if (!hit && tried > best_n) {
+			best_n = tried;
+			best = b;
+		}
+	}
+	/*
+	 * its own words name it: a shell's "command not found", env's "No such
+	 * file", Go's error. A PATH search that came to nothing and an exit 127
+	 * alone are a relay's status (podman exec looked for crun, then passed
+	 * on its container's 127) or an optional tool not found
+	 */
+	if (!best || best_n < (nd < 2 ? nd : 2) ||
+	    !p->said || !find_bytes(p->said, p->said_len, best, strlen(best))) {
+		free(dup);
+		return;
+	}
+	v = calloc(nd ? nd : 1, sizeof(*v));
+	for (j = 0; v && j < nd; j++) {
+		const struct attempt *l;
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)dlen[j], dirs[j], best);
+		if ((l = att_last(p, buf))) {
+			v[pd.n_att] = *l;
+			v[pd.n_att].path = strdup(l->path);
+			pd.n_att += !!v[pd.n_att].path;
+		}
+	}
+	pd.att = v;
+	pd.kind = "command-not-found";
+	pd.object = (char *)best;
+	pd.variable = xprintf("PATH=%s", path);
+	gobin = env_find(c, p, "GOBIN");
+	if (gobin && snprintf(buf, sizeof(buf), "%s/%s", gobin, best) < (int)sizeof(buf) &&
+	    !fs_stat_in_root(c->root, buf, &st))
+		pd.hint = xprintf("%s is in GOBIN (%s), which is not on PATH: add %s to PATH",
+				  best, gobin, gobin);
+	else {
+		/* the directories really searched: a script may have changed PATH */
+		struct sbuf dirs;
+
+		sbuf_init(&dirs);
+		for (j = 0; j < pd.n_att; j++) {
+			const char *a = pd.att[j].path;
+
+			sbuf_printf(&dirs, "%s%.*s", j ? ", " : "", (int)(base_name(a) - 1 - a), a);
+		}
+		pd.hint = xprintf("%s is in none of the PATH directories searched (%s): install it, "
+				  "or add the directory that holds it to PATH (for `go install`ed "
+				  "tools, GOBIN or GOPATH/bin)", best, sbuf_str(&dirs));
+		sbuf_free(&dirs);
+	}
+	emit(c, p, &pd, code, sig);
+	free(pd.hint);
+	free(pd.variable);
+	att_clear(pd.att, pd.n_att);
+	free(pd.att);
+	free(dup);
+}

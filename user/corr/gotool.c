@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/* gotool: the Go toolchain's own failures: a missing GOROOT, a failed cgo link */
+#include "corr_internal.h"
+
+/*
+ * The go command could not use its GOROOT:
+ *   "go: cannot find GOROOT directory: X" (exit 2), or
+ *   "...: package P is not in GOROOT (X/src/P)" (exit 1).
+ * Which path is missing or of the wrong type comes from its stat calls.
+ */
+void on_goroot_line(struct corr *c, struct proc *p, const char *line, size_t len,
+			   uint64_t ts)
+{
+	static const char nf[] = "go: cannot find GOROOT directory: ";
+	static const char pk[] = " is not in GOROOT (";
+	static const char gp[] = " (from $GOROOT)";
+	const char *s, *end = line + len, *envroot = env_get(p, "GOROOT");
+	const struct attempt *a;
+	struct pending *pd;
+	char *root = NULL, *missing = NULL, own[4096] = "";
+	int code;
+
+	(void)c;
+	if ((s = find_bytes(line, len, nf, sizeof(nf) - 1))) {
+		root = strndup(s + sizeof(nf) - 1, end - (s + sizeof(nf) - 1));
+		code = 2;
+	} else if ((s = find_bytes(line, len, gp, sizeof(gp) - 1))) {
+		/* GOPATH mode lists where it looked: "\tGOROOT/src/fmt (from $GOROOT)" */
+		const char *q = line, *src;
+
+		while (q < s && (*q == ' ' || *q == '\t'))
+			q++;
+		missing = strndup(q, s - q);
+		src = missing ? strstr(missing, "/src/") : NULL;
+		if (!src) {
+			free(missing);
+			return;
+		}
+		root = strndup(missing, src - missing);
+		code = 1;
+	} else if ((s = find_bytes(line, len, pk, sizeof(pk) - 1))) {
+		const char *q = s + sizeof(pk) - 1, *r = memchr(q, ')', end - q), *src;
+
+		if (!r)
+			return;
+		missing = strndup(q, r - q);
+		src = missing ? strstr(missing, "/src/") : NULL;
+		if (!src) {
+			free(missing);
+			return;
+		}
+		root = strndup(missing, src - missing);
+		code = 1;
+	} else {
+		return;
+	}
+	pd = root ? pending_new(p, line, len, ts) : NULL;
+	if (!pd) {
+		free(root);
+		free(missing);
+		return;
+	}
+	pd->confirm_code = code;
+	pd->kind = strdup("goroot-broken");
+	pd->object = root;
+	if (envroot && !strcmp(envroot, root))
+		pd->variable = xprintf("GOROOT=%s", envroot);
+	if (p->exe && realpath(p->exe, own)) {
+		/* the go binary's own installation: GOROOT/bin/go */
+		for (int i = 0; i < 2 && strrchr(own, '/'); i++)
+			*strrchr(own, '/') = '\0';
+	}
+	pd->n_att = att_under(p, root, &pd->att);
+	a = att_last(p, root);
+	if (a && a->err) {
+		pd->cause = strdup("missing");
+		pd->err = a->err;
+	} else if (a && a->mode && !S_ISDIR(a->mode)) {
+		pd->cause = strdup("not-a-directory");
+		pd->err = ENOTDIR;
+	} else {
+		char src[4096];
+
+		snprintf(src, sizeof(src), "%s/src", root);
+		a = att_last(p, src);
+		pd->cause = strdup(a && !a->err && a->mode && !S_ISDIR(a->mode) ?
+				   "src-not-a-directory" : "no-src");
+		pd->err = a && a->err ? a->err : missing ? ENOENT : 0;
+	}
+	pd->hint = xprintf("GOROOT %s (%s) %s: %s%s%s", root,
+			   pd->variable ? "from the environment" : "from the go binary's location",
+			   !strcmp(pd->cause, "missing") ? "does not exist" :
+			   !strcmp(pd->cause, "not-a-directory") ? "is not a directory" :
+			   !strcmp(pd->cause, "src-not-a-directory") ? "has a src that is not a directory" :
+			   "has no usable src/ (not a Go installation, or a copy with dangling links)",
+			   pd->variable ? "unset GOROOT" : "reinstall Go or set GOROOT",
+			   own[0] ? " so that go uses its own installation, " : "",
+			   own[0] ? own : "");
+	free(missing);
+}
+
+/* the C linker: "ld: cannot find -lNAME: No such file or directory", exit 1 */
+void on_link_line(struct corr *c, struct proc *p, const char *line, size_t len,
+			 const char *at, uint64_t ts)
+{
+	const char *n = at + 14, *end = line + len;
+	size_t k = 0;
+	struct pending *pd;
+	char so[300], ar[300];
+
+	while (n + k < end && n[k] != ':' && n[k] != ' ')
+		k++;
+	if (!k || k > 255 || !(pd = pending_new(p, line, len, ts)))
+		return;
+	pd->confirm_code = 1;
+	pd->kind = strdup("link-library-not-found");
+	pd->object = xprintf("-l%.*s", (int)k, n);
+	pd->err = ENOENT;
+	snprintf(so, sizeof(so), "lib%.*s.so", (int)k, n);
+	snprintf(ar, sizeof(ar), "lib%.*s.a", (int)k, n);
+	{
+		struct attempt *v = calloc(p->att_n ? p->att_n : 1, sizeof(*v));
+		unsigned i, m = 0;
+
+		for (i = 0; v && i < p->att_n; i++) {
+			struct attempt *a = att_at(p, i);
+
+			if (strcmp(base_name(a->path), so) && strcmp(base_name(a->path), ar))
+				continue;
+			v[m] = *a;
+			v[m].path = strdup(a->path);
+			m += !!v[m].path;
+		}
+		pd->att = v;
+		pd->n_att = m;
+	}
+	pd->hint = xprintf("the C linker found neither %s nor %s in its search path (-L "
+			   "directories, then the default ones): install the package that "
+			   "provides it (usually a -dev package), or fix -L in #cgo LDFLAGS%s",
+			   so, ar, go_of(c, p) ?
+			   "; a Go program that needs no C can build with CGO_ENABLED=0" : "");
+}

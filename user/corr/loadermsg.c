@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: MIT
+/*
+ * loadermsg: glibc's and musl's fd-2 loader messages (missing library, class,
+ * version, symbol), checked against the process's own evidence
+ */
+#include "corr_internal.h"
+
+/*
+ * Did this process's own loader produce a line about `name`? Its lookups of
+ * it, or its loader's uprobe events naming it. A process that only relays
+ * another's fd 2 (podman run, ssh, tee, a CI runner) has neither, and a
+ * static binary that prints a loader-like line has no loader at all.
+ */
+bool own_evidence(const struct proc *p, const char *name)
+{
+	const char *b = base_name(name);
+
+	if (!b[0])
+		return false;
+	for (unsigned i = 0; i < p->att_n; i++) {
+		const struct attempt *a = &p->att[(p->att_head + i) % CORR_ATT_MAX];
+
+		if (att_is_for(a, name) || ((is_open_op(a->op) || a->op == LW_OP_MMAP) &&
+					    !strcmp(base_name(a->path), b)))
+			return true;
+	}
+	for (unsigned i = 0; i < p->le_n; i++) {
+		const struct ldrerr *e = &p->le[i];
+
+		if ((e->objname && !strcmp(base_name(e->objname), b)) ||
+		    (e->text && strstr(e->text, b)))
+			return true;
+	}
+	return false;
+}
+
+/* a loader uprobe event formatted from `fmt_start` whose first argument is a3 */
+static bool le_formatted(const struct proc *p, const char *fmt_start, const char *a3, size_t n)
+{
+	for (unsigned i = 0; i < p->le_n; i++) {
+		const struct ldrerr *e = &p->le[i];
+
+		if (e->op == LW_OP_DL_EXCEPTION_FMT && e->text && e->a3 &&
+		    !strncmp(e->text, fmt_start, strlen(fmt_start)) &&
+		    strlen(e->a3) == n && !memcmp(e->a3, a3, n))
+			return true;
+	}
+	return false;
+}
+
+/* obj (n bytes) is this process's image, or an object it opened */
+static bool own_object(const struct proc *p, const char *obj, size_t n)
+{
+	char name[4096];
+
+	if (!n || n >= sizeof(name))
+		return false;
+	memcpy(name, obj, n);
+	name[n] = '\0';
+	if (p->exe && !strcmp(base_name(p->exe), base_name(name)))
+		return true;
+	for (unsigned i = 0; i < p->att_n; i++) {
+		const struct attempt *a = &p->att[(p->att_head + i) % CORR_ATT_MAX];
+
+		if (!a->err && att_is_for(a, name))
+			return true;
+	}
+	return false;
+}
+
+int inspect(struct corr *c, const char *path, struct elf_info *info)
+{
+	int fd, err;
+
+	err = elf_open_in_root(c->root, path, &fd);
+	if (err)
+		return err;
+	err = elf_inspect_fd(fd, 0, info);
+	close(fd);
+	return err;
+}
+
+static bool elf_needs(const struct elf_info *info, const char *name)
+{
+	for (unsigned i = 0; i < info->n_needed; i++)
+		if (!strcmp(info->needed[i], name))
+			return true;
+	return false;
+}
+
+/* who needed `name`: the executable, else a library this exec opened */
+static char *find_needer(struct corr *c, struct proc *p, const char *name)
+{
+	if (p->exe && !inspect(c, p->exe, &c->elf) && elf_needs(&c->elf, name))
+		return strdup(p->exe);
+	for (unsigned i = 0; i < p->att_n; i++) {
+		struct attempt *a = att_at(p, i);
+
+		if (a->err || !is_open_op(a->op) || !strstr(base_name(a->path), ".so"))
+			continue;
+		if (!inspect(c, a->path, &c->elf) && elf_needs(&c->elf, name))
+			return strdup(a->path);
+	}
+	return NULL;
+}
+
+/*
+ * The search-path entry behind a candidate: strip "/name", then the
+ * glibc-hwcaps and legacy hwcaps subdirectories the loader appends.
+ */
+static void search_entry(const char *cand, const char *name, char *out, size_t cap)
+{
+	static const char *const sub[] = { "/tls", "/x86_64", "/haswell", "/avx512_1", "/i686", "/sse2" };
+	size_t n = strlen(cand), k = strlen(name);
+	char *g;
+	bool again = true;
+
+	if (n > k && cand[n - k - 1] == '/' && !strcmp(cand + n - k, name))
+		n -= k + 1;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, cand, n);
+	out[n] = '\0';
+	g = strstr(out, "/glibc-hwcaps/");
+	if (g && !strchr(g + strlen("/glibc-hwcaps/"), '/'))
+		*g = '\0';
+	while (again) {
+		again = false;
+		for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+			size_t l = strlen(out), s = strlen(sub[i]);
+
+			if (l > s && !strcmp(out + l - s, sub[i])) {
+				out[l - s] = '\0';
+				again = true;
+			}
+		}
+	}
+}
+
+/*
+ * A library the loader gave up on. The root cause beats the loader's
+ * wording: a candidate refused with EACCES, or mapped from a noexec mount,
+ * is the finding even when ld.so says "No such file or directory".
+ */
+void diagnose_library(struct corr *c, struct proc *p, struct pending *pd,
+			     const char *name, const char *errstr, unsigned since)
+{
+	char entry[4096], enotdir[4096] = "";
+	struct stat st;
+	unsigned i;
+
+	pd->n_att = att_collect(p, name, since, &pd->att);
+	for (i = 0; i < p->n_mf; i++) {
+		struct mmapfail *m = &p->mf[i];
+		char mnt[4096] = "";
+		int noexec = m->noexec;
+
+		if (strcmp(base_name(m->path), base_name(name)))
+			continue;
+		if (c->mountinfo)
+			fs_mount_of(c->mountinfo, m->path, mnt, sizeof(mnt), &noexec);
+		pd->kind = strdup("permission-denied");
+		pd->object = strdup(m->path);
+		pd->err = m->err;
+		if (m->noexec) {
+			pd->cause = strdup("noexec-mount");
+			pd->mount = mnt[0] ? strdup(mnt) : NULL;
+			pd->hint = deny_hint("noexec-mount", m->path, p->uid, X_OK, NULL,
+					     mnt[0] ? mnt : "its mount");
+		} else {
+			pd->cause = strdup(fs_lsm_active() ? "security-module" : "unknown");
+			pd->hint = deny_hint(pd->cause, m->path, p->uid, X_OK, NULL, NULL);
+		}
+		return;
+	}
+	for (i = 0; i < pd->n_att; i++) {
+		struct attempt *a = &pd->att[i];
+		char *mount = NULL;
+		const char *cause;
+
+		if (a->err != EACCES)
+			continue;
+		memset(&st, 0, sizeof(st));
+		cause = deny_cause(c, a->path, p->uid, R_OK, &st, &mount);
+		pd->kind = strdup("permission-denied");
+		pd->object = strdup(a->path);
+		pd->err = EACCES;
+		pd->cause = strdup(cause);
+		pd->mount = mount;
+		pd->hint = deny_hint(cause, a->path, p->uid, R_OK, &st, mount);
+		return;
+	}
+	for (i = 0; i < pd->n_att; i++) {
+		struct attempt *a = &pd->att[i];
+
+		if (a->err != ENOTDIR)
+			continue;
+		search_entry(a->path, base_name(name), entry, sizeof(entry));
+		if (!enotdir[0])
+			snprintf(enotdir, sizeof(enotdir), "%s", entry);
+		/* the search path names the library file itself: that is the cause */
+		if (!fs_stat_in_root(c->root, entry, &st) && S_ISREG(st.st_mode) &&
+		    !strcmp(base_name(entry), base_name(name))) {
+			char dir[4096];
+
+			snprintf(dir, sizeof(dir), "%.*s", (int)(base_name(entry) - entry), entry);
+			pd->kind = strdup("not-a-directory");
+			pd->object = strdup(entry);
+			pd->err = ENOTDIR;
+			pd->hint = xprintf("%s is a file, not a directory, in the library search path "
+					   "(LD_LIBRARY_PATH, RPATH or RUNPATH); name its directory %s "
+					   "instead", entry, dir);
+			return;
+		}
+	}
+	if (strncmp(errstr, "cannot open shared object file", 30)) {
+		pd->kind = strdup("loader-error");
+		pd->object = strdup(name);
+		pd->hint = xprintf("the dynamic loader refused %s: %s", name, errstr);
+		return;
+	}
+	pd->kind = strdup("missing-library");
+	pd->object = strdup(name);
+	pd->err = ENOENT;
+	if (!pd->needed_by)
+		pd->needed_by = find_needer(c, p, name);
+	if (enotdir[0])
+		pd->hint = xprintf("%s was not found in any directory the loader searched, and %s "
+				   "in the search path is a file, not a directory: install %s or "
+				   "point LD_LIBRARY_PATH or the binary's RUNPATH at the directory "
+				   "that holds it", name, enotdir, name);
+	else
+		pd->hint = xprintf("%s was not found in any directory the loader searched: install "
+				   "the package that provides it, or add the directory that holds it "
+				   "to LD_LIBRARY_PATH or the binary's RUNPATH (-Wl,-rpath)", name);
+}
+
+/* every candidate had the wrong class or machine: name the one refused */
+void diagnose_class(struct corr *c, struct proc *p, struct pending *pd,
+			   const char *name, const char *errstr, unsigned since)
+{
+	const char *cand = last_opened(p, name, since);
+	const char *cls = strstr(errstr, "ELFCLASS");
+	const char *mach = NULL;
+
+	pd->n_att = att_collect(p, name, since, &pd->att);
+	pd->kind = strdup("wrong-elf-class");
+	pd->needed_by = find_needer(c, p, name);
+	pd->object = strdup(cand ? cand : name);
+	if (cand && !inspect(c, cand, &c->elf) && c->elf.kind == ELF_KIND_ELF) {
+		pd->elf_class = strdup(c->elf.ei_class == ELFCLASS32 ? "ELFCLASS32" :
+				       c->elf.ei_class == ELFCLASS64 ? "ELFCLASS64" : "ELFCLASSNONE");
+		mach = elf_machine_name(c->elf.machine);
+		pd->machine = mach ? strdup(mach) : xprintf("EM_%u", c->elf.machine);
+	} else if (cls) {
+		pd->elf_class = strndup(cls, strcspn(cls, " \n"));
+	}
+	pd->hint = xprintf("%s is a %s%s%s object that this program cannot use: install %s built "
+			   "for this program's architecture, or fix the search path that found "
+			   "this one", cand ? cand : name, pd->elf_class ? pd->elf_class : "foreign",
+			   mach ? " " : "", mach ? mach : "", base_name(name));
+}
+
+/* "PROG: OBJ: version `V' not found (required by REQ)", then exit 1 */
+void on_version_line(struct proc *p, const char *line, size_t len, const char *at,
+			    uint64_t ts)
+{
+	const char *v = at + strlen(": version `"), *end = line + len, *q, *req, *obj;
+	struct pending *pd;
+
+	q = find_bytes(v, end - v, "' not found (required by ", 25);
+	if (!q)
+		return;
+	req = q + 25;
+	/* OBJ is what follows the last ": " before the version */
+	for (obj = at; obj > line && !(obj[-1] == ' ' && obj - 1 > line && obj[-2] == ':'); obj--)
+		;
+	/* its own loader's words, not a relay of another process's fd 2 */
+	if (!le_formatted(p, "version `", v, q - v) &&
+	    !(own_object(p, obj, at - obj) &&
+	      own_object(p, req, end > req && end[-1] == ')' ? (size_t)(end - 1 - req) :
+			 (size_t)(end - req))))
+		return;
+	pd = pending_new(p, line, len, ts);
+	if (!pd)
+		return;
+	pd->confirm_code = 1;
+	pd->kind = strdup("version-mismatch");
+	pd->object = strndup(obj, at - obj);
+	pd->version = strndup(v, q - v);
+	if (pd->object)		/* where the loader found the library that lacks it */
+		pd->n_att = att_collect(p, pd->object, 0, &pd->att);
+	pd->needed_by = strndup(req, end > req && end[-1] == ')' ? (size_t)(end - 1 - req) :
+				(size_t)(end - req));
+	pd->hint = xprintf("%s needs symbol version %s, which %s does not provide: it was built "
+			   "against a newer %s than this system has; rebuild it against this "
+			   "system's library (or an older base image), or install a newer one",
+			   pd->needed_by, pd->version, pd->object, base_name(pd->object));
+}
+
+static void undefined_symbol(struct pending *pd, const char *obj, size_t objlen,
+			     const char *sym, size_t symlen)
+{
+	const char *ver = find_bytes(sym, symlen, ", version ", 10);
+
+	pd->kind = strdup("undefined-symbol");
+	pd->object = strndup(obj, objlen);
+	pd->symbol = strndup(sym, ver ? (size_t)(ver - sym) : symlen);
+	if (ver)
+		pd->version = strndup(ver + 10, symlen - (ver + 10 - sym));
+	pd->hint = xprintf("%s needs %s%s%s, which no loaded library defines: the library found "
+			   "at run time is older than or different from the one it was linked "
+			   "against; install the matching version, or rebuild", pd->object,
+			   pd->symbol, pd->version ? "@" : "", pd->version ? pd->version : "");
+}
+
+/* "PROG: symbol lookup error: OBJ: undefined symbol: SYM[, version V]", exit 127 */
+void on_symbol_line(struct proc *p, const char *line, size_t len, const char *rest,
+			   uint64_t ts)
+{
+	const char *end = line + len, *u = find_bytes(rest, end - rest, ": undefined symbol: ", 20);
+	const char *comma;
+	struct pending *pd;
+
+	if (!u)
+		return;
+	comma = memchr(u + 20, ',', end - (u + 20));
+	if (!le_formatted(p, "undefined symbol: ", u + 20, (comma ? comma : end) - (u + 20)) &&
+	    !own_object(p, rest, u - rest))
+		return;		/* another process's words, relayed */
+	if (!(pd = pending_new(p, line, len, ts)))
+		return;
+	undefined_symbol(pd, rest, u - rest, u + 20, end - (u + 20));
+}
+
+/* musl: "Error relocating OBJ: SYM: symbol not found", exit 127 */
+void on_musl_reloc_line(struct proc *p, const char *line, size_t len, uint64_t ts)
+{
+	const char *obj = line + 16, *end = line + len, *sep, *sym;
+	struct pending *pd;
+
+	/* musl goes on after a missing library: its symbols follow from that */
+	for (unsigned i = 0; i < p->n_pend; i++)
+		if (p->pend[i].kind && !strcmp(p->pend[i].kind, "missing-library"))
+			return;
+	sep = find_bytes(obj, end - obj, ": ", 2);
+	if (!sep || !find_bytes(sep, end - sep, ": symbol not found", 18))
+		return;
+	sym = sep + 2;
+	if (!own_object(p, obj, sep - obj))
+		return;		/* another process's words, relayed */
+	pd = pending_new(p, line, len, ts);
+	if (pd)
+		undefined_symbol(pd, obj, sep - obj,
+				 sym, (const char *)find_bytes(sym, end - sym, ": symbol not found", 18) - sym);
+}
