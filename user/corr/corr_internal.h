@@ -144,6 +144,14 @@ struct loop {
 	uint32_t count, total;
 };
 
+/* where the files of the process at hand are: see where_of(); passed, never kept */
+struct where {
+	int root;		/* the root its files are checked in (<0: unreachable) */
+	const char *mountinfo;	/* its mount table, NULL when unknown */
+	const char *root_host;	/* its root on the host; NULL: the host's own, or unknown */
+	char mi_buf[64];
+};
+
 struct corr {
 	struct corr_ops ops;
 	struct loop loops[LOOP_MAX];
@@ -154,10 +162,6 @@ struct corr {
 	struct corr_stats st;
 	struct elf_info elf;			/* scratch, ~20 KiB */
 	struct roots *roots;			/* other processes' roots, held */
-	int root;		/* the root files are checked in, for the process at hand */
-	const char *mountinfo;	/* its mount table, NULL when unknown */
-	char mi_buf[64];
-	const char *root_host;	/* its root on the host; NULL: the host's own, or unknown */
 	uint64_t loss_mark;	/* see corr_set_loss_mark */
 };
 
@@ -217,18 +221,18 @@ void pending_clear(struct pending *pd);
 void loop_clear(struct loop *l);
 void report_repeats(struct corr *c);
 bool ctr_wanted(const struct corr *c, const struct proc *p);
-void emit(struct corr *c, struct proc *p, const struct pending *pd,
-		 int exit_code, int sig);
+void emit(struct corr *c, const struct where *w, struct proc *p, const struct pending *pd,
+	  int exit_code, int sig);
 struct pending *pending_new(struct proc *p, const char *line, size_t len,
 				   uint64_t ts);
 
 /* loadermsg.c */
 bool own_evidence(const struct proc *p, const char *name);
-int inspect(struct corr *c, const char *path, struct elf_info *info);
-void diagnose_library(struct corr *c, struct proc *p, struct pending *pd,
-			     const char *name, const char *errstr, unsigned since);
-void diagnose_class(struct corr *c, struct proc *p, struct pending *pd,
-			   const char *name, const char *errstr, unsigned since);
+int inspect(const struct where *w, const char *path, struct elf_info *info);
+void diagnose_library(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
+		      const char *name, const char *errstr, unsigned since);
+void diagnose_class(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
+		    const char *name, const char *errstr, unsigned since);
 void on_version_line(struct proc *p, const char *line, size_t len, const char *at,
 			    uint64_t ts);
 void on_symbol_line(struct proc *p, const char *line, size_t len, const char *rest,
@@ -236,25 +240,26 @@ void on_symbol_line(struct proc *p, const char *line, size_t len, const char *re
 void on_musl_reloc_line(struct proc *p, const char *line, size_t len, uint64_t ts);
 
 /* lines.c */
-void on_line(struct corr *c, struct proc *p, const char *line, size_t len, uint64_t ts);
-void on_stderr(struct corr *c, struct proc *p, const struct lw_rec *r);
+void on_line(struct corr *c, const struct where *w, struct proc *p, const char *line, size_t len,
+	     uint64_t ts);
+void on_stderr(struct corr *c, const struct where *w, struct proc *p, const struct lw_rec *r);
 
 /* dlopen.c */
-void on_plugin_skew_line(struct corr *c, struct proc *p, const char *line, size_t len,
-				const char *at, uint64_t ts);
-void diagnose_goplug(struct corr *c, struct proc *p, const struct goplug *g,
-			    uint64_t ts);
+void on_plugin_skew_line(const struct where *w, struct proc *p, const char *line, size_t len,
+			 const char *at, uint64_t ts);
+void diagnose_goplug(const struct where *w, struct proc *p, const struct goplug *g, uint64_t ts);
 void goplug_from_message(struct proc *p);
-void on_loader(struct corr *c, struct proc *p, const struct lw_rec *r);
+void on_loader(struct corr *c, const struct where *w, struct proc *p, const struct lw_rec *r);
 
 /* execfail.c */
-const char *deny_cause(struct corr *c, const char *path, uint32_t uid, int want,
-			      struct stat *st, char **mount);
+const char *deny_cause(struct corr *c, const struct where *w, const char *path, uint32_t uid,
+		       int want, struct stat *st, char **mount);
 char *deny_hint(const char *cause, const char *path, uint32_t uid, int want,
 		       const struct stat *st, const char *mount);
-void diagnose_exec(struct corr *c, struct proc *p, const struct execfail *x,
-			  uint64_t ts, int code, int sig);
-void diagnose_command(struct corr *c, struct proc *p, uint64_t ts, int code, int sig);
+void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const struct execfail *x,
+		   uint64_t ts, int code, int sig);
+void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uint64_t ts, int code,
+		      int sig);
 
 /* gotool.c */
 void on_goroot_line(struct corr *c, struct proc *p, const char *line, size_t len,
@@ -263,6 +268,7 @@ void on_link_line(struct corr *c, struct proc *p, const char *line, size_t len,
 			 const char *at, uint64_t ts);
 
 /* correlate.c */
+void where_of(struct corr *c, const struct proc *p, uint64_t now_ns, struct where *w);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool is_open_op(uint32_t op);
 

@@ -36,26 +36,31 @@ bool is_open_op(uint32_t op)
  * open (-errno when it cannot be reached: nothing is then checked at all,
  * rather than the host's file of the same name).
  */
-static void proc_enter(struct corr *c, struct proc *p, uint64_t now_ns)
+/*
+ * where a process's files are: the root they are checked in (the host's, or
+ * its own held root), its mount table, and that root's path on the host
+ */
+void where_of(struct corr *c, const struct proc *p, uint64_t now_ns, struct where *w)
 {
-	c->root = c->ops.rootfd;
-	c->mountinfo = c->ops.mountinfo;
-	c->root_host = NULL;
+	w->root = c->ops.rootfd;
+	w->mountinfo = c->ops.mountinfo;
+	w->root_host = NULL;
 	if (!p || !p->has_root)
 		return;
 	if (!c->roots)
 		c->roots = roots_new(c->ops.proc, c->ops.mountinfo);
-	c->root = c->roots ? roots_get(c->roots, &p->root, proc_pid(c, p->pid), p->root_fs, now_ns,
-				       &c->root_host) : -ENOMEM;
+	w->root = c->roots ? roots_get(c->roots, &p->root, proc_pid(c, p->pid), p->root_fs, now_ns,
+				       &w->root_host) : -ENOMEM;
 	/* its mount points, as it names them, while it lives */
-	snprintf(c->mi_buf, sizeof(c->mi_buf), "%s/%u/mountinfo",
+	snprintf(w->mi_buf, sizeof(w->mi_buf), "%s/%u/mountinfo",
 		 c->ops.proc ? c->ops.proc : "/proc", proc_pid(c, p->pid));
-	c->mountinfo = c->ops.mountinfo && proc_pid(c, p->pid) ? c->mi_buf : NULL;
+	w->mountinfo = c->ops.mountinfo && proc_pid(c, p->pid) ? w->mi_buf : NULL;
 }
 
 /* the container a process lives in: its namespaces, cgroup, and the runtime's name for it */
 static void on_ns(struct corr *c, struct proc *p, const struct lw_rec *r)
 {
+	struct where w;
 	struct lw_ns ns;
 
 	memcpy(&ns, r->data, sizeof(ns));
@@ -73,7 +78,7 @@ static void on_ns(struct corr *c, struct proc *p, const struct lw_rec *r)
 	if (!(r->ev.str_flags & (LW_SF_BASE_TRUNC | LW_SF_BASE_UNREACH)))
 		p->root_fs = strdup(r->base[0] ? r->base : "/");
 	/* hold the root now, while the process still lives */
-	proc_enter(c, p, r->ev.ts_ns);
+	where_of(c, p, r->ev.ts_ns, &w);
 	p->in_ctr = !!(ns.flags & LW_NS_MNTNS);
 	if (!p->in_ctr)
 		return;
@@ -121,7 +126,8 @@ static void on_env(struct proc *p, const struct lw_rec *r)
 		p->go_cmd = strdup("");
 }
 
-static void on_exit_ev(struct corr *c, struct proc *p, const struct lw_rec *r)
+static void on_exit_ev(struct corr *c, const struct where *w, struct proc *p,
+		       const struct lw_rec *r)
 {
 	uint32_t status = r->ev.aux;
 	int code = -1, sig = -1;
@@ -132,27 +138,27 @@ static void on_exit_ev(struct corr *c, struct proc *p, const struct lw_rec *r)
 	else
 		sig = status & 0x7f;
 	if (p->line_len) {
-		on_line(c, p, p->line, p->line_len, r->ev.ts_ns);
+		on_line(c, w, p, p->line, p->line_len, r->ev.ts_ns);
 		p->line_len = 0;
 	}
 	if (!p->n_gp && p->goline)
 		goplug_from_message(p);
 	for (i = 0; i < p->n_gp; i++)
 		if (!p->gp[i].dlopened)
-			diagnose_goplug(c, p, &p->gp[i], r->ev.ts_ns);
+			diagnose_goplug(w, p, &p->gp[i], r->ev.ts_ns);
 	for (i = 0; i < p->n_pend; i++) {
 		struct pending *pd = &p->pend[i];
 
 		if (code == pd->confirm_code || pd->confirm_code == -1)
-			emit(c, p, pd, code, sig);
+			emit(c, w, p, pd, code, sig);
 		pending_clear(pd);
 	}
 	p->n_pend = 0;
 	if (code != 0)
 		for (i = 0; i < p->n_xf; i++)
-			diagnose_exec(c, p, &p->xf[i], r->ev.ts_ns, code, sig);
+			diagnose_exec(c, w, p, &p->xf[i], r->ev.ts_ns, code, sig);
 	if (code == 127 || (p->cnf && code != 0))
-		diagnose_command(c, p, r->ev.ts_ns, code, sig);
+		diagnose_command(c, w, p, r->ev.ts_ns, code, sig);
 	proc_remove(c, p);
 }
 
@@ -166,6 +172,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 {
 	const struct lw_event *e = &r->ev;
 	struct proc *p, *child;
+	struct where w;
 	int after_ns;
 
 	p = proc_get(c, e->pid, e->start_ns);
@@ -181,7 +188,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 	if (e->type == LW_EV_EXEC && !after_ns)
 		p->in_ctr = p->has_root = 0;	/* an exec in the host's namespaces and root */
 	if (e->type != LW_EV_NS)	/* an NS record enters its new root itself */
-		proc_enter(c, p, e->ts_ns);
+		where_of(c, p, e->ts_ns, &w);
 	if (p->ignore && e->type != LW_EV_EXEC && e->type != LW_EV_FORK) {
 		if (e->type == LW_EV_EXIT) {
 			proc_reset_exec(p);	/* nothing of it is reported */
@@ -194,7 +201,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		/* a dlopen failure its old image went on from: it coped, a warning */
 		for (unsigned i = 0; i < p->n_pend; i++)
 			if (p->pend[i].sev_by_exit)
-				emit(c, p, &p->pend[i], -1, -1);
+				emit(c, &w, p, &p->pend[i], -1, -1);
 		proc_reset_exec(p);
 		free(p->exe);
 		free(p->cwd);
@@ -205,7 +212,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		p->go_bin = 0;
 		if (c->ops.exec_seen && p->exe) {
 			int pending = !!(e->str_flags & LW_SF_PENDING);
-			int go = c->ops.exec_seen(c->ops.ctx, c->root, p->exe, e->flags,
+			int go = c->ops.exec_seen(c->ops.ctx, w.root, p->exe, e->flags,
 						  (uint64_t)e->extra << 32 | e->aux, pending,
 						  p->pid);
 
@@ -263,7 +270,7 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 			(e->str_flags & LW_SF_MODE) ? e->aux : 0);
 		if (e->ret >= 0 && is_open_op(e->op) && c->ops.loader_seen &&
 		    corr_is_loader_name(base_name(r->full)))
-			c->ops.loader_seen(c->ops.ctx, c->root, r->full, p->pid);
+			c->ops.loader_seen(c->ops.ctx, w.root, r->full, p->pid);
 		if ((e->op == LW_OP_EXECVE || e->op == LW_OP_EXECVEAT) && e->ret < 0 &&
 		    p->n_xf < XF_MAX) {
 			p->xf[p->n_xf].path = strdup(r->full);
@@ -283,13 +290,13 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		}
 		break;
 	case LW_EV_STDERR:
-		on_stderr(c, p, r);
+		on_stderr(c, &w, p, r);
 		break;
 	case LW_EV_LOADER:
-		on_loader(c, p, r);
+		on_loader(c, &w, p, r);
 		break;
 	case LW_EV_EXIT:
-		on_exit_ev(c, p, r);
+		on_exit_ev(c, &w, p, r);
 		break;
 	}
 }
@@ -332,6 +339,8 @@ void corr_finish(struct corr *c)
 
 void corr_tick(struct corr *c, uint64_t now_ns)
 {
+	struct where w;
+
 	if (!c->last_repeat_ns)
 		c->last_repeat_ns = now_ns;
 	if (now_ns >= c->last_repeat_ns + CORR_REPEAT_NS) {
@@ -350,8 +359,8 @@ void corr_tick(struct corr *c, uint64_t now_ns)
 				i++;
 				continue;
 			}
-			proc_enter(c, p, now_ns);
-			emit(c, p, pd, -1, -1);
+			where_of(c, p, now_ns, &w);
+			emit(c, &w, p, pd, -1, -1);
 			pending_clear(pd);
 			p->pend[i] = p->pend[--p->n_pend];
 			memset(&p->pend[p->n_pend], 0, sizeof(p->pend[0]));

@@ -8,8 +8,8 @@
  * NAME is the path as given, less a ".so" suffix. Its own evidence: it opened
  * that file (the dlopen), or its plugin.open probe named it.
  */
-void on_plugin_skew_line(struct corr *c, struct proc *p, const char *line, size_t len,
-				const char *at, uint64_t ts)
+void on_plugin_skew_line(const struct where *w, struct proc *p, const char *line, size_t len,
+			 const char *at, uint64_t ts)
 {
 	static const char open[] = "plugin.Open(\"";
 	static const char diff[] = "\"): plugin was built with a different version of package ";
@@ -50,7 +50,7 @@ void on_plugin_skew_line(struct corr *c, struct proc *p, const char *line, size_
 	pd->object = strdup(buf);
 	pd->dependency = strndup(pkg, end - pkg);
 	/* the program's version of that module, from its build info (plugins record none) */
-	if (pd->dependency && p->exe && !elf_open_in_root(c->root, p->exe, &fd)) {
+	if (pd->dependency && p->exe && !elf_open_in_root(w->root, p->exe, &fd)) {
 		if (!elf_go_module_of(fd, pd->dependency, ver, sizeof(ver)))
 			pd->version = strdup(ver);
 		close(fd);
@@ -147,7 +147,8 @@ static int le_errcode(struct proc *p, const struct dlop *d)
 	return 0;
 }
 
-static void on_dlopen_ret(struct corr *c, struct proc *p, const struct lw_rec *r)
+static void on_dlopen_ret(struct corr *c, const struct where *w, struct proc *p,
+			  const struct lw_rec *r)
 {
 	const struct ldrerr *e;
 	struct pending *pd;
@@ -210,7 +211,7 @@ static void on_dlopen_ret(struct corr *c, struct proc *p, const struct lw_rec *r
 		  !strncmp(e->text, "failed to map segment", 21))) {
 		const char *want = e->objname[0] ? e->objname : d->name;
 
-		diagnose_library(c, p, pd, want, e->text, d->att_mark);
+		diagnose_library(c, w, p, pd, want, e->text, d->att_mark);
 		if (pd->kind && !strcmp(pd->kind, "missing-library")) {
 			free(pd->kind);
 			free(pd->object);
@@ -249,8 +250,7 @@ done:
 }
 
 /* plugin.Open without a dlopen after it: Go's realpath() failed first */
-void diagnose_goplug(struct corr *c, struct proc *p, const struct goplug *g,
-			    uint64_t ts)
+void diagnose_goplug(const struct where *w, struct proc *p, const struct goplug *g, uint64_t ts)
 {
 	struct pending *pd;
 	struct stat st;
@@ -263,7 +263,7 @@ void diagnose_goplug(struct corr *c, struct proc *p, const struct goplug *g,
 		    p->att_seq[(p->att_head + i) % CORR_ATT_MAX] >= g->att_mark)
 			err = a->err;
 	}
-	if (!err && fs_stat_in_root(c->root, g->path, &st) == -ENOENT)
+	if (!err && fs_stat_in_root(w->root, g->path, &st) == -ENOENT)
 		err = ENOENT;
 	pd = pending_new(p, p->goline ? p->goline : "", p->goline ? strlen(p->goline) : 0, ts);
 	if (!pd)
@@ -310,7 +310,7 @@ void goplug_from_message(struct proc *p)
 		p->n_gp = 1;
 }
 
-void on_loader(struct corr *c, struct proc *p, const struct lw_rec *r)
+void on_loader(struct corr *c, const struct where *w, struct proc *p, const struct lw_rec *r)
 {
 	char buf[LW_FULL_MAX];
 	unsigned i;
@@ -342,7 +342,7 @@ void on_loader(struct corr *c, struct proc *p, const struct lw_rec *r)
 			p->n_dl--;
 		break;
 	case LW_OP_DLOPEN_RET:
-		on_dlopen_ret(c, p, r);
+		on_dlopen_ret(c, w, p, r);
 		break;
 	case LW_OP_GO_PLUGIN_OPEN:
 		if (p->n_gp == GP_MAX)

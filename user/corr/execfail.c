@@ -2,23 +2,23 @@
 /* execfail: failed exec, permission denied, and command-not-found */
 #include "corr_internal.h"
 
-const char *deny_cause(struct corr *c, const char *path, uint32_t uid, int want,
-			      struct stat *st, char **mount)
+const char *deny_cause(struct corr *c, const struct where *w, const char *path, uint32_t uid,
+		       int want, struct stat *st, char **mount)
 {
 	char mnt[4096];
 	int noexec = 0;
 
-	if ((want & X_OK) && c->mountinfo &&
-	    !fs_mount_of(c->mountinfo, path, mnt, sizeof(mnt), &noexec) && noexec) {
+	if ((want & X_OK) && w->mountinfo &&
+	    !fs_mount_of(w->mountinfo, path, mnt, sizeof(mnt), &noexec) && noexec) {
 		*mount = strdup(mnt);
 		return "noexec-mount";
 	}
 	/* another root: its mount table may be gone with it, the mount's flags are not */
-	if ((want & X_OK) && c->root != c->ops.rootfd && fs_noexec_in_root(c->root, path) == 1) {
+	if ((want & X_OK) && w->root != c->ops.rootfd && fs_noexec_in_root(w->root, path) == 1) {
 		*mount = NULL;
 		return "noexec-mount";
 	}
-	if (!fs_stat_in_root(c->root, path, st) && fs_mode_denies(st, uid, want))
+	if (!fs_stat_in_root(w->root, path, st) && fs_mode_denies(st, uid, want))
 		return "file-mode";
 	return fs_lsm_active() ? "security-module" : "unknown";
 }
@@ -46,8 +46,8 @@ char *deny_hint(const char *cause, const char *path, uint32_t uid, int want,
  * exists is its interpreter missing; EACCES is the mode, the mount, or a
  * security module.
  */
-void diagnose_exec(struct corr *c, struct proc *p, const struct execfail *x,
-			  uint64_t ts, int code, int sig)
+void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const struct execfail *x,
+		   uint64_t ts, int code, int sig)
 {
 	struct pending pd = { .exe = x->path, .severity = "error", .ts_ns = ts, .err = x->err };
 	struct attempt a = { .path = x->path, .op = LW_OP_EXECVE, .err = x->err };
@@ -56,7 +56,7 @@ void diagnose_exec(struct corr *c, struct proc *p, const struct execfail *x,
 	const char *cause, *obj = x->path;
 
 	memset(&st, 0, sizeof(st));
-	if (p->has_root && c->root < 0) {
+	if (p->has_root && w->root < 0) {
 		/* its root is out of reach: say what is known, and that it is not all */
 		if (x->err != ENOENT && x->err != EACCES)
 			return;
@@ -69,11 +69,11 @@ void diagnose_exec(struct corr *c, struct proc *p, const struct execfail *x,
 		pd.object = x->path;
 		pd.att = &a;
 		pd.n_att = 1;
-		emit(c, p, &pd, code, sig);
+		emit(c, w, p, &pd, code, sig);
 		free(pd.hint);
 		return;
 	}
-	if (fs_stat_in_root(c->root, x->path, &st) || !S_ISREG(st.st_mode)) {
+	if (fs_stat_in_root(w->root, x->path, &st) || !S_ISREG(st.st_mode)) {
 		char mnt[4096];
 		int noexec = 0;
 
@@ -82,21 +82,21 @@ void diagnose_exec(struct corr *c, struct proc *p, const struct execfail *x,
 		 * never there: EACCES from a noexec mount is still decided by
 		 * the mount, which does not depend on winning that race
 		 */
-		if (x->err != EACCES || S_ISDIR(st.st_mode) || !c->mountinfo ||
-		    fs_mount_of(c->mountinfo, x->path, mnt, sizeof(mnt), &noexec) || !noexec)
+		if (x->err != EACCES || S_ISDIR(st.st_mode) || !w->mountinfo ||
+		    fs_mount_of(w->mountinfo, x->path, mnt, sizeof(mnt), &noexec) || !noexec)
 			return;
 	}
 	if (x->err == ENOENT) {
 		char interp[ELF_STR_MAX + 4096];
 		struct stat ist;
 
-		if (inspect(c, x->path, &c->elf) || !c->elf.interp[0])
+		if (inspect(w, x->path, &c->elf) || !c->elf.interp[0])
 			return;
 		if (c->elf.interp[0] == '/' || !p->cwd)
 			snprintf(interp, sizeof(interp), "%s", c->elf.interp);
 		else
 			snprintf(interp, sizeof(interp), "%s/%s", p->cwd, c->elf.interp);
-		if (fs_stat_in_root(c->root, interp, &ist) != -ENOENT)
+		if (fs_stat_in_root(w->root, interp, &ist) != -ENOENT)
 			return;
 		pd.kind = "missing-interpreter";
 		pd.object = interp;
@@ -108,22 +108,22 @@ void diagnose_exec(struct corr *c, struct proc *p, const struct execfail *x,
 				"the right one (patchelf --set-interpreter)", x->path, interp);
 		pd.att = &a;
 		pd.n_att = 1;
-		emit(c, p, &pd, code, sig);
+		emit(c, w, p, &pd, code, sig);
 		free(pd.hint);
 		return;
 	}
 	if (x->err != EACCES)
 		return;
-	cause = deny_cause(c, x->path, p->uid, X_OK, &st, &mount);
+	cause = deny_cause(c, w, x->path, p->uid, X_OK, &st, &mount);
 	if (!strcmp(cause, "unknown") || !strcmp(cause, "security-module")) {
 		/* the file is fine: perhaps its interpreter is not */
-		if (!inspect(c, x->path, &c->elf) && c->elf.interp[0] == '/') {
+		if (!inspect(w, x->path, &c->elf) && c->elf.interp[0] == '/') {
 			struct stat ist;
 			const char *icause;
 			char *imount = NULL;
 
 			memset(&ist, 0, sizeof(ist));
-			icause = deny_cause(c, c->elf.interp, p->uid, X_OK, &ist, &imount);
+			icause = deny_cause(c, w, c->elf.interp, p->uid, X_OK, &ist, &imount);
 			if (strcmp(icause, "unknown") && strcmp(icause, "security-module")) {
 				free(mount);
 				mount = imount;
@@ -160,7 +160,7 @@ void diagnose_exec(struct corr *c, struct proc *p, const struct execfail *x,
 	}
 	pd.att = &a;
 	pd.n_att = 1;
-	emit(c, p, &pd, code, sig);
+	emit(c, w, p, &pd, code, sig);
 	free(pd.hint);
 	free(pd.variable);
 	free(mount);
@@ -172,7 +172,8 @@ void diagnose_exec(struct corr *c, struct proc *p, const struct execfail *x,
  */
 #define PATH_DIRS_MAX 64
 
-void diagnose_command(struct corr *c, struct proc *p, uint64_t ts, int code, int sig)
+void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uint64_t ts, int code,
+		      int sig)
 {
 	const char *path = env_find(c, p, "PATH"), *gobin;
 	const char *dirs[PATH_DIRS_MAX];
@@ -243,7 +244,7 @@ void diagnose_command(struct corr *c, struct proc *p, uint64_t ts, int code, int
 	pd.variable = xprintf("PATH=%s", path);
 	gobin = env_find(c, p, "GOBIN");
 	if (gobin && snprintf(buf, sizeof(buf), "%s/%s", gobin, best) < (int)sizeof(buf) &&
-	    !fs_stat_in_root(c->root, buf, &st))
+	    !fs_stat_in_root(w->root, buf, &st))
 		pd.hint = xprintf("%s is in GOBIN (%s), which is not on PATH: add %s to PATH",
 				  best, gobin, gobin);
 	else {
@@ -261,7 +262,7 @@ void diagnose_command(struct corr *c, struct proc *p, uint64_t ts, int code, int
 				  "tools, GOBIN or GOPATH/bin)", best, sbuf_str(&dirs));
 		sbuf_free(&dirs);
 	}
-	emit(c, p, &pd, code, sig);
+	emit(c, w, p, &pd, code, sig);
 	free(pd.hint);
 	free(pd.variable);
 	att_clear(pd.att, pd.n_att);

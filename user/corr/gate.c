@@ -132,8 +132,8 @@ bool ctr_wanted(const struct corr *c, const struct proc *p)
 	return !want || (p->in_ctr && p->ctr.id && !strncmp(p->ctr.id, want, strlen(want)));
 }
 
-void emit(struct corr *c, struct proc *p, const struct pending *pd,
-		 int exit_code, int sig)
+void emit(struct corr *c, const struct where *w, struct proc *p, const struct pending *pd,
+	  int exit_code, int sig)
 {
 	struct proc *g = go_of(c, p);
 	char *go_hint = NULL;
@@ -185,11 +185,11 @@ void emit(struct corr *c, struct proc *p, const struct pending *pd,
 	if (p->unreadable)
 		strcat(incomplete, ",evidence-unreadable");
 	if (p->has_root) {
-		f.root = c->root_host;
-		if (c->root < 0)
+		f.root = w->root_host;
+		if (w->root < 0)
 			strcat(incomplete, ",root-unreachable");
-		else if (c->root_host && pd->object && pd->object[0] == '/')
-			f.object_host = obj_host = xprintf("%s%s", c->root_host, pd->object);
+		else if (w->root_host && pd->object && pd->object[0] == '/')
+			f.object_host = obj_host = xprintf("%s%s", w->root_host, pd->object);
 	}
 	f.incomplete = incomplete[0] ? incomplete + 1 : NULL;
 	/* one finding per cause per exec; a go command's whole tree is one unit */

@@ -57,7 +57,8 @@ static char *cut(const char *s, size_t n, const char *stop)
  *          "ERROR: ld.so: object 'NAME' from SRC cannot be preloaded (WHY): ignored."
  *   musl:  "Error loading shared library NAME: ERRSTR (needed by OBJ)"
  */
-void on_line(struct corr *c, struct proc *p, const char *line, size_t len, uint64_t ts)
+void on_line(struct corr *c, const struct where *w, struct proc *p, const char *line, size_t len,
+	     uint64_t ts)
 {
 	static const char glibc[] = "error while loading shared libraries: ";
 	static const char preload[] = "ERROR: ld.so: object '";
@@ -80,9 +81,9 @@ void on_line(struct corr *c, struct proc *p, const char *line, size_t len, uint6
 		errstr = strndup(s + strlen(name) + 2, rest - strlen(name) - 2);
 		pd = pending_new(p, line, len, ts);
 		if (pd && errstr && !strncmp(errstr, "wrong ELF class", 15))
-			diagnose_class(c, p, pd, name, errstr, 0);
+			diagnose_class(c, w, p, pd, name, errstr, 0);
 		else if (pd && errstr)
-			diagnose_library(c, p, pd, name, errstr, 0);
+			diagnose_library(c, w, p, pd, name, errstr, 0);
 	} else if ((s = find_bytes(line, len, version, sizeof(version) - 1))) {
 		on_version_line(p, line, len, s, ts);
 	} else if ((s = find_bytes(line, len, symerr, sizeof(symerr) - 1))) {
@@ -90,7 +91,7 @@ void on_line(struct corr *c, struct proc *p, const char *line, size_t len, uint6
 	} else if (len > sizeof(musl_reloc) - 1 && !memcmp(line, musl_reloc, sizeof(musl_reloc) - 1)) {
 		on_musl_reloc_line(p, line, len, ts);
 	} else if ((s = find_bytes(line, len, skew, sizeof(skew) - 1))) {
-		on_plugin_skew_line(c, p, line, len, s, ts);
+		on_plugin_skew_line(w, p, line, len, s, ts);
 	} else if (p->go_cmd && (find_bytes(line, len, "GOROOT", 6))) {
 		on_goroot_line(c, p, line, len, ts);
 	} else if ((s = find_bytes(line, len, "cannot find -l", 14))) {
@@ -106,7 +107,7 @@ void on_line(struct corr *c, struct proc *p, const char *line, size_t len, uint6
 		pd = pending_new(p, line, len, ts);
 		if (!pd)
 			goto out;
-		diagnose_library(c, p, pd, name, "cannot open shared object file", 0);
+		diagnose_library(c, w, p, pd, name, "cannot open shared object file", 0);
 		if (pd->kind && !strcmp(pd->kind, "missing-library")) {
 			free(pd->kind);
 			free(pd->hint);
@@ -117,7 +118,7 @@ void on_line(struct corr *c, struct proc *p, const char *line, size_t len, uint6
 					   "LD_PRELOAD", name);
 		}
 		/* the program goes on: this is decided now, not at exit */
-		emit(c, p, pd, -1, -1);
+		emit(c, w, p, pd, -1, -1);
 		pending_clear(pd);
 		p->n_pend--;
 	} else if (len > sizeof(musl) - 1 && !memcmp(line, musl, sizeof(musl) - 1)) {
@@ -135,7 +136,7 @@ void on_line(struct corr *c, struct proc *p, const char *line, size_t len, uint6
 		if (nb)
 			pd->needed_by = cut(nb + 11, len - (nb + 11 - line), ")");
 		/* musl words errors as strerror: map the lookup ones onto glibc's */
-		diagnose_library(c, p, pd, name, strstr(errstr, "No such file") ?
+		diagnose_library(c, w, p, pd, name, strstr(errstr, "No such file") ?
 				 "cannot open shared object file" : errstr, 0);
 	}
 out:
@@ -156,21 +157,21 @@ out:
  * such a record is one line even when a path inside it holds a newline;
  * musl's pieces and plain writes are joined and split at newlines.
  */
-void on_stderr(struct corr *c, struct proc *p, const struct lw_rec *r)
+void on_stderr(struct corr *c, const struct where *w, struct proc *p, const struct lw_rec *r)
 {
 	size_t n = r->data_len;
 
 	p->line_quiet = !!(r->ev.str_flags & LW_SF_DEVNULL);
 	if (r->ev.op == LW_OP_WRITEV && p->line_len == 0 && n && r->data[n - 1] == '\n' &&
 	    !(r->ev.str_flags & LW_SF_PATH_TRUNC)) {
-		on_line(c, p, r->data, n - 1, r->ev.ts_ns);
+		on_line(c, w, p, r->data, n - 1, r->ev.ts_ns);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		char ch = r->data[i];
 
 		if (ch == '\n') {
-			on_line(c, p, p->line, p->line_len, r->ev.ts_ns);
+			on_line(c, w, p, p->line, p->line_len, r->ev.ts_ns);
 			p->line_len = 0;
 			continue;
 		}

@@ -68,11 +68,11 @@ static bool own_object(const struct proc *p, const char *obj, size_t n)
 	return false;
 }
 
-int inspect(struct corr *c, const char *path, struct elf_info *info)
+int inspect(const struct where *w, const char *path, struct elf_info *info)
 {
 	int fd, err;
 
-	err = elf_open_in_root(c->root, path, &fd);
+	err = elf_open_in_root(w->root, path, &fd);
 	if (err)
 		return err;
 	err = elf_inspect_fd(fd, 0, info);
@@ -89,16 +89,16 @@ static bool elf_needs(const struct elf_info *info, const char *name)
 }
 
 /* who needed `name`: the executable, else a library this exec opened */
-static char *find_needer(struct corr *c, struct proc *p, const char *name)
+static char *find_needer(struct corr *c, const struct where *w, struct proc *p, const char *name)
 {
-	if (p->exe && !inspect(c, p->exe, &c->elf) && elf_needs(&c->elf, name))
+	if (p->exe && !inspect(w, p->exe, &c->elf) && elf_needs(&c->elf, name))
 		return strdup(p->exe);
 	for (unsigned i = 0; i < p->att_n; i++) {
 		struct attempt *a = att_at(p, i);
 
 		if (a->err || !is_open_op(a->op) || !strstr(base_name(a->path), ".so"))
 			continue;
-		if (!inspect(c, a->path, &c->elf) && elf_needs(&c->elf, name))
+		if (!inspect(w, a->path, &c->elf) && elf_needs(&c->elf, name))
 			return strdup(a->path);
 	}
 	return NULL;
@@ -142,8 +142,8 @@ static void search_entry(const char *cand, const char *name, char *out, size_t c
  * wording: a candidate refused with EACCES, or mapped from a noexec mount,
  * is the finding even when ld.so says "No such file or directory".
  */
-void diagnose_library(struct corr *c, struct proc *p, struct pending *pd,
-			     const char *name, const char *errstr, unsigned since)
+void diagnose_library(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
+		      const char *name, const char *errstr, unsigned since)
 {
 	char entry[4096], enotdir[4096] = "";
 	struct stat st;
@@ -157,8 +157,8 @@ void diagnose_library(struct corr *c, struct proc *p, struct pending *pd,
 
 		if (strcmp(base_name(m->path), base_name(name)))
 			continue;
-		if (c->mountinfo)
-			fs_mount_of(c->mountinfo, m->path, mnt, sizeof(mnt), &noexec);
+		if (w->mountinfo)
+			fs_mount_of(w->mountinfo, m->path, mnt, sizeof(mnt), &noexec);
 		pd->kind = strdup("permission-denied");
 		pd->object = strdup(m->path);
 		pd->err = m->err;
@@ -181,7 +181,7 @@ void diagnose_library(struct corr *c, struct proc *p, struct pending *pd,
 		if (a->err != EACCES)
 			continue;
 		memset(&st, 0, sizeof(st));
-		cause = deny_cause(c, a->path, p->uid, R_OK, &st, &mount);
+		cause = deny_cause(c, w, a->path, p->uid, R_OK, &st, &mount);
 		pd->kind = strdup("permission-denied");
 		pd->object = strdup(a->path);
 		pd->err = EACCES;
@@ -199,7 +199,7 @@ void diagnose_library(struct corr *c, struct proc *p, struct pending *pd,
 		if (!enotdir[0])
 			snprintf(enotdir, sizeof(enotdir), "%s", entry);
 		/* the search path names the library file itself: that is the cause */
-		if (!fs_stat_in_root(c->root, entry, &st) && S_ISREG(st.st_mode) &&
+		if (!fs_stat_in_root(w->root, entry, &st) && S_ISREG(st.st_mode) &&
 		    !strcmp(base_name(entry), base_name(name))) {
 			char dir[4096];
 
@@ -223,7 +223,7 @@ void diagnose_library(struct corr *c, struct proc *p, struct pending *pd,
 	pd->object = strdup(name);
 	pd->err = ENOENT;
 	if (!pd->needed_by)
-		pd->needed_by = find_needer(c, p, name);
+		pd->needed_by = find_needer(c, w, p, name);
 	if (enotdir[0])
 		pd->hint = xprintf("%s was not found in any directory the loader searched, and %s "
 				   "in the search path is a file, not a directory: install %s or "
@@ -236,8 +236,8 @@ void diagnose_library(struct corr *c, struct proc *p, struct pending *pd,
 }
 
 /* every candidate had the wrong class or machine: name the one refused */
-void diagnose_class(struct corr *c, struct proc *p, struct pending *pd,
-			   const char *name, const char *errstr, unsigned since)
+void diagnose_class(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
+		    const char *name, const char *errstr, unsigned since)
 {
 	const char *cand = last_opened(p, name, since);
 	const char *cls = strstr(errstr, "ELFCLASS");
@@ -245,9 +245,9 @@ void diagnose_class(struct corr *c, struct proc *p, struct pending *pd,
 
 	pd->n_att = att_collect(p, name, since, &pd->att);
 	pd->kind = strdup("wrong-elf-class");
-	pd->needed_by = find_needer(c, p, name);
+	pd->needed_by = find_needer(c, w, p, name);
 	pd->object = strdup(cand ? cand : name);
-	if (cand && !inspect(c, cand, &c->elf) && c->elf.kind == ELF_KIND_ELF) {
+	if (cand && !inspect(w, cand, &c->elf) && c->elf.kind == ELF_KIND_ELF) {
 		pd->elf_class = strdup(c->elf.ei_class == ELFCLASS32 ? "ELFCLASS32" :
 				       c->elf.ei_class == ELFCLASS64 ? "ELFCLASS64" : "ELFCLASSNONE");
 		mach = elf_machine_name(c->elf.machine);
