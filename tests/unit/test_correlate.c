@@ -38,16 +38,16 @@ static void on_finding(void *ctx, const struct finding *f)
 	if (nseen == MAXF)
 		return;
 	s = &seen[nseen++];
-	cp(s->kind, sizeof(s->kind), f->kind);
-	cp(s->object, sizeof(s->object), f->object);
-	cp(s->severity, sizeof(s->severity), f->severity);
-	cp(s->cause, sizeof(s->cause), f->cause);
-	cp(s->mount, sizeof(s->mount), f->mount);
-	cp(s->message, sizeof(s->message), f->message);
-	cp(s->exe, sizeof(s->exe), f->exe);
-	cp(s->needed_by, sizeof(s->needed_by), f->needed_by);
+	cp(s->kind, sizeof(s->kind), lw_kind_name(f->v.kind));
+	cp(s->object, sizeof(s->object), f->v.object);
+	cp(s->severity, sizeof(s->severity), lw_severity_name(f->v.severity));
+	cp(s->cause, sizeof(s->cause), lw_cause_name(f->v.cause));
+	cp(s->mount, sizeof(s->mount), f->v.mount);
+	cp(s->message, sizeof(s->message), f->v.message);
+	cp(s->exe, sizeof(s->exe), f->v.exe);
+	cp(s->needed_by, sizeof(s->needed_by), f->v.needed_by);
 	cp(s->incomplete, sizeof(s->incomplete), f->incomplete);
-	cp(s->hint, sizeof(s->hint), f->hint);
+	cp(s->hint, sizeof(s->hint), f->v.hint);
 	if (f->container) {
 		cp(s->ctr_id, sizeof(s->ctr_id), f->container->id);
 		cp(s->ctr_runtime, sizeof(s->ctr_runtime), f->container->runtime);
@@ -55,7 +55,7 @@ static void on_finding(void *ctx, const struct finding *f)
 	}
 	cp(s->first_attempt, sizeof(s->first_attempt),
 	   f->n_attempts ? f->attempts[0].path : NULL);
-	s->err = f->err;
+	s->err = f->v.err;
 	s->exit_code = f->exit_code;
 	s->n_attempts = f->n_attempts;
 }

@@ -16,11 +16,14 @@ static const struct attempt att[] = {
 static struct finding base(void)
 {
 	struct finding f = {
-		.kind = "missing-library", .severity = "error", .ts_ns = 1500000,
-		.pid = 7, .ppid = 1, .uid = 0, .comm = "prog", .exe = "/opt/prog",
-		.cwd = NULL, .object = "libfoo.so", .needed_by = "/opt/prog",
-		.message = "m", .cause = NULL, .mount = NULL, .hint = "h",
-		.err = ENOENT, .exit_code = 127, .signal = -1,
+		.v = {
+			.kind = LW_K_MISSING_LIBRARY, .severity = LW_SEV_ERROR,
+			.exe = "/opt/prog", .object = "libfoo.so", .needed_by = "/opt/prog",
+			.message = "m", .cause = LW_C_NONE, .mount = NULL, .hint = "h",
+			.err = ENOENT,
+		},
+		.ts_ns = 1500000, .pid = 7, .ppid = 1, .uid = 0, .comm = "prog",
+		.cwd = NULL, .exit_code = 127, .signal = -1,
 		.attempts = att, .n_attempts = 3,
 	};
 	return f;
@@ -55,7 +58,7 @@ Test(output, json_escapes_hostile_strings)
 	struct finding f = base();
 	struct sbuf b;
 
-	f.exe = "/tmp/a\nb\xff\"c";
+	f.v.exe = "/tmp/a\nb\xff\"c";
 	f.n_attempts = 0;
 	sbuf_init(&b);
 	output_format_finding(&b, 1, &f, 0);
@@ -69,7 +72,7 @@ Test(output, text_has_no_raw_control_bytes_and_folds_hwcaps)
 	struct sbuf b;
 	const char *s;
 
-	f.object = "lib\x1b[31mred\x07.so";
+	f.v.object = "lib\x1b[31mred\x07.so";
 	sbuf_init(&b);
 	output_format_finding(&b, 0, &f, 0);
 	s = sbuf_str(&b);

@@ -23,6 +23,7 @@
 #include "elfinfo.h"
 #include "fsinfo.h"
 #include "sbuf.h"
+#include "util.h"
 
 #define HASH_BUCKETS	1024
 #define PEND_MAX	4
@@ -34,6 +35,7 @@
 #define GP_MAX		4	/* Go plugin.Open calls kept per exec */
 #define ENV_MAX		12	/* steering variables kept per exec */
 #define GO_DEPTH	16	/* parents walked to find the go invocation */
+#define LIB_PATH_MAX	4096	/* a search entry or candidate path */
 #define SAID_MAX	1024	/* bytes kept of what a process wrote to fd 2 (its last words) */
 
 /* one loader error, as its uprobe saw it */
@@ -61,11 +63,7 @@ struct goplug {
 
 /* a finding waiting for its outcome (the exit that confirms it) */
 struct pending {
-	char *exe;		/* when the finding is about another binary than the image */
-	char *kind, *object, *needed_by, *message, *cause, *mount, *hint;
-	char *symbol, *version, *elf_class, *machine, *dependency, *variable;
-	const char *severity;
-	int err;
+	struct verdict v;	/* what it will say: decided by one family, never rewritten */
 	int confirm_code;	/* exit code that confirms it; -1: any exit */
 	int sev_by_exit;	/* an error only when reported and then a failed exit */
 	int reported;		/* the program wrote of it to fd 2 since (its own words) */
@@ -139,7 +137,8 @@ struct proc {
 
 struct loop {
 	uint64_t key;
-	char *kind, *object, *runtime, *id, *exe;
+	enum lw_kind kind;
+	char *object, *runtime, *id, *exe;
 	uint64_t first_ns, last_ns;
 	uint32_t count, total;
 };
@@ -229,8 +228,12 @@ struct pending *pending_new(struct proc *p, const char *line, size_t len,
 /* loadermsg.c */
 bool own_evidence(const struct proc *p, const char *name);
 int inspect(const struct where *w, const char *path, struct elf_info *info);
-void diagnose_library(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
-		      const char *name, const char *errstr, unsigned since);
+bool library_refused(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
+		     const char *name, const char *errstr, unsigned since,
+		     char enotdir[LIB_PATH_MAX]);
+void missing_library(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
+		     const char *name, const char *enotdir);
+void missing_preload(struct pending *pd, const char *name);
 void diagnose_class(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
 		    const char *name, const char *errstr, unsigned since);
 void on_version_line(struct proc *p, const char *line, size_t len, const char *at,
@@ -252,9 +255,9 @@ void goplug_from_message(struct proc *p);
 void on_loader(struct corr *c, const struct where *w, struct proc *p, const struct lw_rec *r);
 
 /* execfail.c */
-const char *deny_cause(struct corr *c, const struct where *w, const char *path, uint32_t uid,
+enum lw_cause deny_cause(struct corr *c, const struct where *w, const char *path, uint32_t uid,
 		       int want, struct stat *st, char **mount);
-char *deny_hint(const char *cause, const char *path, uint32_t uid, int want,
+char *deny_hint(enum lw_cause cause, const char *path, uint32_t uid, int want,
 		       const struct stat *st, const char *mount);
 void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const struct execfail *x,
 		   uint64_t ts, int code, int sig);
@@ -266,6 +269,9 @@ void on_goroot_line(struct corr *c, struct proc *p, const char *line, size_t len
 			   uint64_t ts);
 void on_link_line(struct corr *c, struct proc *p, const char *line, size_t len,
 			 const char *at, uint64_t ts);
+
+/* kinds.c */
+void verdict_clear(struct verdict *v);
 
 /* correlate.c */
 void where_of(struct corr *c, const struct proc *p, uint64_t now_ns, struct where *w);

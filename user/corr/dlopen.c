@@ -46,20 +46,20 @@ void on_plugin_skew_line(const struct where *w, struct proc *p, const char *line
 	pd->confirm_code = -1;
 	pd->sev_by_exit = 1;
 	pd->reported = 1;	/* these are the program's own words on fd 2 */
-	pd->kind = strdup("go-plugin-mismatch");
-	pd->object = strdup(buf);
-	pd->dependency = strndup(pkg, end - pkg);
+	pd->v.kind = LW_K_GO_PLUGIN_MISMATCH;
+	pd->v.object = strdup(buf);
+	pd->v.dependency = strndup(pkg, end - pkg);
 	/* the program's version of that module, from its build info (plugins record none) */
-	if (pd->dependency && p->exe && !elf_open_in_root(w->root, p->exe, &fd)) {
-		if (!elf_go_module_of(fd, pd->dependency, ver, sizeof(ver)))
-			pd->version = strdup(ver);
+	if (pd->v.dependency && p->exe && !elf_open_in_root(w->root, p->exe, &fd)) {
+		if (!elf_go_module_of(fd, pd->v.dependency, ver, sizeof(ver)))
+			pd->v.version = strdup(ver);
 		close(fd);
 	}
-	pd->hint = xprintf("%s and this program were built from different versions of package %s%s%s%s "
+	pd->v.hint = xprintf("%s and this program were built from different versions of package %s%s%s%s "
 			   "(or with other Go toolchains, or other build flags): rebuild the plugin and "
 			   "the program from the same sources, with the same go version and flags",
-			   pd->object, pd->dependency, pd->version ? " (the program has " : "",
-			   pd->version ? pd->version : "", pd->version ? ")" : "");
+			   pd->v.object, pd->v.dependency, pd->v.version ? " (the program has " : "",
+			   pd->v.version ? pd->v.version : "", pd->v.version ? ")" : "");
 }
 
 /* "%s" only, as the loader's formats use; anything else shows as "?" */
@@ -147,13 +147,30 @@ static int le_errcode(struct proc *p, const struct dlop *d)
 	return 0;
 }
 
+/* a dlopen that found nothing: the object it was asked for, or that object's dependency */
+static void dlopen_missing(struct pending *pd, const struct dlop *d, const char *want, int code)
+{
+	pd->v.kind = LW_K_DLOPEN_FAILED;
+	pd->v.object = strdup(d->name);
+	if (strcmp(base_name(want), base_name(d->name)))
+		pd->v.dependency = strdup(want);
+	pd->v.err = code ? code : ENOENT;
+	pd->v.hint = pd->v.dependency ?
+		xprintf("%s was found, but its dependency %s was not: install it or add its "
+			"directory to the dlopened object's RUNPATH or to LD_LIBRARY_PATH",
+			d->name, want) :
+		xprintf("dlopen(\"%s\") found nothing in the directories the loader searched: "
+			"install it, pass a path, or add its directory to LD_LIBRARY_PATH or the "
+			"caller's RUNPATH", d->name);
+}
+
 static void on_dlopen_ret(struct corr *c, const struct where *w, struct proc *p,
 			  const struct lw_rec *r)
 {
 	const struct ldrerr *e;
 	struct pending *pd;
 	struct dlop *d = NULL;
-	char *text;
+	char *text, enotdir[LIB_PATH_MAX];
 	unsigned i;
 	int code;
 
@@ -202,8 +219,8 @@ static void on_dlopen_ret(struct corr *c, const struct where *w, struct proc *p,
 	if (!pd)
 		goto done;
 	if (!text) {
-		free(pd->message);
-		pd->message = NULL;
+		free(pd->v.message);
+		pd->v.message = NULL;
 	}
 	pd->confirm_code = -1;
 	pd->sev_by_exit = 1;
@@ -211,38 +228,20 @@ static void on_dlopen_ret(struct corr *c, const struct where *w, struct proc *p,
 		  !strncmp(e->text, "failed to map segment", 21))) {
 		const char *want = e->objname[0] ? e->objname : d->name;
 
-		diagnose_library(c, w, p, pd, want, e->text, d->att_mark);
-		if (pd->kind && !strcmp(pd->kind, "missing-library")) {
-			free(pd->kind);
-			free(pd->object);
-			free(pd->hint);
-			free(pd->needed_by);
-			pd->needed_by = NULL;
-			pd->kind = strdup("dlopen-failed");
-			pd->object = strdup(d->name);
-			if (strcmp(base_name(want), base_name(d->name)))
-				pd->dependency = strdup(want);
-			pd->err = code ? code : ENOENT;
-			pd->hint = pd->dependency ?
-				xprintf("%s was found, but its dependency %s was not: install it or add "
-					"its directory to the dlopened object's RUNPATH or to "
-					"LD_LIBRARY_PATH", d->name, want) :
-				xprintf("dlopen(\"%s\") found nothing in the directories the loader "
-					"searched: install it, pass a path, or add its directory to "
-					"LD_LIBRARY_PATH or the caller's RUNPATH", d->name);
-		}
+		if (!library_refused(c, w, p, pd, want, e->text, d->att_mark, enotdir))
+			dlopen_missing(pd, d, want, code);
 		goto done;
 	}
-	pd->kind = strdup("dlopen-failed");
-	pd->object = strdup(d->name);
-	pd->err = code;
+	pd->v.kind = LW_K_DLOPEN_FAILED;
+	pd->v.object = strdup(d->name);
+	pd->v.err = code;
 	if (e && e->op == LW_OP_DL_EXCEPTION_FMT && !strncmp(e->text, "undefined symbol: ", 18)) {
-		pd->symbol = strdup(e->a3);
+		pd->v.symbol = strdup(e->a3);
 		if (e->a4[0])
-			pd->version = strdup(e->a5);
+			pd->v.version = strdup(e->a5);
 	}
 	pd->n_att = att_collect(p, d->name, d->att_mark, &pd->att);
-	pd->hint = xprintf("dlopen(\"%s\") failed: %s", d->name,
+	pd->v.hint = xprintf("dlopen(\"%s\") failed: %s", d->name,
 			   e ? e->text : "the loader said nothing ldwatch could see");
 done:
 	free(d->name);
@@ -269,17 +268,17 @@ void diagnose_goplug(const struct where *w, struct proc *p, const struct goplug 
 	if (!pd)
 		return;
 	if (!p->goline) {
-		free(pd->message);
-		pd->message = NULL;
+		free(pd->v.message);
+		pd->v.message = NULL;
 	}
 	pd->confirm_code = -1;
 	pd->sev_by_exit = 1;
 	pd->reported = !!p->goline;	/* Go's own words about it, on fd 2 */
-	pd->kind = strdup("dlopen-failed");
-	pd->object = strdup(g->path);
-	pd->err = err;
+	pd->v.kind = LW_K_DLOPEN_FAILED;
+	pd->v.object = strdup(g->path);
+	pd->v.err = err;
 	pd->n_att = att_under(p, g->path, &pd->att);	/* realpath's readlink and stat */
-	pd->hint = xprintf("plugin.Open could not resolve %s (Go reports only \"realpath "
+	pd->v.hint = xprintf("plugin.Open could not resolve %s (Go reports only \"realpath "
 			   "failed\"): %s; check the path, relative paths resolve against the "
 			   "working directory", g->path,
 			   err ? strerror(err) : "the path did not resolve");

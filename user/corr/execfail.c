@@ -2,7 +2,7 @@
 /* execfail: failed exec, permission denied, and command-not-found */
 #include "corr_internal.h"
 
-const char *deny_cause(struct corr *c, const struct where *w, const char *path, uint32_t uid,
+enum lw_cause deny_cause(struct corr *c, const struct where *w, const char *path, uint32_t uid,
 		       int want, struct stat *st, char **mount)
 {
 	char mnt[4096];
@@ -11,31 +11,31 @@ const char *deny_cause(struct corr *c, const struct where *w, const char *path, 
 	if ((want & X_OK) && w->mountinfo &&
 	    !fs_mount_of(w->mountinfo, path, mnt, sizeof(mnt), &noexec) && noexec) {
 		*mount = strdup(mnt);
-		return "noexec-mount";
+		return LW_C_NOEXEC_MOUNT;
 	}
 	/* another root: its mount table may be gone with it, the mount's flags are not */
 	if ((want & X_OK) && w->root != c->ops.rootfd && fs_noexec_in_root(w->root, path) == 1) {
 		*mount = NULL;
-		return "noexec-mount";
+		return LW_C_NOEXEC_MOUNT;
 	}
 	if (!fs_stat_in_root(w->root, path, st) && fs_mode_denies(st, uid, want))
-		return "file-mode";
-	return fs_lsm_active() ? "security-module" : "unknown";
+		return LW_C_FILE_MODE;
+	return fs_lsm_active() ? LW_C_SECURITY_MODULE : LW_C_UNKNOWN;
 }
 
-char *deny_hint(const char *cause, const char *path, uint32_t uid, int want,
+char *deny_hint(enum lw_cause cause, const char *path, uint32_t uid, int want,
 		       const struct stat *st, const char *mount)
 {
-	if (!strcmp(cause, "noexec-mount"))
+	if (cause == LW_C_NOEXEC_MOUNT)
 		return xprintf("%s is on %s, which is mounted noexec: move it to a filesystem "
 			       "that allows execution, or remount %s without noexec",
 			       path, mount ? mount : "a mount", mount ? mount : "it");
-	if (!strcmp(cause, "file-mode"))
+	if (cause == LW_C_FILE_MODE)
 		return xprintf("%s is not %s for uid %u (mode %04o, owner %u): fix its permissions "
 			       "(chmod %s)", path, want & X_OK ? "executable" : "readable", uid,
 			       (unsigned)(st->st_mode & 07777), (unsigned)st->st_uid,
 			       want & X_OK ? "+x" : "o+r");
-	if (!strcmp(cause, "security-module"))
+	if (cause == LW_C_SECURITY_MODULE)
 		return xprintf("the mode bits of %s allow access, yet it was refused: check the "
 			       "security module's audit log (AppArmor, SELinux)", path);
 	return xprintf("access to %s was refused for a reason ldwatch could not determine", path);
@@ -49,28 +49,32 @@ char *deny_hint(const char *cause, const char *path, uint32_t uid, int want,
 void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const struct execfail *x,
 		   uint64_t ts, int code, int sig)
 {
-	struct pending pd = { .exe = x->path, .severity = "error", .ts_ns = ts, .err = x->err };
+	struct pending pd = {
+		.v = { .exe = x->path, .severity = LW_SEV_ERROR, .err = x->err },
+		.ts_ns = ts,
+	};
 	struct attempt a = { .path = x->path, .op = LW_OP_EXECVE, .err = x->err };
 	struct stat st;
 	char *mount = NULL;
-	const char *cause, *obj = x->path;
+	enum lw_cause cause;
+	const char *obj = x->path;
 
 	memset(&st, 0, sizeof(st));
 	if (p->has_root && w->root < 0) {
 		/* its root is out of reach: say what is known, and that it is not all */
 		if (x->err != ENOENT && x->err != EACCES)
 			return;
-		pd.kind = "exec-failed";
-		pd.hint = xprintf("%s could not be run (%s), and ldwatch could not look inside "
+		pd.v.kind = LW_K_EXEC_FAILED;
+		pd.v.hint = xprintf("%s could not be run (%s), and ldwatch could not look inside "
 				  "the process's root (mounted only in its own mount namespace, with "
 				  "no process left there to reach it through): the file, its "
 				  "interpreter or their permissions are at fault", x->path,
 				  x->err == ENOENT ? "not found" : "permission denied");
-		pd.object = x->path;
+		pd.v.object = x->path;
 		pd.att = &a;
 		pd.n_att = 1;
 		emit(c, w, p, &pd, code, sig);
-		free(pd.hint);
+		free(pd.v.hint);
 		return;
 	}
 	if (fs_stat_in_root(w->root, x->path, &st) || !S_ISREG(st.st_mode)) {
@@ -98,9 +102,9 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
 			snprintf(interp, sizeof(interp), "%s/%s", p->cwd, c->elf.interp);
 		if (fs_stat_in_root(w->root, interp, &ist) != -ENOENT)
 			return;
-		pd.kind = "missing-interpreter";
-		pd.object = interp;
-		pd.hint = c->elf.kind == ELF_KIND_SCRIPT ?
+		pd.v.kind = LW_K_MISSING_INTERPRETER;
+		pd.v.object = interp;
+		pd.v.hint = c->elf.kind == ELF_KIND_SCRIPT ?
 			xprintf("%s exists, but its #! interpreter %s does not: install it or fix "
 				"the #! line", x->path, interp) :
 			xprintf("%s exists, but its interpreter (PT_INTERP) %s does not: install "
@@ -109,22 +113,22 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
 		pd.att = &a;
 		pd.n_att = 1;
 		emit(c, w, p, &pd, code, sig);
-		free(pd.hint);
+		free(pd.v.hint);
 		return;
 	}
 	if (x->err != EACCES)
 		return;
 	cause = deny_cause(c, w, x->path, p->uid, X_OK, &st, &mount);
-	if (!strcmp(cause, "unknown") || !strcmp(cause, "security-module")) {
+	if (cause == LW_C_UNKNOWN || cause == LW_C_SECURITY_MODULE) {
 		/* the file is fine: perhaps its interpreter is not */
 		if (!inspect(w, x->path, &c->elf) && c->elf.interp[0] == '/') {
 			struct stat ist;
-			const char *icause;
+			enum lw_cause icause;
 			char *imount = NULL;
 
 			memset(&ist, 0, sizeof(ist));
 			icause = deny_cause(c, w, c->elf.interp, p->uid, X_OK, &ist, &imount);
-			if (strcmp(icause, "unknown") && strcmp(icause, "security-module")) {
+			if (icause != LW_C_UNKNOWN && icause != LW_C_SECURITY_MODULE) {
 				free(mount);
 				mount = imount;
 				cause = icause;
@@ -135,34 +139,34 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
 			}
 		}
 	}
-	pd.kind = "permission-denied";
-	pd.object = (char *)obj;
-	pd.cause = (char *)cause;
-	pd.mount = mount;
-	if (!strcmp(cause, "noexec-mount")) {
+	pd.v.kind = LW_K_PERMISSION_DENIED;
+	pd.v.object = (char *)obj;
+	pd.v.cause = cause;
+	pd.v.mount = mount;
+	if (cause == LW_C_NOEXEC_MOUNT) {
 		/* go run/test build under GOTMPDIR, else TMPDIR: name the one at fault */
 		static const char *const vars[] = { "GOTMPDIR", "TMPDIR" };
 
-		for (unsigned k = 0; k < 2 && !pd.variable; k++) {
+		for (unsigned k = 0; k < 2 && !pd.v.variable; k++) {
 			const char *v = env_find(c, p, vars[k]);
 			size_t n = v ? strlen(v) : 0;
 
 			if (n && !strncmp(x->path, v, n) && (x->path[n] == '/' || v[n - 1] == '/'))
-				pd.variable = xprintf("%s=%s", vars[k], v);
+				pd.v.variable = xprintf("%s=%s", vars[k], v);
 		}
 	}
-	pd.hint = deny_hint(cause, obj, p->uid, X_OK, &st, mount);
-	if (pd.variable) {
-		free(pd.hint);
-		pd.hint = xprintf("%s is on %s, which is mounted noexec, because %s: point GOTMPDIR "
+	pd.v.hint = deny_hint(cause, obj, p->uid, X_OK, &st, mount);
+	if (pd.v.variable) {
+		free(pd.v.hint);
+		pd.v.hint = xprintf("%s is on %s, which is mounted noexec, because %s: point GOTMPDIR "
 				  "(or TMPDIR) at a directory on a filesystem that allows execution",
-				  obj, mount ? mount : "its mount", pd.variable);
+				  obj, mount ? mount : "its mount", pd.v.variable);
 	}
 	pd.att = &a;
 	pd.n_att = 1;
 	emit(c, w, p, &pd, code, sig);
-	free(pd.hint);
-	free(pd.variable);
+	free(pd.v.hint);
+	free(pd.v.variable);
 	free(mount);
 }
 
@@ -180,7 +184,7 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 	size_t dlen[PATH_DIRS_MAX];
 	unsigned nd = 0, i, j, best_n = 0;
 	const char *best = NULL;
-	struct pending pd = { .severity = "error", .ts_ns = ts, .err = ENOENT };
+	struct pending pd = { .v = { .severity = LW_SEV_ERROR, .err = ENOENT }, .ts_ns = ts };
 	char *dup, *save, *tok, buf[4096];
 	struct attempt *v;
 	struct stat st;
@@ -239,13 +243,13 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 		}
 	}
 	pd.att = v;
-	pd.kind = "command-not-found";
-	pd.object = (char *)best;
-	pd.variable = xprintf("PATH=%s", path);
+	pd.v.kind = LW_K_COMMAND_NOT_FOUND;
+	pd.v.object = (char *)best;
+	pd.v.variable = xprintf("PATH=%s", path);
 	gobin = env_find(c, p, "GOBIN");
 	if (gobin && snprintf(buf, sizeof(buf), "%s/%s", gobin, best) < (int)sizeof(buf) &&
 	    !fs_stat_in_root(w->root, buf, &st))
-		pd.hint = xprintf("%s is in GOBIN (%s), which is not on PATH: add %s to PATH",
+		pd.v.hint = xprintf("%s is in GOBIN (%s), which is not on PATH: add %s to PATH",
 				  best, gobin, gobin);
 	else {
 		/* the directories really searched: a script may have changed PATH */
@@ -257,14 +261,14 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 
 			sbuf_printf(&dirs, "%s%.*s", j ? ", " : "", (int)(base_name(a) - 1 - a), a);
 		}
-		pd.hint = xprintf("%s is in none of the PATH directories searched (%s): install it, "
+		pd.v.hint = xprintf("%s is in none of the PATH directories searched (%s): install it, "
 				  "or add the directory that holds it to PATH (for `go install`ed "
 				  "tools, GOBIN or GOPATH/bin)", best, sbuf_str(&dirs));
 		sbuf_free(&dirs);
 	}
 	emit(c, w, p, &pd, code, sig);
-	free(pd.hint);
-	free(pd.variable);
+	free(pd.v.hint);
+	free(pd.v.variable);
 	att_clear(pd.att, pd.n_att);
 	free(pd.att);
 	free(dup);

@@ -7,20 +7,7 @@
 
 void pending_clear(struct pending *pd)
 {
-	free(pd->exe);
-	free(pd->kind);
-	free(pd->object);
-	free(pd->needed_by);
-	free(pd->message);
-	free(pd->cause);
-	free(pd->mount);
-	free(pd->hint);
-	free(pd->symbol);
-	free(pd->version);
-	free(pd->elf_class);
-	free(pd->machine);
-	free(pd->dependency);
-	free(pd->variable);
+	verdict_clear(&pd->v);
 	att_clear(pd->att, pd->n_att);
 	free(pd->att);
 	memset(pd, 0, sizeof(*pd));
@@ -40,9 +27,9 @@ static uint64_t key_of(const char *kind, const char *object)
 }
 
 /* one finding per root cause per exec */
-static bool key_seen(struct proc *p, const char *kind, const char *object)
+static bool key_seen(struct proc *p, enum lw_kind kind, const char *object)
 {
-	uint64_t k = key_of(kind, object);
+	uint64_t k = key_of(lw_kind_name(kind), object);
 
 	for (unsigned i = 0; i < p->n_keys; i++)
 		if (p->keys[i] == k)
@@ -55,7 +42,6 @@ static bool key_seen(struct proc *p, const char *kind, const char *object)
 void loop_clear(struct loop *l)
 {
 	free(l->exe);
-	free(l->kind);
 	free(l->object);
 	free(l->runtime);
 	free(l->id);
@@ -69,7 +55,8 @@ void loop_clear(struct loop *l)
  */
 static bool loop_seen(struct corr *c, struct proc *p, const struct pending *pd, const char *exe)
 {
-	uint64_t k = key_of(pd->kind, pd->object) ^ (key_of(p->in_ctr ? p->ctr.id : "", "") * 31) ^
+	uint64_t k = key_of(lw_kind_name(pd->v.kind), pd->v.object) ^
+		     (key_of(p->in_ctr ? p->ctr.id : "", "") * 31) ^
 		     (key_of(exe ? exe : "", "") * 131);
 	struct loop *l, *oldest = NULL;
 	unsigned i;
@@ -99,8 +86,8 @@ static bool loop_seen(struct corr *c, struct proc *p, const struct pending *pd, 
 		loop_clear(l);
 	}
 	l->key = k;
-	l->kind = xstrdup(pd->kind);
-	l->object = xstrdup(pd->object);
+	l->kind = pd->v.kind;
+	l->object = xstrdup(pd->v.object);
 	l->runtime = p->in_ctr ? xstrdup(p->ctr.runtime) : NULL;
 	l->id = p->in_ctr ? xstrdup(p->ctr.id) : NULL;
 	l->exe = xstrdup(exe);
@@ -138,40 +125,27 @@ void emit(struct corr *c, const struct where *w, struct proc *p, const struct pe
 	struct proc *g = go_of(c, p);
 	char *go_hint = NULL;
 	struct finding f = {
-		.kind = pd->kind,
-		.severity = pd->severity,
+		.v = pd->v,
 		.ts_ns = pd->ts_ns,
 		.pid = p->pid,
 		.ppid = p->ppid,
 		.uid = p->uid,
 		.comm = p->comm,
-		.exe = pd->exe ? pd->exe : p->exe,
 		.cwd = p->cwd,
-		.object = pd->object,
-		.needed_by = pd->needed_by,
-		.message = pd->message,
-		.cause = pd->cause,
-		.mount = pd->mount,
-		.hint = pd->hint,
-		.symbol = pd->symbol,
-		.version = pd->version,
-		.elf_class = pd->elf_class,
-		.machine = pd->machine,
-		.dependency = pd->dependency,
-		.variable = pd->variable,
 		.go_pid = g ? g->pid : 0,
 		.go_cmd = g ? g->go_cmd : NULL,
 		.env = (const char *const *)p->env,
 		.n_env = p->n_env,
 		.container = p->in_ctr ? &p->ctr : NULL,
-		.err = pd->err,
 		.exit_code = exit_code,
 		.signal = sig,
 		.attempts = pd->att,
 		.n_attempts = pd->n_att,
 	};
-
 	char *obj_host = NULL, incomplete[128] = "";
+
+	if (!f.v.exe)
+		f.v.exe = p->exe;
 
 	if (!ctr_wanted(c, p)) {
 		c->st.filtered++;
@@ -188,34 +162,35 @@ void emit(struct corr *c, const struct where *w, struct proc *p, const struct pe
 		f.root = w->root_host;
 		if (w->root < 0)
 			strcat(incomplete, ",root-unreachable");
-		else if (w->root_host && pd->object && pd->object[0] == '/')
-			f.object_host = obj_host = xprintf("%s%s", w->root_host, pd->object);
+		else if (w->root_host && pd->v.object && pd->v.object[0] == '/')
+			f.object_host = obj_host = xprintf("%s%s", w->root_host, pd->v.object);
 	}
 	f.incomplete = incomplete[0] ? incomplete + 1 : NULL;
 	/* one finding per cause per exec; a go command's whole tree is one unit */
-	if (!pd->kind || key_seen(g ? g : p, pd->kind, pd->object))
+	if (pd->v.kind == LW_K_NONE || key_seen(g ? g : p, pd->v.kind, pd->v.object))
 		goto out;
 	/*
 	 * a dlopen failure is an error only when the program said so on fd 2
 	 * and then failed: a probe it survives, whatever its status, is a warning
 	 */
 	if (pd->sev_by_exit)
-		f.severity = pd->reported && (exit_code > 0 || sig > 0) ? "error" : "warning";
+		f.v.severity = pd->reported && (exit_code > 0 || sig > 0) ? LW_SEV_ERROR : LW_SEV_WARNING;
 	/* a container failing the same way again (a crash loop) is counted, not repeated */
 	if (p->in_ctr && p->ctr.id && loop_seen(c, p, pd, NULL))
 		goto out;
 	/* so is a handled warning a program gives on every run */
-	if (!strcmp(f.severity, "warning") && !(p->in_ctr && p->ctr.id) && loop_seen(c, p, pd, f.exe))
+	if (f.v.severity == LW_SEV_WARNING && !(p->in_ctr && p->ctr.id) &&
+	    loop_seen(c, p, pd, f.v.exe))
 		goto out;
 	/* the Go advice for Go-built binaries and go's own children, once */
-	if ((p->go_bin || g) && (!strcmp(pd->kind, "missing-library") ||
-				 !strcmp(pd->kind, "version-mismatch") ||
-				 !strcmp(pd->kind, "missing-interpreter")) &&
-	    !(pd->hint && strstr(pd->hint, "CGO_ENABLED=0"))) {
+	if ((p->go_bin || g) && (pd->v.kind == LW_K_MISSING_LIBRARY ||
+				 pd->v.kind == LW_K_VERSION_MISMATCH ||
+				 pd->v.kind == LW_K_MISSING_INTERPRETER) &&
+	    !(pd->v.hint && strstr(pd->v.hint, "CGO_ENABLED=0"))) {
 		go_hint = xprintf("%s; a Go program that does not need cgo can be built with "
 				  "CGO_ENABLED=0 into a static binary that needs no shared "
-				  "libraries", pd->hint ? pd->hint : "");
-		f.hint = go_hint;
+				  "libraries", pd->v.hint ? pd->v.hint : "");
+		f.v.hint = go_hint;
 	}
 	c->st.findings++;
 	c->ops.finding(c->ops.ctx, &f);
@@ -233,9 +208,9 @@ struct pending *pending_new(struct proc *p, const char *line, size_t len,
 		return NULL;
 	pd = &p->pend[p->n_pend++];
 	memset(pd, 0, sizeof(*pd));
-	pd->severity = "error";
+	pd->v.severity = LW_SEV_ERROR;
 	pd->confirm_code = 127;
 	pd->ts_ns = ts;
-	pd->message = strndup(line, len);
+	pd->v.message = strndup(line, len);
 	return pd;
 }

@@ -61,10 +61,10 @@ void on_goroot_line(struct corr *c, struct proc *p, const char *line, size_t len
 		return;
 	}
 	pd->confirm_code = code;
-	pd->kind = strdup("goroot-broken");
-	pd->object = root;
+	pd->v.kind = LW_K_GOROOT_BROKEN;
+	pd->v.object = root;
 	if (envroot && !strcmp(envroot, root))
-		pd->variable = xprintf("GOROOT=%s", envroot);
+		pd->v.variable = xprintf("GOROOT=%s", envroot);
 	if (p->exe && realpath(p->exe, own)) {
 		/* the go binary's own installation: GOROOT/bin/go */
 		for (int i = 0; i < 2 && strrchr(own, '/'); i++)
@@ -73,27 +73,27 @@ void on_goroot_line(struct corr *c, struct proc *p, const char *line, size_t len
 	pd->n_att = att_under(p, root, &pd->att);
 	a = att_last(p, root);
 	if (a && a->err) {
-		pd->cause = strdup("missing");
-		pd->err = a->err;
+		pd->v.cause = LW_C_MISSING;
+		pd->v.err = a->err;
 	} else if (a && a->mode && !S_ISDIR(a->mode)) {
-		pd->cause = strdup("not-a-directory");
-		pd->err = ENOTDIR;
+		pd->v.cause = LW_C_NOT_A_DIRECTORY;
+		pd->v.err = ENOTDIR;
 	} else {
 		char src[4096];
 
 		snprintf(src, sizeof(src), "%s/src", root);
 		a = att_last(p, src);
-		pd->cause = strdup(a && !a->err && a->mode && !S_ISDIR(a->mode) ?
-				   "src-not-a-directory" : "no-src");
-		pd->err = a && a->err ? a->err : missing ? ENOENT : 0;
+		pd->v.cause = a && !a->err && a->mode && !S_ISDIR(a->mode) ?
+			      LW_C_SRC_NOT_A_DIRECTORY : LW_C_NO_SRC;
+		pd->v.err = a && a->err ? a->err : missing ? ENOENT : 0;
 	}
-	pd->hint = xprintf("GOROOT %s (%s) %s: %s%s%s", root,
-			   pd->variable ? "from the environment" : "from the go binary's location",
-			   !strcmp(pd->cause, "missing") ? "does not exist" :
-			   !strcmp(pd->cause, "not-a-directory") ? "is not a directory" :
-			   !strcmp(pd->cause, "src-not-a-directory") ? "has a src that is not a directory" :
+	pd->v.hint = xprintf("GOROOT %s (%s) %s: %s%s%s", root,
+			   pd->v.variable ? "from the environment" : "from the go binary's location",
+			   pd->v.cause == LW_C_MISSING ? "does not exist" :
+			   pd->v.cause == LW_C_NOT_A_DIRECTORY ? "is not a directory" :
+			   pd->v.cause == LW_C_SRC_NOT_A_DIRECTORY ? "has a src that is not a directory" :
 			   "has no usable src/ (not a Go installation, or a copy with dangling links)",
-			   pd->variable ? "unset GOROOT" : "reinstall Go or set GOROOT",
+			   pd->v.variable ? "unset GOROOT" : "reinstall Go or set GOROOT",
 			   own[0] ? " so that go uses its own installation, " : "",
 			   own[0] ? own : "");
 	free(missing);
@@ -113,9 +113,9 @@ void on_link_line(struct corr *c, struct proc *p, const char *line, size_t len,
 	if (!k || k > 255 || !(pd = pending_new(p, line, len, ts)))
 		return;
 	pd->confirm_code = 1;
-	pd->kind = strdup("link-library-not-found");
-	pd->object = xprintf("-l%.*s", (int)k, n);
-	pd->err = ENOENT;
+	pd->v.kind = LW_K_LINK_LIBRARY_NOT_FOUND;
+	pd->v.object = xprintf("-l%.*s", (int)k, n);
+	pd->v.err = ENOENT;
 	snprintf(so, sizeof(so), "lib%.*s.so", (int)k, n);
 	snprintf(ar, sizeof(ar), "lib%.*s.a", (int)k, n);
 	{
@@ -134,7 +134,7 @@ void on_link_line(struct corr *c, struct proc *p, const char *line, size_t len,
 		pd->att = v;
 		pd->n_att = m;
 	}
-	pd->hint = xprintf("the C linker found neither %s nor %s in its search path (-L "
+	pd->v.hint = xprintf("the C linker found neither %s nor %s in its search path (-L "
 			   "directories, then the default ones): install the package that "
 			   "provides it (usually a -dev package), or fix -L in #cgo LDFLAGS%s",
 			   so, ar, go_of(c, p) ?

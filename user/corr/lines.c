@@ -14,13 +14,13 @@ static void note_report(struct proc *p, const char *line, size_t len)
 {
 	for (unsigned i = 0; i < p->n_pend; i++) {
 		struct pending *pd = &p->pend[i];
-		const char *b = pd->object ? base_name(pd->object) : "";
+		const char *b = pd->v.object ? base_name(pd->v.object) : "";
 
 		if (!pd->sev_by_exit || pd->reported)
 			continue;
 		if ((b[0] && find_bytes(line, len, b, strlen(b))) ||
-		    (pd->message && pd->message[0] &&
-		     find_bytes(line, len, pd->message, strlen(pd->message))))
+		    (pd->v.message && pd->v.message[0] &&
+		     find_bytes(line, len, pd->v.message, strlen(pd->v.message))))
 			pd->reported = 1;
 	}
 }
@@ -69,7 +69,7 @@ void on_line(struct corr *c, const struct where *w, struct proc *p, const char *
 	static const char skew[] = "\"): plugin was built with a different version of package ";
 	const char *s;
 	struct pending *pd;
-	char *name = NULL, *errstr = NULL;
+	char *name = NULL, *errstr = NULL, enotdir[LIB_PATH_MAX];
 
 	if ((s = find_bytes(line, len, glibc, sizeof(glibc) - 1))) {
 		size_t rest = len - (s - line) - (sizeof(glibc) - 1);
@@ -82,8 +82,8 @@ void on_line(struct corr *c, const struct where *w, struct proc *p, const char *
 		pd = pending_new(p, line, len, ts);
 		if (pd && errstr && !strncmp(errstr, "wrong ELF class", 15))
 			diagnose_class(c, w, p, pd, name, errstr, 0);
-		else if (pd && errstr)
-			diagnose_library(c, w, p, pd, name, errstr, 0);
+		else if (pd && errstr && !library_refused(c, w, p, pd, name, errstr, 0, enotdir))
+			missing_library(c, w, p, pd, name, enotdir);
 	} else if ((s = find_bytes(line, len, version, sizeof(version) - 1))) {
 		on_version_line(p, line, len, s, ts);
 	} else if ((s = find_bytes(line, len, symerr, sizeof(symerr) - 1))) {
@@ -107,16 +107,8 @@ void on_line(struct corr *c, const struct where *w, struct proc *p, const char *
 		pd = pending_new(p, line, len, ts);
 		if (!pd)
 			goto out;
-		diagnose_library(c, w, p, pd, name, "cannot open shared object file", 0);
-		if (pd->kind && !strcmp(pd->kind, "missing-library")) {
-			free(pd->kind);
-			free(pd->hint);
-			pd->kind = strdup("missing-preload");
-			pd->severity = "warning";
-			pd->hint = xprintf("LD_PRELOAD names %s, which the loader could not load; "
-					   "the program ran without it: correct the path or unset "
-					   "LD_PRELOAD", name);
-		}
+		if (!library_refused(c, w, p, pd, name, "cannot open shared object file", 0, enotdir))
+			missing_preload(pd, name);
 		/* the program goes on: this is decided now, not at exit */
 		emit(c, w, p, pd, -1, -1);
 		pending_clear(pd);
@@ -134,10 +126,11 @@ void on_line(struct corr *c, const struct where *w, struct proc *p, const char *
 			goto out;
 		nb = find_bytes(line, len, "(needed by ", 11);
 		if (nb)
-			pd->needed_by = cut(nb + 11, len - (nb + 11 - line), ")");
+			pd->v.needed_by = cut(nb + 11, len - (nb + 11 - line), ")");
 		/* musl words errors as strerror: map the lookup ones onto glibc's */
-		diagnose_library(c, w, p, pd, name, strstr(errstr, "No such file") ?
-				 "cannot open shared object file" : errstr, 0);
+		if (!library_refused(c, w, p, pd, name, strstr(errstr, "No such file") ?
+				     "cannot open shared object file" : errstr, 0, enotdir))
+			missing_library(c, w, p, pd, name, enotdir);
 	}
 out:
 	if (find_bytes(line, len, "plugin.Open(", 12)) {

@@ -141,13 +141,19 @@ static void search_entry(const char *cand, const char *name, char *out, size_t c
  * A library the loader gave up on. The root cause beats the loader's
  * wording: a candidate refused with EACCES, or mapped from a noexec mount,
  * is the finding even when ld.so says "No such file or directory".
+ * Returns true when such a cause is the verdict (pd says it); false when the
+ * library is simply not there, which each caller names in its own terms
+ * (enotdir: a search entry that was a file, or "").
  */
-void diagnose_library(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
-		      const char *name, const char *errstr, unsigned since)
+bool library_refused(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
+		     const char *name, const char *errstr, unsigned since,
+		     char enotdir[LIB_PATH_MAX])
 {
-	char entry[4096], enotdir[4096] = "";
+	char entry[LIB_PATH_MAX];
 	struct stat st;
 	unsigned i;
+
+	enotdir[0] = '\0';
 
 	pd->n_att = att_collect(p, name, since, &pd->att);
 	for (i = 0; i < p->n_mf; i++) {
@@ -159,36 +165,36 @@ void diagnose_library(struct corr *c, const struct where *w, struct proc *p, str
 			continue;
 		if (w->mountinfo)
 			fs_mount_of(w->mountinfo, m->path, mnt, sizeof(mnt), &noexec);
-		pd->kind = strdup("permission-denied");
-		pd->object = strdup(m->path);
-		pd->err = m->err;
+		pd->v.kind = LW_K_PERMISSION_DENIED;
+		pd->v.object = strdup(m->path);
+		pd->v.err = m->err;
 		if (m->noexec) {
-			pd->cause = strdup("noexec-mount");
-			pd->mount = mnt[0] ? strdup(mnt) : NULL;
-			pd->hint = deny_hint("noexec-mount", m->path, p->uid, X_OK, NULL,
+			pd->v.cause = LW_C_NOEXEC_MOUNT;
+			pd->v.mount = mnt[0] ? strdup(mnt) : NULL;
+			pd->v.hint = deny_hint(LW_C_NOEXEC_MOUNT, m->path, p->uid, X_OK, NULL,
 					     mnt[0] ? mnt : "its mount");
 		} else {
-			pd->cause = strdup(fs_lsm_active() ? "security-module" : "unknown");
-			pd->hint = deny_hint(pd->cause, m->path, p->uid, X_OK, NULL, NULL);
+			pd->v.cause = fs_lsm_active() ? LW_C_SECURITY_MODULE : LW_C_UNKNOWN;
+			pd->v.hint = deny_hint(pd->v.cause, m->path, p->uid, X_OK, NULL, NULL);
 		}
-		return;
+		return true;
 	}
 	for (i = 0; i < pd->n_att; i++) {
 		struct attempt *a = &pd->att[i];
 		char *mount = NULL;
-		const char *cause;
+		enum lw_cause cause;
 
 		if (a->err != EACCES)
 			continue;
 		memset(&st, 0, sizeof(st));
 		cause = deny_cause(c, w, a->path, p->uid, R_OK, &st, &mount);
-		pd->kind = strdup("permission-denied");
-		pd->object = strdup(a->path);
-		pd->err = EACCES;
-		pd->cause = strdup(cause);
-		pd->mount = mount;
-		pd->hint = deny_hint(cause, a->path, p->uid, R_OK, &st, mount);
-		return;
+		pd->v.kind = LW_K_PERMISSION_DENIED;
+		pd->v.object = strdup(a->path);
+		pd->v.err = EACCES;
+		pd->v.cause = cause;
+		pd->v.mount = mount;
+		pd->v.hint = deny_hint(cause, a->path, p->uid, R_OK, &st, mount);
+		return true;
 	}
 	for (i = 0; i < pd->n_att; i++) {
 		struct attempt *a = &pd->att[i];
@@ -197,42 +203,60 @@ void diagnose_library(struct corr *c, const struct where *w, struct proc *p, str
 			continue;
 		search_entry(a->path, base_name(name), entry, sizeof(entry));
 		if (!enotdir[0])
-			snprintf(enotdir, sizeof(enotdir), "%s", entry);
+			snprintf(enotdir, LIB_PATH_MAX, "%s", entry);
 		/* the search path names the library file itself: that is the cause */
 		if (!fs_stat_in_root(w->root, entry, &st) && S_ISREG(st.st_mode) &&
 		    !strcmp(base_name(entry), base_name(name))) {
 			char dir[4096];
 
 			snprintf(dir, sizeof(dir), "%.*s", (int)(base_name(entry) - entry), entry);
-			pd->kind = strdup("not-a-directory");
-			pd->object = strdup(entry);
-			pd->err = ENOTDIR;
-			pd->hint = xprintf("%s is a file, not a directory, in the library search path "
+			pd->v.kind = LW_K_NOT_A_DIRECTORY;
+			pd->v.object = strdup(entry);
+			pd->v.err = ENOTDIR;
+			pd->v.hint = xprintf("%s is a file, not a directory, in the library search path "
 					   "(LD_LIBRARY_PATH, RPATH or RUNPATH); name its directory %s "
 					   "instead", entry, dir);
-			return;
+			return true;
 		}
 	}
 	if (strncmp(errstr, "cannot open shared object file", 30)) {
-		pd->kind = strdup("loader-error");
-		pd->object = strdup(name);
-		pd->hint = xprintf("the dynamic loader refused %s: %s", name, errstr);
-		return;
+		pd->v.kind = LW_K_LOADER_ERROR;
+		pd->v.object = strdup(name);
+		pd->v.hint = xprintf("the dynamic loader refused %s: %s", name, errstr);
+		return true;
 	}
-	pd->kind = strdup("missing-library");
-	pd->object = strdup(name);
-	pd->err = ENOENT;
-	if (!pd->needed_by)
-		pd->needed_by = find_needer(c, w, p, name);
+	return false;
+}
+
+/* a DT_NEEDED library the loader found nowhere */
+void missing_library(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
+		     const char *name, const char *enotdir)
+{
+	pd->v.kind = LW_K_MISSING_LIBRARY;
+	pd->v.object = strdup(name);
+	pd->v.err = ENOENT;
+	if (!pd->v.needed_by)
+		pd->v.needed_by = find_needer(c, w, p, name);
 	if (enotdir[0])
-		pd->hint = xprintf("%s was not found in any directory the loader searched, and %s "
+		pd->v.hint = xprintf("%s was not found in any directory the loader searched, and %s "
 				   "in the search path is a file, not a directory: install %s or "
 				   "point LD_LIBRARY_PATH or the binary's RUNPATH at the directory "
 				   "that holds it", name, enotdir, name);
 	else
-		pd->hint = xprintf("%s was not found in any directory the loader searched: install "
+		pd->v.hint = xprintf("%s was not found in any directory the loader searched: install "
 				   "the package that provides it, or add the directory that holds it "
 				   "to LD_LIBRARY_PATH or the binary's RUNPATH (-Wl,-rpath)", name);
+}
+
+/* an LD_PRELOAD library the loader found nowhere: the program runs without it */
+void missing_preload(struct pending *pd, const char *name)
+{
+	pd->v.kind = LW_K_MISSING_PRELOAD;
+	pd->v.severity = LW_SEV_WARNING;
+	pd->v.object = strdup(name);
+	pd->v.err = ENOENT;
+	pd->v.hint = xprintf("LD_PRELOAD names %s, which the loader could not load; the program "
+			     "ran without it: correct the path or unset LD_PRELOAD", name);
 }
 
 /* every candidate had the wrong class or machine: name the one refused */
@@ -244,20 +268,20 @@ void diagnose_class(struct corr *c, const struct where *w, struct proc *p, struc
 	const char *mach = NULL;
 
 	pd->n_att = att_collect(p, name, since, &pd->att);
-	pd->kind = strdup("wrong-elf-class");
-	pd->needed_by = find_needer(c, w, p, name);
-	pd->object = strdup(cand ? cand : name);
+	pd->v.kind = LW_K_WRONG_ELF_CLASS;
+	pd->v.needed_by = find_needer(c, w, p, name);
+	pd->v.object = strdup(cand ? cand : name);
 	if (cand && !inspect(w, cand, &c->elf) && c->elf.kind == ELF_KIND_ELF) {
-		pd->elf_class = strdup(c->elf.ei_class == ELFCLASS32 ? "ELFCLASS32" :
+		pd->v.elf_class = strdup(c->elf.ei_class == ELFCLASS32 ? "ELFCLASS32" :
 				       c->elf.ei_class == ELFCLASS64 ? "ELFCLASS64" : "ELFCLASSNONE");
 		mach = elf_machine_name(c->elf.machine);
-		pd->machine = mach ? strdup(mach) : xprintf("EM_%u", c->elf.machine);
+		pd->v.machine = mach ? strdup(mach) : xprintf("EM_%u", c->elf.machine);
 	} else if (cls) {
-		pd->elf_class = strndup(cls, strcspn(cls, " \n"));
+		pd->v.elf_class = strndup(cls, strcspn(cls, " \n"));
 	}
-	pd->hint = xprintf("%s is a %s%s%s object that this program cannot use: install %s built "
+	pd->v.hint = xprintf("%s is a %s%s%s object that this program cannot use: install %s built "
 			   "for this program's architecture, or fix the search path that found "
-			   "this one", cand ? cand : name, pd->elf_class ? pd->elf_class : "foreign",
+			   "this one", cand ? cand : name, pd->v.elf_class ? pd->v.elf_class : "foreign",
 			   mach ? " " : "", mach ? mach : "", base_name(name));
 }
 
@@ -285,17 +309,17 @@ void on_version_line(struct proc *p, const char *line, size_t len, const char *a
 	if (!pd)
 		return;
 	pd->confirm_code = 1;
-	pd->kind = strdup("version-mismatch");
-	pd->object = strndup(obj, at - obj);
-	pd->version = strndup(v, q - v);
-	if (pd->object)		/* where the loader found the library that lacks it */
-		pd->n_att = att_collect(p, pd->object, 0, &pd->att);
-	pd->needed_by = strndup(req, end > req && end[-1] == ')' ? (size_t)(end - 1 - req) :
+	pd->v.kind = LW_K_VERSION_MISMATCH;
+	pd->v.object = strndup(obj, at - obj);
+	pd->v.version = strndup(v, q - v);
+	if (pd->v.object)		/* where the loader found the library that lacks it */
+		pd->n_att = att_collect(p, pd->v.object, 0, &pd->att);
+	pd->v.needed_by = strndup(req, end > req && end[-1] == ')' ? (size_t)(end - 1 - req) :
 				(size_t)(end - req));
-	pd->hint = xprintf("%s needs symbol version %s, which %s does not provide: it was built "
+	pd->v.hint = xprintf("%s needs symbol version %s, which %s does not provide: it was built "
 			   "against a newer %s than this system has; rebuild it against this "
 			   "system's library (or an older base image), or install a newer one",
-			   pd->needed_by, pd->version, pd->object, base_name(pd->object));
+			   pd->v.needed_by, pd->v.version, pd->v.object, base_name(pd->v.object));
 }
 
 static void undefined_symbol(struct pending *pd, const char *obj, size_t objlen,
@@ -303,15 +327,15 @@ static void undefined_symbol(struct pending *pd, const char *obj, size_t objlen,
 {
 	const char *ver = find_bytes(sym, symlen, ", version ", 10);
 
-	pd->kind = strdup("undefined-symbol");
-	pd->object = strndup(obj, objlen);
-	pd->symbol = strndup(sym, ver ? (size_t)(ver - sym) : symlen);
+	pd->v.kind = LW_K_UNDEFINED_SYMBOL;
+	pd->v.object = strndup(obj, objlen);
+	pd->v.symbol = strndup(sym, ver ? (size_t)(ver - sym) : symlen);
 	if (ver)
-		pd->version = strndup(ver + 10, symlen - (ver + 10 - sym));
-	pd->hint = xprintf("%s needs %s%s%s, which no loaded library defines: the library found "
+		pd->v.version = strndup(ver + 10, symlen - (ver + 10 - sym));
+	pd->v.hint = xprintf("%s needs %s%s%s, which no loaded library defines: the library found "
 			   "at run time is older than or different from the one it was linked "
-			   "against; install the matching version, or rebuild", pd->object,
-			   pd->symbol, pd->version ? "@" : "", pd->version ? pd->version : "");
+			   "against; install the matching version, or rebuild", pd->v.object,
+			   pd->v.symbol, pd->v.version ? "@" : "", pd->v.version ? pd->v.version : "");
 }
 
 /* "PROG: symbol lookup error: OBJ: undefined symbol: SYM[, version V]", exit 127 */
@@ -341,7 +365,7 @@ void on_musl_reloc_line(struct proc *p, const char *line, size_t len, uint64_t t
 
 	/* musl goes on after a missing library: its symbols follow from that */
 	for (unsigned i = 0; i < p->n_pend; i++)
-		if (p->pend[i].kind && !strcmp(p->pend[i].kind, "missing-library"))
+		if (p->pend[i].v.kind == LW_K_MISSING_LIBRARY)
 			return;
 	sep = find_bytes(obj, end - obj, ": ", 2);
 	if (!sep || !find_bytes(sep, end - sep, ": symbol not found", 18))

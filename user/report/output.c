@@ -228,8 +228,8 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 
 	if (json) {
 		sbuf_puts(b, "{\"type\":\"finding\"");
-		json_str(b, "kind", f->kind);
-		json_str(b, "severity", f->severity);
+		json_str(b, "kind", lw_kind_name(f->v.kind));
+		json_str(b, "severity", lw_severity_name(f->v.severity));
 		sbuf_puts(b, ",\"ts\":\"");
 		fmt_ts(b, f->ts_ns, off);
 		sbuf_putc(b, '"');
@@ -237,20 +237,20 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 		json_int(b, "ppid", f->ppid, 0);
 		json_int(b, "uid", f->uid, 0);
 		json_str(b, "comm", f->comm);
-		json_str(b, "exe", f->exe);
+		json_str(b, "exe", f->v.exe);
 		json_str(b, "cwd", f->cwd);
-		json_str(b, "object", f->object);
-		json_str(b, "needed_by", f->needed_by);
-		json_str(b, "message", f->message);
-		json_errno(b, "errno", f->err);
-		json_str(b, "cause", f->cause);
-		json_str(b, "mount", f->mount);
-		json_str(b, "symbol", f->symbol);
-		json_str(b, "version", f->version);
-		json_str(b, "dependency", f->dependency);
-		json_str(b, "elf_class", f->elf_class);
-		json_str(b, "machine", f->machine);
-		json_str(b, "variable", f->variable);
+		json_str(b, "object", f->v.object);
+		json_str(b, "needed_by", f->v.needed_by);
+		json_str(b, "message", f->v.message);
+		json_errno(b, "errno", f->v.err);
+		json_str(b, "cause", lw_cause_name(f->v.cause));
+		json_str(b, "mount", f->v.mount);
+		json_str(b, "symbol", f->v.symbol);
+		json_str(b, "version", f->v.version);
+		json_str(b, "dependency", f->v.dependency);
+		json_str(b, "elf_class", f->v.elf_class);
+		json_str(b, "machine", f->v.machine);
+		json_str(b, "variable", f->v.variable);
 		json_str(b, "root", f->root);
 		json_str(b, "object_host", f->object_host);
 		json_str(b, "incomplete", f->incomplete);
@@ -288,25 +288,25 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 			sbuf_putc(b, '}');
 		}
 		sbuf_putc(b, ']');
-		json_str(b, "hint", f->hint);
+		json_str(b, "hint", f->v.hint);
 		sbuf_puts(b, "}\n");
 		return;
 	}
-	sbuf_printf(b, "%s (%s) pid %u ", f->kind, f->severity, f->pid);
+	sbuf_printf(b, "%s (%s) pid %u ", lw_kind_name(f->v.kind), lw_severity_name(f->v.severity), f->pid);
 	escape_text(b, f->comm, strlen(f->comm));
 	sbuf_puts(b, "\n  time: ");
 	fmt_ts(b, f->ts_ns, off);
 	sbuf_printf(b, "\n  process: pid %u, ppid %u, uid %u\n", f->pid, f->ppid, f->uid);
-	text_line(b, "exe", f->exe);
+	text_line(b, "exe", f->v.exe);
 	text_line(b, "cwd", f->cwd);
-	text_line(b, "object", f->object);
-	text_line(b, "needed by", f->needed_by);
-	text_line(b, "symbol", f->symbol);
-	text_line(b, "version", f->version);
-	text_line(b, "dependency", f->dependency);
-	text_line(b, "elf class", f->elf_class);
-	text_line(b, "machine", f->machine);
-	text_line(b, "variable", f->variable);
+	text_line(b, "object", f->v.object);
+	text_line(b, "needed by", f->v.needed_by);
+	text_line(b, "symbol", f->v.symbol);
+	text_line(b, "version", f->v.version);
+	text_line(b, "dependency", f->v.dependency);
+	text_line(b, "elf class", f->v.elf_class);
+	text_line(b, "machine", f->v.machine);
+	text_line(b, "variable", f->v.variable);
 	text_line(b, "root (host)", f->root);
 	text_line(b, "object (host)", f->object_host);
 	text_line(b, "incomplete", f->incomplete);
@@ -330,15 +330,15 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 		escape_text(b, f->go_cmd ? f->go_cmd : "", f->go_cmd ? strlen(f->go_cmd) : 0);
 		sbuf_putc(b, '\n');
 	}
-	text_line(b, "cause", f->cause);
-	text_line(b, "mount", f->mount);
-	if (f->err)
-		sbuf_printf(b, "  errno: %s\n", errname(f->err, eb, sizeof(eb)));
+	text_line(b, "cause", lw_cause_name(f->v.cause));
+	text_line(b, "mount", f->v.mount);
+	if (f->v.err)
+		sbuf_printf(b, "  errno: %s\n", errname(f->v.err, eb, sizeof(eb)));
 	if (f->exit_code >= 0)
 		sbuf_printf(b, "  exit: %d\n", f->exit_code);
 	if (f->signal >= 0)
 		sbuf_printf(b, "  signal: %d\n", f->signal);
-	text_line(b, "message", f->message);
+	text_line(b, "message", f->v.message);
 	for (i = 0, hidden = 0; i < f->n_attempts; i++)
 		hidden += is_hwcaps_variant(f->attempts[i].path);
 	if (hidden == f->n_attempts)
@@ -358,7 +358,7 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 		escape_text(b, a->path, strlen(a->path));
 		sbuf_putc(b, '\n');
 	}
-	text_line(b, "hint", f->hint);
+	text_line(b, "hint", f->v.hint);
 	sbuf_putc(b, '\n');
 }
 
@@ -425,7 +425,7 @@ int output_repeat(struct output *o, const struct repeat *r)
 {
 	if (o->json) {
 		sbuf_puts(&o->b, "{\"type\":\"repeat\"");
-		json_str(&o->b, "kind", r->kind);
+		json_str(&o->b, "kind", lw_kind_name(r->kind));
 		json_str(&o->b, "object", r->object);
 		json_str(&o->b, "exe", r->exe);
 		if (r->id) {
@@ -449,7 +449,7 @@ int output_repeat(struct output *o, const struct repeat *r)
 		fmt_ts(&o->b, r->last_ns, o->rt_off);
 		sbuf_puts(&o->b, "\"}\n");
 	} else {
-		sbuf_printf(&o->b, "repeat: %s ", r->kind);
+		sbuf_printf(&o->b, "repeat: %s ", lw_kind_name(r->kind));
 		escape_text(&o->b, r->object ? r->object : "", r->object ? strlen(r->object) : 0);
 		if (r->id) {
 			sbuf_printf(&o->b, " in %s ", r->runtime ? r->runtime : "container");
