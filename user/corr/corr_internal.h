@@ -22,6 +22,7 @@
 #include "correlate.h"
 #include "elfinfo.h"
 #include "fsinfo.h"
+#include "hwcaps.h"
 #include "sbuf.h"
 #include "util.h"
 
@@ -216,6 +217,7 @@ const struct attempt *att_last(struct proc *p, const char *path);
 unsigned att_under(struct proc *p, const char *path, struct attempt **out);
 
 /* gate.c */
+void verdict_clear(struct verdict *v);
 void pending_clear(struct pending *pd);
 void loop_clear(struct loop *l);
 void report_repeats(struct corr *c);
@@ -269,9 +271,6 @@ void on_goroot_line(struct corr *c, struct proc *p, const char *line, size_t len
 			   uint64_t ts);
 void on_link_line(struct corr *c, struct proc *p, const char *line, size_t len,
 			 const char *at, uint64_t ts);
-
-/* kinds.c */
-void verdict_clear(struct verdict *v);
 
 /* correlate.c */
 void where_of(struct corr *c, const struct proc *p, uint64_t now_ns, struct where *w);

@@ -5,6 +5,14 @@
  */
 #include "corr_internal.h"
 
+void verdict_clear(struct verdict *v)
+{
+#define VERDICT_STR_FREE(name) free(v->name);
+	VERDICT_STRS(VERDICT_STR_FREE)
+#undef VERDICT_STR_FREE
+	memset(v, 0, sizeof(*v));
+}
+
 void pending_clear(struct pending *pd)
 {
 	verdict_clear(&pd->v);

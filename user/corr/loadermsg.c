@@ -110,10 +110,7 @@ static char *find_needer(struct corr *c, const struct where *w, struct proc *p, 
  */
 static void search_entry(const char *cand, const char *name, char *out, size_t cap)
 {
-	static const char *const sub[] = { "/tls", "/x86_64", "/haswell", "/avx512_1", "/i686", "/sse2" };
 	size_t n = strlen(cand), k = strlen(name);
-	char *g;
-	bool again = true;
 
 	if (n > k && cand[n - k - 1] == '/' && !strcmp(cand + n - k, name))
 		n -= k + 1;
@@ -121,20 +118,7 @@ static void search_entry(const char *cand, const char *name, char *out, size_t c
 		n = cap - 1;
 	memcpy(out, cand, n);
 	out[n] = '\0';
-	g = strstr(out, "/glibc-hwcaps/");
-	if (g && !strchr(g + strlen("/glibc-hwcaps/"), '/'))
-		*g = '\0';
-	while (again) {
-		again = false;
-		for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
-			size_t l = strlen(out), s = strlen(sub[i]);
-
-			if (l > s && !strcmp(out + l - s, sub[i])) {
-				out[l - s] = '\0';
-				again = true;
-			}
-		}
-	}
+	hwcaps_strip(out);
 }
 
 /*

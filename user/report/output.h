@@ -1,35 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* output: records as JSON Lines or readable blocks, each written whole */
+/* output: the sink: records written whole, as JSON Lines or readable blocks */
 #ifndef LW_OUTPUT_H
 #define LW_OUTPUT_H
 
 #include <stdint.h>
 #include <stdio.h>
-#include "correlate.h"
-#include "ldwatch.h"
-#include "probe.h"
+#include "records.h"
 #include "sbuf.h"
 
 struct output;
-
-struct ready_info {
-	const char *version, *scope, *tracefs;
-	int probes;
-	uint32_t pid;		/* -p PID or the -- CMD child; 0 when none */
-	const struct probe_file *files;	/* loader uprobes, per file */
-	unsigned n_files;
-};
-
-struct final_stats {
-	struct lw_stats k;	/* kernel counters, summed over CPUs */
-	struct corr_stats u;	/* daemon counters */
-	uint64_t received;	/* records read from the ring */
-	uint64_t write_errors;	/* records that could not be written */
-	uint64_t left_unread;	/* records still in the ring when the final drain's deadline passed */
-	double stall_max_ms;	/* the longest the loop spent on one record or between two reads */
-	double seconds;
-	int final;		/* the last one, at exit */
-};
 
 int output_open(const char *path, int json, struct output **op);
 void output_close(struct output *o);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* kinds: the one name table of finding kinds, causes and severities */
-#include "corr_internal.h"
+/* records: the one name table of finding kinds, causes and severities */
+#include "records.h"
+#include "util.h"
 
 static const char *const kind_names[LW_K__COUNT] = {
 	[LW_K_NONE]			= "none",
@@ -46,12 +47,4 @@ const char *lw_cause_name(enum lw_cause c)
 const char *lw_severity_name(enum lw_severity s)
 {
 	return s == LW_SEV_WARNING ? "warning" : "error";
-}
-
-void verdict_clear(struct verdict *v)
-{
-#define VERDICT_STR_FREE(name) free(v->name);
-	VERDICT_STRS(VERDICT_STR_FREE)
-#undef VERDICT_STR_FREE
-	memset(v, 0, sizeof(*v));
 }
