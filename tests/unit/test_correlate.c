@@ -722,6 +722,18 @@ Test(loader, undefined_symbol_at_startup_with_version)
 	cr_assert_str_eq(seen[0].object, "/opt/app/prog");
 }
 
+/* musl: "Error relocating OBJ: SYM: symbol not found" names OBJ exactly */
+Test(loader, musl_relocation_error_is_undefined_symbol)
+{
+	feed(LW_EV_EXEC, 49, 0, 0, "/opt/app/mprog");
+	feed_stderr(49, "Error relocating /opt/app/mprog: foo: symbol not found\n");
+	feed_exit(49, 127 << 8);
+	cr_assert_eq(nseen, 1);
+	cr_assert_str_eq(seen[0].kind, "undefined-symbol");
+	cr_assert_str_eq(seen[0].object, "/opt/app/mprog");
+	cr_assert_eq(seen[0].exit_code, 127);
+}
+
 Test(loader, musl_relocation_after_missing_library_is_one_finding)
 {
 	feed(LW_EV_EXEC, 48, 0, 0, "/opt/app/mprog");

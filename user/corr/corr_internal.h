@@ -36,6 +36,12 @@
 #define GP_MAX		4	/* Go plugin.Open calls kept per exec */
 #define ENV_MAX		12	/* steering variables kept per exec */
 #define GO_DEPTH	16	/* parents walked to find the go invocation */
+/* the first occurrence of a literal in s[0..n), or NULL: no lengths counted by hand */
+#define find_lit(s, n, lit) ((const char *)find_bytes((s), (n), "" lit, LIT_LEN(lit)))
+/* just past the first occurrence of a literal, or NULL */
+#define past_lit(s, n, lit) ({ const char *hit__ = find_lit((s), (n), lit); \
+			       hit__ ? hit__ + LIT_LEN(lit) : NULL; })
+
 #define LIB_PATH_MAX	4096	/* a search entry or candidate path */
 #define SAID_MAX	1024	/* bytes kept of what a process wrote to fd 2 (its last words) */
 

@@ -20,10 +20,10 @@ char *xprintf(const char *fmt, ...)
 /* files whose uprobes hear the loader: ld.so, libc, libdl, musl's loader */
 bool corr_is_loader_name(const char *b)
 {
-	return !strncmp(b, "ld-linux", 8) || !strncmp(b, "ld-musl-", 8) ||
+	return lit_skip(b, "ld-linux") || lit_skip(b, "ld-musl-") ||
 	       !strcmp(b, "libc.so.6") || !strcmp(b, "libdl.so.2") ||
-	       (!strncmp(b, "ld-2.", 5) && strstr(b, ".so")) ||
-	       (!strncmp(b, "libc-2.", 7) && strstr(b, ".so"));
+	       (lit_skip(b, "ld-2.") && strstr(b, ".so")) ||
+	       (lit_skip(b, "libc-2.") && strstr(b, ".so"));
 }
 
 bool is_open_op(uint32_t op)

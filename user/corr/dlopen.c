@@ -224,8 +224,8 @@ static void on_dlopen_ret(struct corr *c, const struct where *w, struct proc *p,
 	}
 	pd->confirm_code = -1;
 	pd->sev_by_exit = 1;
-	if (e && (!strncmp(e->text, "cannot open shared object file", 30) ||
-		  !strncmp(e->text, "failed to map segment", 21))) {
+	if (e && (lit_skip(e->text, "cannot open shared object file") ||
+		  lit_skip(e->text, "failed to map segment"))) {
 		const char *want = e->objname[0] ? e->objname : d->name;
 
 		if (!library_refused(c, w, p, pd, want, e->text, d->att_mark, enotdir))
@@ -235,7 +235,7 @@ static void on_dlopen_ret(struct corr *c, const struct where *w, struct proc *p,
 	pd->v.kind = LW_K_DLOPEN_FAILED;
 	pd->v.object = strdup(d->name);
 	pd->v.err = code;
-	if (e && e->op == LW_OP_DL_EXCEPTION_FMT && !strncmp(e->text, "undefined symbol: ", 18)) {
+	if (e && e->op == LW_OP_DL_EXCEPTION_FMT && lit_skip(e->text, "undefined symbol: ")) {
 		pd->v.symbol = strdup(e->a3);
 		if (e->a4[0])
 			pd->v.version = strdup(e->a5);

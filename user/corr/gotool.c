@@ -99,11 +99,11 @@ void on_goroot_line(struct corr *c, struct proc *p, const char *line, size_t len
 	free(missing);
 }
 
-/* the C linker: "ld: cannot find -lNAME: No such file or directory", exit 1 */
+/* the C linker: "ld: cannot find -lNAME: No such file or directory", exit 1; at: NAME */
 void on_link_line(struct corr *c, struct proc *p, const char *line, size_t len,
 			 const char *at, uint64_t ts)
 {
-	const char *n = at + 14, *end = line + len;
+	const char *n = at, *end = line + len;
 	size_t k = 0;
 	struct pending *pd;
 	char so[300], ar[300];

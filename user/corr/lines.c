@@ -80,7 +80,7 @@ void on_line(struct corr *c, const struct where *w, struct proc *p, const char *
 			goto out;
 		errstr = strndup(s + strlen(name) + 2, rest - strlen(name) - 2);
 		pd = pending_new(p, line, len, ts);
-		if (pd && errstr && !strncmp(errstr, "wrong ELF class", 15))
+		if (pd && errstr && lit_skip(errstr, "wrong ELF class"))
 			diagnose_class(c, w, p, pd, name, errstr, 0);
 		else if (pd && errstr && !library_refused(c, w, p, pd, name, errstr, 0, enotdir))
 			missing_library(c, w, p, pd, name, enotdir);
@@ -92,12 +92,12 @@ void on_line(struct corr *c, const struct where *w, struct proc *p, const char *
 		on_musl_reloc_line(p, line, len, ts);
 	} else if ((s = find_bytes(line, len, skew, sizeof(skew) - 1))) {
 		on_plugin_skew_line(w, p, line, len, s, ts);
-	} else if (p->go_cmd && (find_bytes(line, len, "GOROOT", 6))) {
+	} else if (p->go_cmd && find_lit(line, len, "GOROOT")) {
 		on_goroot_line(c, p, line, len, ts);
-	} else if ((s = find_bytes(line, len, "cannot find -l", 14))) {
+	} else if ((s = past_lit(line, len, "cannot find -l"))) {
 		on_link_line(c, p, line, len, s, ts);
-	} else if (find_bytes(line, len, "command not found", 17) ||
-		   find_bytes(line, len, "executable file not found in $PATH", 34)) {
+	} else if (find_lit(line, len, "command not found") ||
+		   find_lit(line, len, "executable file not found in $PATH")) {
 		p->cnf = 1;
 	} else if (len > sizeof(preload) - 1 && !memcmp(line, preload, sizeof(preload) - 1)) {
 		s = line + sizeof(preload) - 1;
@@ -124,16 +124,16 @@ void on_line(struct corr *c, const struct where *w, struct proc *p, const char *
 		pd = pending_new(p, line, len, ts);
 		if (!pd || !errstr)
 			goto out;
-		nb = find_bytes(line, len, "(needed by ", 11);
+		nb = past_lit(line, len, "(needed by ");
 		if (nb)
-			pd->v.needed_by = cut(nb + 11, len - (nb + 11 - line), ")");
+			pd->v.needed_by = cut(nb, len - (nb - line), ")");
 		/* musl words errors as strerror: map the lookup ones onto glibc's */
 		if (!library_refused(c, w, p, pd, name, strstr(errstr, "No such file") ?
 				     "cannot open shared object file" : errstr, 0, enotdir))
 			missing_library(c, w, p, pd, name, enotdir);
 	}
 out:
-	if (find_bytes(line, len, "plugin.Open(", 12)) {
+	if (find_lit(line, len, "plugin.Open(")) {
 		free(p->goline);
 		p->goline = strndup(line, len);
 	}

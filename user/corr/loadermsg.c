@@ -203,7 +203,7 @@ bool library_refused(struct corr *c, const struct where *w, struct proc *p, stru
 			return true;
 		}
 	}
-	if (strncmp(errstr, "cannot open shared object file", 30)) {
+	if (!lit_skip(errstr, "cannot open shared object file")) {
 		pd->v.kind = LW_K_LOADER_ERROR;
 		pd->v.object = strdup(name);
 		pd->v.hint = xprintf("the dynamic loader refused %s: %s", name, errstr);
@@ -273,13 +273,13 @@ void diagnose_class(struct corr *c, const struct where *w, struct proc *p, struc
 void on_version_line(struct proc *p, const char *line, size_t len, const char *at,
 			    uint64_t ts)
 {
-	const char *v = at + strlen(": version `"), *end = line + len, *q, *req, *obj;
+	const char *v = at + LIT_LEN(": version `"), *end = line + len, *q, *req, *obj;
 	struct pending *pd;
 
-	q = find_bytes(v, end - v, "' not found (required by ", 25);
+	q = find_lit(v, end - v, "' not found (required by ");
 	if (!q)
 		return;
-	req = q + 25;
+	req = q + LIT_LEN("' not found (required by ");
 	/* OBJ is what follows the last ": " before the version */
 	for (obj = at; obj > line && !(obj[-1] == ' ' && obj - 1 > line && obj[-2] == ':'); obj--)
 		;
@@ -309,13 +309,14 @@ void on_version_line(struct proc *p, const char *line, size_t len, const char *a
 static void undefined_symbol(struct pending *pd, const char *obj, size_t objlen,
 			     const char *sym, size_t symlen)
 {
-	const char *ver = find_bytes(sym, symlen, ", version ", 10);
+	const char *ver = find_lit(sym, symlen, ", version ");
 
 	pd->v.kind = LW_K_UNDEFINED_SYMBOL;
 	pd->v.object = strndup(obj, objlen);
 	pd->v.symbol = strndup(sym, ver ? (size_t)(ver - sym) : symlen);
 	if (ver)
-		pd->v.version = strndup(ver + 10, symlen - (ver + 10 - sym));
+		pd->v.version = strndup(ver + LIT_LEN(", version "),
+				  symlen - (ver + LIT_LEN(", version ") - sym));
 	pd->v.hint = xprintf("%s needs %s%s%s, which no loaded library defines: the library found "
 			   "at run time is older than or different from the one it was linked "
 			   "against; install the matching version, or rebuild", pd->v.object,
@@ -326,39 +327,43 @@ static void undefined_symbol(struct pending *pd, const char *obj, size_t objlen,
 void on_symbol_line(struct proc *p, const char *line, size_t len, const char *rest,
 			   uint64_t ts)
 {
-	const char *end = line + len, *u = find_bytes(rest, end - rest, ": undefined symbol: ", 20);
-	const char *comma;
+	const char *end = line + len, *u = find_lit(rest, end - rest, ": undefined symbol: ");
+	const char *sym, *comma;
 	struct pending *pd;
 
 	if (!u)
 		return;
-	comma = memchr(u + 20, ',', end - (u + 20));
-	if (!le_formatted(p, "undefined symbol: ", u + 20, (comma ? comma : end) - (u + 20)) &&
+	sym = u + LIT_LEN(": undefined symbol: ");
+	comma = memchr(sym, ',', end - sym);
+	if (!le_formatted(p, "undefined symbol: ", sym, (comma ? comma : end) - sym) &&
 	    !own_object(p, rest, u - rest))
 		return;		/* another process's words, relayed */
 	if (!(pd = pending_new(p, line, len, ts)))
 		return;
-	undefined_symbol(pd, rest, u - rest, u + 20, end - (u + 20));
+	undefined_symbol(pd, rest, u - rest, sym, end - sym);
 }
 
 /* musl: "Error relocating OBJ: SYM: symbol not found", exit 127 */
 void on_musl_reloc_line(struct proc *p, const char *line, size_t len, uint64_t ts)
 {
-	const char *obj = line + 16, *end = line + len, *sep, *sym;
+	const char *obj = lit_prefix(line, len, "Error relocating "), *end = line + len;
+	const char *sep, *sym, *nf;
 	struct pending *pd;
+
+	if (!obj)
+		return;
 
 	/* musl goes on after a missing library: its symbols follow from that */
 	for (unsigned i = 0; i < p->n_pend; i++)
 		if (p->pend[i].v.kind == LW_K_MISSING_LIBRARY)
 			return;
-	sep = find_bytes(obj, end - obj, ": ", 2);
-	if (!sep || !find_bytes(sep, end - sep, ": symbol not found", 18))
+	sep = find_lit(obj, end - obj, ": ");
+	if (!sep || !(nf = find_lit(sep, end - sep, ": symbol not found")))
 		return;
 	sym = sep + 2;
 	if (!own_object(p, obj, sep - obj))
 		return;		/* another process's words, relayed */
 	pd = pending_new(p, line, len, ts);
 	if (pd)
-		undefined_symbol(pd, obj, sep - obj,
-				 sym, (const char *)find_bytes(sym, end - sym, ": symbol not found", 18) - sym);
+		undefined_symbol(pd, obj, sep - obj, sym, find_lit(sym, end - sym, ": symbol not found") - sym);
 }

@@ -14,12 +14,21 @@
 /* the length of a string literal, counted by the compiler */
 #define LIT_LEN(lit) (sizeof("" lit) - 1)
 
+static inline const char *lit_prefix_n(const char *s, size_t n, const char *lit, size_t litlen)
+{
+	return n >= litlen && !memcmp(s, lit, litlen) ? s + litlen : NULL;
+}
+
+static inline const char *lit_skip_n(const char *s, const char *lit, size_t litlen)
+{
+	return !strncmp(s, lit, litlen) ? s + litlen : NULL;
+}
+
 /* s (n bytes) starts with the literal lit: a pointer just past it, else NULL */
-#define lit_prefix(s, n, lit) \
-	((n) >= LIT_LEN(lit) && memcmp((s), lit, LIT_LEN(lit)) == 0 ? (s) + LIT_LEN(lit) : NULL)
+#define lit_prefix(s, n, lit) lit_prefix_n((s), (n), "" lit, LIT_LEN(lit))
 
 /* the same for a NUL-terminated string */
-#define lit_skip(s, lit) lit_prefix((s), strlen(s), lit)
+#define lit_skip(s, lit) lit_skip_n((s), "" lit, LIT_LEN(lit))
 
 /* the kernel's dev_t (MKDEV: major << 20 | minor), as BPF and /proc/PID/mountinfo
  * name a device, from a stat()ed st_dev and back */
