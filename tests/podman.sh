@@ -565,9 +565,10 @@ t_podman_ldwatch_in_pid_namespace()
 		' >/dev/null 2>"$out/podman.err"
 		cpu=$(jq -r 'select(.type == "stats" and .final) | "\(.received) \(.seconds)"' "$out/all.json" 2>/dev/null)
 		[[ -n $cpu ]] || { bad "run $i: no final stats from the --all run: $(tail -c 300 "$out/all.err")"; continue; }
-		# watching itself, every record made more: it was tens of thousands a second
-		jq -e 'select(.type == "stats" and .final) | .received < 2000' "$out/all.json" >/dev/null ||
-			bad "run $i: $(cut -d' ' -f1 <<<"$cpu") records in 2 s: it watches itself"
+		# watching itself, every record made more and it spun at ~77 % of a CPU:
+		# the idle ticks and the stop time below say so; the record count does
+		# not, since --all also reads whatever the rest of the host does (the
+		# ASan part beside this suite gives >10000 records a second)
 		has_rec "$out/all.json" 'select(.type == "finding" and .kind == "missing-library")' ||
 			bad "run $i: --all gave no finding for the namespace's failing program"
 		# idle: at most 5 % of a CPU (it was ~77 % watching itself)
