@@ -1139,10 +1139,10 @@ t_text_cmd()
 	check_text_output "$T" '^missing-library \(error\) pid [0-9]+ miss_origin$'
 }
 
-source "$ROOT/tests/go.sh"
-source "$ROOT/tests/containers.sh"
-source "$ROOT/tests/faults.sh"
-source "$ROOT/tests/real.sh"
+source "$ROOT/tests/it/go.sh"
+source "$ROOT/tests/it/containers.sh"
+source "$ROOT/tests/it/faults.sh"
+source "$ROOT/tests/it/real.sh"
 
 # ---- run --------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-# tests/containers.sh: container context, sourced by tests/integration.sh.
+# tests/it/containers.sh: container context, sourced by tests/integration.sh.
 # "Containers" are made here: a mount and pid namespace (unshare) in a cgroup
 # v2 directory named the way a runtime names it; the failing program moves
 # itself in (echo 0 > cgroup.procs) before its exec.

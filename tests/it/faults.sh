@@ -1,4 +1,4 @@
-# tests/faults.sh: losses and hostile input, sourced by tests/integration.sh.
+# tests/it/faults.sh: losses and hostile input, sourced by tests/integration.sh.
 
 # flood SECS: two processes doing nothing but failed opens, for SECS seconds
 flood()

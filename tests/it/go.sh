@@ -1,4 +1,4 @@
-# tests/go.sh: the Go-aware default scope with the real go command (Debian's
+# tests/it/go.sh: the Go-aware default scope with the real go command (Debian's
 # golang-go), sourced by tests/integration.sh. Each test runs ldwatch in its
 # default scope (no --all) unless it says otherwise, and drives `go` with a
 # GOCACHE and GOPATH inside the suite's scratch folder (warm from the plugin

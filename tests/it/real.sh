@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2016
-# tests/real.sh: right on software nobody here wrote, and quiet where nothing
+# tests/it/real.sh: right on software nobody here wrote, and quiet where nothing
 # failed; sourced by tests/integration.sh. Relays of another process's fd 2,
 # loader words without a loader, optional probes programs make and handle.
 
