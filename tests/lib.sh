@@ -348,3 +348,12 @@ check_fields()
 		fi
 	done
 }
+
+# cmd_str CMD...: CMD quoted for a message, at most 200 characters
+cmd_str()
+{
+	local s
+	s=$(printf '%q ' "$@")
+	s=${s% }
+	echo "${s:0:200}"
+}
