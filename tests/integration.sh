@@ -8,8 +8,11 @@
 # and waited for with a deadline. The last line is
 #   integration: N passed, M failed
 # Tests that need BPF skip when not root, unless CI=true: then they fail.
+# The tests are in tests/it/, one README promise a file: every function
+# named t_* there is a test, found by name (nothing else may be named so).
 #
 #   tests/integration.sh [TEST...]   run some tests only (names as printed)
+#   tests/integration.sh --list      the names of all tests, in the order they run
 #   KEEP=1                           keep the scratch folder (records of each test)
 
 # jq filters are single-quoted on purpose: $names there are jq variables;
@@ -34,7 +37,34 @@ NODEP='libdep.so: cannot open shared object file: No such file or directory'
 LDSO_REAL=$(realpath -e /lib64/ld-linux-x86-64.so.2 2>/dev/null || echo /lib64/ld-linux-x86-64.so.2)
 LIBC_REAL=$(realpath -e /lib/x86_64-linux-gnu/libc.so.6 2>/dev/null || echo /lib/x86_64-linux-gnu/libc.so.6)
 
+# to run a fixture as uid 65534 (tests/it)
+# shellcheck disable=SC2034
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+# ---- tests: one file of tests/it a README promise ------------------------------
+
+for f in "$ROOT"/tests/it/*.sh; do
+	# each is checked on its own
+	# shellcheck source=/dev/null
+	source "$f"
+done
+
+# the files in the order their tests run: the failing programs first, the slow
+# container and real-software ones last (any other file after them)
+IT_ORDER=(scenarios.sh cli.sh scope.sh lifecycle.sh text.sh go.sh containers.sh faults.sh real.sh)
+# t_tracefs_untouched runs first: it sees the host's tracefs before any ldwatch
+# of this suite ran; t_tracefs_untouched_by_suite last: it checks what they all left
+FIRST=t_tracefs_untouched LAST=t_tracefs_untouched_by_suite
+mapfile -t TESTS < <(discover_tests "${IT_ORDER[@]/#/$ROOT/tests/it/}" | grep -vx -e "$FIRST" -e "$LAST")
+TESTS=("$FIRST" "${TESTS[@]}" "$LAST")
+
+if [[ ${1:-} == --list ]]; then
+	printf '%s\n' "${TESTS[@]}"
+	exit 0
+fi
+if [[ $# -gt 0 ]]; then
+	TESTS=("$@")
+fi
 
 # ---- setup ------------------------------------------------------------------
 
@@ -79,6 +109,8 @@ WORK=$TMP/work
 PRIV=$TMP/priv	# libfoo.so that uid 65534 cannot read, the only candidate
 NX=$TMP/nx	# lib/ is a noexec tmpfs holding libfoo.so and an executable
 ODD=$TMP/$'odd\ndir\there\xff'
+# ODD as text mode must print it (tests/it/text.sh)
+# shellcheck disable=SC2034
 ODD_ESC="$TMP/odd\\x0adir\\x09here\\xff"
 mkdir -p "$WORK" "$PRIV/lib" "$NX/lib" "$ODD"
 cp "$FIX/foo_origin" "$PRIV/"
@@ -123,43 +155,7 @@ need_musl()
 	[[ -x $FIX/musl_missing ]] || fail "no musl fixture: musl-gcc is not installed (make deps installs musl-tools)"
 }
 
-# ---- tests: one file of tests/it a README promise ------------------------------
-
-source "$ROOT/tests/it/scenarios.sh"
-source "$ROOT/tests/it/cli.sh"
-source "$ROOT/tests/it/scope.sh"
-source "$ROOT/tests/it/lifecycle.sh"
-source "$ROOT/tests/it/text.sh"
-source "$ROOT/tests/it/go.sh"
-source "$ROOT/tests/it/containers.sh"
-source "$ROOT/tests/it/faults.sh"
-source "$ROOT/tests/it/real.sh"
-
 # ---- run --------------------------------------------------------------------------
-
-TESTS=(t_tracefs_untouched)
-for sc in "${SCENARIOS[@]}"; do
-	TESTS+=("t_cmd_$sc" "t_all_$sc")
-done
-TESTS+=(
-	t_status_exit3 t_status_signal t_status_not_found t_status_not_executable t_cmd_stdio_passthrough
-	t_usage_unknown_option t_usage_pid_not_a_number t_usage_pid_zero t_usage_negative_duration
-	t_usage_output_without_argument t_usage_no_command_after_dashdash t_help
-	t_not_root
-	t_scope_default_go t_scope_pid_all t_scope_pid_go_only
-	t_cmd_ready_uprobes t_all_ready_uprobes
-	t_clean_detach t_duration t_stop_sigterm
-	t_text_all t_text_cmd
-	"${GO_TESTS[@]}"
-	"${CTR_TESTS[@]}"
-	"${FAULT_TESTS[@]}"
-	"${REAL_TESTS[@]}"
-	t_tracefs_untouched_by_suite
-)
-
-if [[ $# -gt 0 ]]; then
-	TESTS=("$@")
-fi
 
 for t in "${TESTS[@]}"; do
 	run_test "$t"

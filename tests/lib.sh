@@ -60,6 +60,26 @@ test_cleanup()
 	done
 }
 
+# discover_tests [FILE...]: every function named t_* is a test; their names,
+# one a line, by the file that defines them (FILE... in that order, any other
+# after them by path), then by line there; the tests one line defines (a loop)
+# come in name order. Nothing else may be named t_*.
+discover_tests()
+{
+	local -A rank=()
+	local f n=0 names name line file
+	for f in "$@"; do
+		rank[$f]=$((n++))
+	done
+	names=$(compgen -A function t_) || return 0
+	# with extdebug, declare -F NAME... says where each one is defined, as
+	# "NAME LINE FILE" (names of functions hold no spaces)
+	# shellcheck disable=SC2086
+	(shopt -s extdebug && declare -F $names) | while read -r name line file; do
+		printf '%s\t%s\t%s\t%s\n' "${rank[$file]:-$n}" "$file" "$line" "$name"
+	done | LC_ALL=C sort -t $'\t' -k1,1n -k2,2 -k3,3n -k4,4 | cut -f4
+}
+
 # run_test NAME: runs the function NAME in a subshell with its own scratch
 # folder $W; exit 0 passes, 77 skips, anything else fails
 run_test()

@@ -317,7 +317,3 @@ t_ctr_filter_cgroup()
 	((n == 2)) || bad "a missing cgroup: status $n, expected 2"
 	grep -q "is not a cgroup under" "$W/err" || bad "no clear message for a missing cgroup: $(cat "$W/err")"
 }
-
-CTR_TESTS=(t_ctr_docker_cmd t_ctr_filter_container t_ctr_filter_cgroup t_ctr_kubernetes_pod_all t_ctr_crash_loop_is_counted
-	t_ctr_root_missing_library t_ctr_loader_probes_released t_ctr_missing_interpreter_inside t_ctr_interpreter_symlink_to_host
-	t_ctr_overlay_root_instant t_ctr_tmpfs_root_held t_ctr_tmpfs_root_instant)

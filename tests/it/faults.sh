@@ -137,6 +137,3 @@ finding_count_is()
 {
 	(($(recs "$1" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try" and .container == null)' | wc -l) >= $2))
 }
-
-FAULT_TESTS=(t_all_loss_marks_finding t_all_hostile_sizes t_all_no_uprobes t_all_replaced_library_probed_again
-	t_all_hits_of_no_library_stay_in_kernel)

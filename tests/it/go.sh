@@ -198,9 +198,3 @@ t_go_command_in_gobin_not_on_path()
 	jq -r .hint <<<"$FND" | grep -qF "GOBIN ($W/gobin), which is not on PATH" ||
 		bad "the hint does not name GOBIN: $(jq -r .hint <<<"$FND")"
 }
-
-GO_TESTS=(
-	t_go_goroot_missing t_go_goroot_is_a_file t_go_goroot_empty t_go_run_tmpdir_noexec
-	t_go_cgo_library_missing_at_run_time t_go_cgo_link_missing_l t_go_binary_running_before_ldwatch
-	t_go_c_program_only_with_all t_go_command_not_found t_go_command_in_gobin_not_on_path
-)

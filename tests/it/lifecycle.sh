@@ -18,7 +18,50 @@ tracefs_mounts()
 # when the suite starts: this file is sourced before any test runs
 TRACEFS_AT_START=$(tracefs_mounts)
 
-# runs first: on a fresh machine tracefs is not mounted, and must stay so for the host
+# ---- the loader's uprobes -------------------------------------------------------------
+
+# check_uprobes FILE: the ready record names exactly the uprobes of this glibc
+check_uprobes()
+{
+	local f=$1 rdy e0=$ERRS
+	rdy=$(recs "$f" 'select(.type == "ready")' | head -n1)
+	[[ -n $rdy ]] || { bad "no ready record"; return; }
+	check_fields "$rdy" \
+		'.uprobes | type' '"array"' \
+		'[.uprobes[]?.path] | length == (unique | length)' true \
+		'[.uprobes[]? | select(.path == $ldso)] | length' 1 \
+		'[.uprobes[]? | select(.path == $ldso) | .symbols | sort]' "[$LDSO_SYMS | sort]" \
+		'[.uprobes[]? | select(.path == $libc)] | length' 1 \
+		'[.uprobes[]? | select(.path == $libc) | .symbols | sort]' "[$LIBC_SYMS | sort]"
+	((ERRS == e0)) || bad "  uprobes: $(jq -c .uprobes <<<"$rdy" | cut -c1-800)"
+}
+
+t_cmd_ready_uprobes()
+{
+	local F=$W/rec.json rc
+	need_bpf
+	timeout -k 5 "$CMD_S" "$LDWATCH" --json -o "$F" -- true >"$W/out" 2>"$F.stderr"
+	rc=$?
+	((rc == 0)) || bad "ldwatch -- true exited $rc, expected 0; stderr: $(stderr_tail "$F.stderr")"
+	check_records "$F"
+	check_uprobes "$F"
+}
+
+t_all_ready_uprobes()
+{
+	local F=$W/rec.json
+	need_bpf
+	lw_start "$F" --all --json --loads
+	wait_ready "$F"
+	lw_stop "$F"
+	check_records "$F"
+	check_uprobes "$F"
+}
+
+# ---- stopping and what is left ------------------------------------------------------
+
+# run first (tests/integration.sh): on a fresh machine tracefs is not mounted,
+# and must stay so for the host
 t_tracefs_untouched()
 {
 	local F=$W/rec.json p before after
@@ -39,7 +82,7 @@ t_tracefs_untouched()
 		"before: ${before:-none}" "after: ${after:-none}"
 }
 
-# runs last: no ldwatch run of the whole suite left tracefs behind
+# run last (tests/integration.sh): no ldwatch run of the whole suite left tracefs behind
 t_tracefs_untouched_by_suite()
 {
 	need_bpf
@@ -105,44 +148,4 @@ t_stop_sigterm()
 	wait_ready "$F"
 	lw_stop "$F" TERM
 	check_records "$F"
-}
-
-# ---- the loader's uprobes -------------------------------------------------------------
-
-# check_uprobes FILE: the ready record names exactly the uprobes of this glibc
-check_uprobes()
-{
-	local f=$1 rdy e0=$ERRS
-	rdy=$(recs "$f" 'select(.type == "ready")' | head -n1)
-	[[ -n $rdy ]] || { bad "no ready record"; return; }
-	check_fields "$rdy" \
-		'.uprobes | type' '"array"' \
-		'[.uprobes[]?.path] | length == (unique | length)' true \
-		'[.uprobes[]? | select(.path == $ldso)] | length' 1 \
-		'[.uprobes[]? | select(.path == $ldso) | .symbols | sort]' "[$LDSO_SYMS | sort]" \
-		'[.uprobes[]? | select(.path == $libc)] | length' 1 \
-		'[.uprobes[]? | select(.path == $libc) | .symbols | sort]' "[$LIBC_SYMS | sort]"
-	((ERRS == e0)) || bad "  uprobes: $(jq -c .uprobes <<<"$rdy" | cut -c1-800)"
-}
-
-t_cmd_ready_uprobes()
-{
-	local F=$W/rec.json rc
-	need_bpf
-	timeout -k 5 "$CMD_S" "$LDWATCH" --json -o "$F" -- true >"$W/out" 2>"$F.stderr"
-	rc=$?
-	((rc == 0)) || bad "ldwatch -- true exited $rc, expected 0; stderr: $(stderr_tail "$F.stderr")"
-	check_records "$F"
-	check_uprobes "$F"
-}
-
-t_all_ready_uprobes()
-{
-	local F=$W/rec.json
-	need_bpf
-	lw_start "$F" --all --json --loads
-	wait_ready "$F"
-	lw_stop "$F"
-	check_records "$F"
-	check_uprobes "$F"
 }

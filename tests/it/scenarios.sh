@@ -4,9 +4,10 @@
 # tests/it/scenarios.sh: the failing programs of Findings, each run under
 # `ldwatch -- CMD` and under `ldwatch --all`; sourced by tests/integration.sh.
 #
-# sc_NAME sets SC_CMD (the program), SC_RC (its own exit status), SC_HEALTHY
-# (1: no finding allowed, 2: no finding of severity "error" allowed) and
-# SC_CHECKS (jq EXPR / WANT pairs on its finding); optionally SC_ARGS (more
+# Every function sc_NAME is a scenario (its two tests are made at the end of
+# this file). sc_NAME sets SC_CMD (the program), SC_RC (its own exit status),
+# SC_HEALTHY (1: no finding allowed, 2: no finding of severity "error" allowed)
+# and SC_CHECKS (jq EXPR / WANT pairs on its finding); optionally SC_ARGS (more
 # ldwatch options) and SC_LOAD_CHECKS (jq EXPR / WANT pairs on its one load
 # record, --loads); SC_NEED_NX, SC_NEED_GO, SC_NEED_MUSL name a setup it needs
 
@@ -437,19 +438,6 @@ sc_noise_ps()
 	SC_CHECKS=()
 }
 
-SCENARIOS=(
-	missing_library missing_library_enotdir_entry missing_preload
-	missing_interpreter_elf missing_interpreter_script
-	permission_exec_mode permission_lib_mode permission_lib_noexec permission_exec_noexec
-	not_a_directory odd_directory_name
-	healthy_search_misses healthy_exit127 healthy_exit1
-	version_mismatch wrong_elf_class
-	undefined_symbol_now undefined_symbol_versioned undefined_symbol_lazy
-	dlopen_missing dlopen_missing_handled dlopen_missing_dependency dlopen_noexec dlopen_loads
-	go_plugin_missing go_plugin_missing_dependency go_plugin_loads
-	musl_missing_library noise_ps
-)
-
 load_scenario()
 {
 	SC_NEED_NX=0 SC_NEED_GO=0 SC_NEED_MUSL=0 SC_ARGS=() SC_LOAD_CHECKS=()
@@ -573,7 +561,11 @@ scenario_cmd()
 	irrelevant_nulls "$fnd"
 }
 
-for sc in "${SCENARIOS[@]}"; do
-	eval "t_all_$sc() { scenario_all $sc; }"
+# each scenario's two tests, t_cmd_NAME and t_all_NAME, which the runner finds
+# by name: the t_cmd_ ones are all defined on one line, so they run first (in
+# name order), then the t_all_ ones
+for sc in $(compgen -A function sc_); do
+	sc=${sc#sc_}
 	eval "t_cmd_$sc() { scenario_cmd $sc; }"
+	eval "t_all_$sc() { scenario_all $sc; }"
 done
