@@ -1,7 +1,8 @@
 # shellcheck shell=bash disable=SC2016,SC2030,SC2031
 # (jq filters are single-quoted on purpose; CLEAN_PIDS lives in each test's subshell)
-# helpers for tests/integration.sh: a tiny harness, deadline polling, and
-# starting, syncing with and stopping ldwatch. Sourced, never run.
+# helpers for tests/integration.sh (and its tests/it/) and tests/podman.sh: a
+# tiny harness that finds tests by name, deadline polling, and starting,
+# syncing with and stopping ldwatch. Sourced, never run.
 
 READY_S=${READY_S:-30}		# ldwatch start to its ready record
 FINDING_S=${FINDING_S:-10}	# failing program gone to its finding

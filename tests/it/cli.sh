@@ -1,4 +1,4 @@
-# promise: Usage's exit status and streams: CMD's status and stdio pass through, bad usage exits 2 with its usage, no root is one sentence
+# promise: exit status as Usage says (CMD's own; 2 and the usage for bad usage; non-zero, one sentence, without root); CMD's stdio passes
 # shellcheck shell=bash disable=SC2016
 # (jq filters are single-quoted on purpose)
 # tests/it/cli.sh: the command line; sourced by tests/integration.sh.

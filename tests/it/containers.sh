@@ -1,3 +1,6 @@
+# promise: a container's failing process is named (runtime, id, pod) and checked in its own root; a crash loop is one finding
+# shellcheck shell=bash disable=SC2016
+# (jq filters are single-quoted on purpose)
 # tests/it/containers.sh: container context, sourced by tests/integration.sh.
 # "Containers" are made here: a mount and pid namespace (unshare) in a cgroup
 # v2 directory named the way a runtime names it; the failing program moves

@@ -1,3 +1,6 @@
+# promise: losses are counted and mark the findings they touch; hostile sizes, --no-uprobes and a replaced libc still give the right finding
+# shellcheck shell=bash disable=SC2016
+# (jq filters are single-quoted on purpose)
 # tests/it/faults.sh: losses and hostile input, sourced by tests/integration.sh.
 
 # flood SECS: two processes doing nothing but failed opens, for SECS seconds

@@ -1,3 +1,6 @@
+# promise: the default scope is the Go toolchain: the real go command's and Go binaries' failures get their finding, C programs need --all
+# shellcheck shell=bash disable=SC2016
+# (jq filters are single-quoted on purpose)
 # tests/it/go.sh: the Go-aware default scope with the real go command (Debian's
 # golang-go), sourced by tests/integration.sh. Each test runs ldwatch in its
 # default scope (no --all) unless it says otherwise, and drives `go` with a

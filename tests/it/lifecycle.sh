@@ -1,4 +1,4 @@
-# promise: ldwatch gets ready with the loader uprobes named, stops on SIGINT, SIGTERM or --duration, detaches its programs and leaves tracefs as it was
+# promise: ldwatch gets ready with its loader uprobes named, stops on SIGINT, SIGTERM or --duration, detaches, leaves tracefs alone
 # shellcheck shell=bash disable=SC2016
 # (jq filters are single-quoted on purpose)
 # tests/it/lifecycle.sh: start, stop and what ldwatch leaves on the host;

@@ -1,4 +1,6 @@
+# promise: software nobody here wrote gets the right finding or none: relays, static binaries, Go plugin skew, probes a program handles
 # shellcheck shell=bash disable=SC2016
+# (jq filters are single-quoted on purpose)
 # tests/it/real.sh: right on software nobody here wrote, and quiet where nothing
 # failed; sourced by tests/integration.sh. Relays of another process's fd 2,
 # loader words without a loader, optional probes programs make and handle.

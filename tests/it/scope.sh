@@ -1,4 +1,4 @@
-# promise: the scope: by default the go toolchain's processes only; -p PID its tree (only its go processes without --all)
+# promise: by default only the go toolchain's processes are watched; -p PID watches its tree (its go processes, without --all)
 # shellcheck shell=bash disable=SC2016
 # (jq filters are single-quoted on purpose)
 # tests/it/scope.sh: which processes are watched; sourced by tests/integration.sh.

@@ -1,4 +1,4 @@
-# promise: text mode prints one readable block per finding, with the loader's whole message and every outside string \xNN-escaped
+# promise: text mode prints one readable block per finding: the loader's whole message, every outside string \xNN-escaped
 # shellcheck shell=bash
 # tests/it/text.sh: the text output; sourced by tests/integration.sh.
 
