@@ -1,7 +1,8 @@
 # shellcheck shell=bash disable=SC2016,SC2030,SC2031
 # (jq filters are single-quoted on purpose; CLEAN_PIDS lives in each test's subshell)
-# helpers for tests/integration.sh: a tiny harness, deadline polling, and
-# starting, syncing with and stopping ldwatch. Sourced, never run.
+# helpers for tests/integration.sh (and its tests/it/) and tests/podman.sh: a
+# tiny harness that finds tests by name, deadline polling, and starting,
+# syncing with and stopping ldwatch. Sourced, never run.
 
 READY_S=${READY_S:-30}		# ldwatch start to its ready record
 FINDING_S=${FINDING_S:-10}	# failing program gone to its finding
@@ -58,6 +59,26 @@ test_cleanup()
 			d=${d%/*}
 		done
 	done
+}
+
+# discover_tests [FILE...]: every function named t_* is a test; their names,
+# one a line, by the file that defines them (FILE... in that order, any other
+# after them by path), then by line there; the tests one line defines (a loop)
+# come in name order. Nothing else may be named t_*.
+discover_tests()
+{
+	local -A rank=()
+	local f n=0 names name line file
+	for f in "$@"; do
+		rank[$f]=$((n++))
+	done
+	names=$(compgen -A function t_) || return 0
+	# with extdebug, declare -F NAME... says where each one is defined, as
+	# "NAME LINE FILE" (names of functions hold no spaces)
+	# shellcheck disable=SC2086
+	(shopt -s extdebug && declare -F $names) | while read -r name line file; do
+		printf '%s\t%s\t%s\t%s\n' "${rank[$file]:-$n}" "$file" "$line" "$name"
+	done | LC_ALL=C sort -t $'\t' -k1,1n -k2,2 -k3,3n -k4,4 | cut -f4
 }
 
 # run_test NAME: runs the function NAME in a subshell with its own scratch
@@ -347,4 +368,13 @@ check_fields()
 			fi
 		fi
 	done
+}
+
+# cmd_str CMD...: CMD quoted for a message, at most 200 characters
+cmd_str()
+{
+	local s
+	s=$(printf '%q ' "$@")
+	s=${s% }
+	echo "${s:0:200}"
 }

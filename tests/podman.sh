@@ -585,13 +585,8 @@ t_podman_ldwatch_in_pid_namespace()
 	done
 }
 
-PODMAN_TESTS=(
-	t_podman_missing_library t_podman_cli_gets_no_finding t_podman_missing_interpreter
-	t_podman_glibc_version_in_debian12 t_podman_glibc_version_on_host t_podman_undefined_symbols
-	t_podman_dlopen_first_run t_podman_uprobes_debian12 t_podman_crash_loop t_podman_eight_at_once
-	t_podman_filter_container t_podman_exec t_podman_ldwatch_in_pid_namespace
-)
-
+# every t_* function above is a test, run in the order of its lines (tests/lib.sh)
+mapfile -t PODMAN_TESTS < <(discover_tests "${BASH_SOURCE[0]}")
 if [[ $# -gt 0 ]]; then
 	PODMAN_TESTS=("$@")
 fi

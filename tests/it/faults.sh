@@ -1,4 +1,7 @@
-# tests/faults.sh: losses and hostile input, sourced by tests/integration.sh.
+# promise: losses are counted and mark the findings they touch; hostile sizes, --no-uprobes and a replaced libc still give the right finding
+# shellcheck shell=bash disable=SC2016
+# (jq filters are single-quoted on purpose)
+# tests/it/faults.sh: losses and hostile input, sourced by tests/integration.sh.
 
 # flood SECS: two processes doing nothing but failed opens, for SECS seconds
 flood()
@@ -137,6 +140,3 @@ finding_count_is()
 {
 	(($(recs "$1" 'select(.type == "finding" and .kind == "dlopen-failed" and .comm == "dl_try" and .container == null)' | wc -l) >= $2))
 }
-
-FAULT_TESTS=(t_all_loss_marks_finding t_all_hostile_sizes t_all_no_uprobes t_all_replaced_library_probed_again
-	t_all_hits_of_no_library_stay_in_kernel)

@@ -1,4 +1,7 @@
-# tests/go.sh: the Go-aware default scope with the real go command (Debian's
+# promise: the default scope is the Go toolchain: the real go command's and Go binaries' failures get their finding, C programs need --all
+# shellcheck shell=bash disable=SC2016
+# (jq filters are single-quoted on purpose)
+# tests/it/go.sh: the Go-aware default scope with the real go command (Debian's
 # golang-go), sourced by tests/integration.sh. Each test runs ldwatch in its
 # default scope (no --all) unless it says otherwise, and drives `go` with a
 # GOCACHE and GOPATH inside the suite's scratch folder (warm from the plugin
@@ -198,9 +201,3 @@ t_go_command_in_gobin_not_on_path()
 	jq -r .hint <<<"$FND" | grep -qF "GOBIN ($W/gobin), which is not on PATH" ||
 		bad "the hint does not name GOBIN: $(jq -r .hint <<<"$FND")"
 }
-
-GO_TESTS=(
-	t_go_goroot_missing t_go_goroot_is_a_file t_go_goroot_empty t_go_run_tmpdir_noexec
-	t_go_cgo_library_missing_at_run_time t_go_cgo_link_missing_l t_go_binary_running_before_ldwatch
-	t_go_c_program_only_with_all t_go_command_not_found t_go_command_in_gobin_not_on_path
-)

@@ -1,4 +1,7 @@
-# tests/containers.sh: container context, sourced by tests/integration.sh.
+# promise: a container's failing process is named (runtime, id, pod) and checked in its own root; a crash loop is one finding
+# shellcheck shell=bash disable=SC2016
+# (jq filters are single-quoted on purpose)
+# tests/it/containers.sh: container context, sourced by tests/integration.sh.
 # "Containers" are made here: a mount and pid namespace (unshare) in a cgroup
 # v2 directory named the way a runtime names it; the failing program moves
 # itself in (echo 0 > cgroup.procs) before its exec.
@@ -317,7 +320,3 @@ t_ctr_filter_cgroup()
 	((n == 2)) || bad "a missing cgroup: status $n, expected 2"
 	grep -q "is not a cgroup under" "$W/err" || bad "no clear message for a missing cgroup: $(cat "$W/err")"
 }
-
-CTR_TESTS=(t_ctr_docker_cmd t_ctr_filter_container t_ctr_filter_cgroup t_ctr_kubernetes_pod_all t_ctr_crash_loop_is_counted
-	t_ctr_root_missing_library t_ctr_loader_probes_released t_ctr_missing_interpreter_inside t_ctr_interpreter_symlink_to_host
-	t_ctr_overlay_root_instant t_ctr_tmpfs_root_held t_ctr_tmpfs_root_instant)

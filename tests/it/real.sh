@@ -1,5 +1,7 @@
+# promise: software nobody here wrote gets the right finding or none: relays, static binaries, Go plugin skew, probes a program handles
 # shellcheck shell=bash disable=SC2016
-# tests/real.sh: right on software nobody here wrote, and quiet where nothing
+# (jq filters are single-quoted on purpose)
+# tests/it/real.sh: right on software nobody here wrote, and quiet where nothing
 # failed; sourced by tests/integration.sh. Relays of another process's fd 2,
 # loader words without a loader, optional probes programs make and handle.
 
@@ -94,6 +96,26 @@ sentinel_finding()
 		bad "no finding for the sentinel (pid $s) within ${FINDING_S}s; findings: $(findings_summary "$1")"
 }
 
+# Go refuses a plugin built against another version of a package (the dlopen succeeded)
+t_cmd_go_plugin_version_skew()
+{
+	local F=$W/rec.json rc fnd
+	need_bpf
+	need_go
+	timeout -k 5 "$CMD_S" "$LDWATCH" --json -o "$F" -- "$GOFIX/skewhost" "$GOFIX/skew.so" >/dev/null \
+		2>"$F.stderr"
+	rc=$?
+	((rc == 1)) || bad "ldwatch -- skewhost exited $rc, expected 1"
+	check_records "$F"
+	fnd=$(recs "$F" 'select(.type == "finding")')
+	[[ $(grep -c . <<<"$fnd") == 1 ]] || bad "expected one finding: $(all_findings "$F")"
+	check_fields "$(head -n1 <<<"$fnd")" .kind '"go-plugin-mismatch"' .severity '"error"' \
+		.object '$gofix + "/skew.so"' .dependency '"example.com/x"' .exit_code 1 \
+		'.version | startswith("v1.0.0 => ../x1")' true \
+		'.message | endswith("plugin was built with a different version of package example.com/x")' true \
+		'.hint | contains("same sources")' true
+}
+
 # the same, system-wide, REPS times: each run its own finding (errors are never folded)
 t_all_go_plugin_version_skew()
 {
@@ -115,26 +137,6 @@ t_all_go_plugin_version_skew()
 	done
 	lw_stop "$F"
 	check_records "$F"
-}
-
-# Go refuses a plugin built against another version of a package (the dlopen succeeded)
-t_cmd_go_plugin_version_skew()
-{
-	local F=$W/rec.json rc fnd
-	need_bpf
-	need_go
-	timeout -k 5 "$CMD_S" "$LDWATCH" --json -o "$F" -- "$GOFIX/skewhost" "$GOFIX/skew.so" >/dev/null \
-		2>"$F.stderr"
-	rc=$?
-	((rc == 1)) || bad "ldwatch -- skewhost exited $rc, expected 1"
-	check_records "$F"
-	fnd=$(recs "$F" 'select(.type == "finding")')
-	[[ $(grep -c . <<<"$fnd") == 1 ]] || bad "expected one finding: $(all_findings "$F")"
-	check_fields "$(head -n1 <<<"$fnd")" .kind '"go-plugin-mismatch"' .severity '"error"' \
-		.object '$gofix + "/skew.so"' .dependency '"example.com/x"' .exit_code 1 \
-		'.version | startswith("v1.0.0 => ../x1")' true \
-		'.message | endswith("plugin was built with a different version of package example.com/x")' true \
-		'.hint | contains("same sources")' true
 }
 
 # ps probes libnuma.so on every run and copes: one warning, then counted; an exit 1
@@ -186,9 +188,3 @@ t_all_enable_f_probe_folded()
 			head -n1 | cut -c1-300)"
 	return 0
 }
-
-REAL_TESTS=(
-	t_all_relay_gets_no_finding t_cmd_relay_gets_no_finding t_all_static_go_loader_words
-	t_cmd_go_plugin_version_skew t_all_go_plugin_version_skew t_all_ps_probe_folded
-	t_all_enable_f_probe_folded
-)

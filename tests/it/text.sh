@@ -1,0 +1,62 @@
+# promise: text mode prints one readable block per finding: the loader's whole message, every outside string \xNN-escaped
+# shellcheck shell=bash
+# tests/it/text.sh: the text output; sourced by tests/integration.sh.
+
+# text_block FILE HEADER_ERE: the block whose first line matches
+text_block()
+{
+	awk -v re="$2" 'inb && !/^  / { exit } $0 ~ re { inb = 1 } inb' "$1"
+}
+
+check_text_output()
+{
+	local out=$1 header=$2 block ctl bad_keys
+	ctl=$(LC_ALL=C tr -d '\n\040-\176\200-\377' <"$out" | wc -c)
+	((ctl == 0)) || bad "text output holds $ctl raw control bytes"
+	block=$(text_block "$out" "$header")
+	if [[ -z $block ]]; then
+		bad "no block whose first line matches /$header/; output:" "$(head -c 600 "$out" | cat -v)"
+		return
+	fi
+	grep -qx '  object: libmissing.so' <<<"$block" || bad "block lacks '  object: libmissing.so'"
+	grep -qx '  errno: ENOENT' <<<"$block" || bad "block lacks '  errno: ENOENT'"
+	grep -q "^  message: .*$LDSO_ENOENT" <<<"$block" || bad "block lacks ld.so's message"
+	grep -qiF "  message: $ODD_ESC/miss_origin: $LDSO_ENOENT" <<<"$block" ||
+		bad "message line is not ld.so's whole text with the \\xNN-escaped path:" \
+			"$(grep '^  message:' <<<"$block" | cut -c1-200)"
+	grep -q '^  hint: .' <<<"$block" || bad "block lacks a hint"
+	grep -q '^  tried:' <<<"$block" || bad "block lacks tried:"
+	grep -qiF "  exe: $ODD_ESC/miss_origin" <<<"$block" ||
+		bad "exe line is not the \\xNN-escaped path $ODD_ESC/miss_origin"
+	grep -qiF "$ODD_ESC/libmissing.so" <<<"$block" ||
+		bad "no attempt names the \\xNN-escaped $ODD_ESC/libmissing.so"
+	bad_keys=$(sed 1d <<<"$block" |
+		grep -Ev '^  (time|process|exe|cwd|object|needed by|cause|mount|errno|exit|signal|message|tried|hint):( |$)|^   ' | head -n 3)
+	[[ -z $bad_keys ]] || bad "lines in the block that are not '  key: value' of a known key:" "$bad_keys"
+	return 0
+}
+
+t_text_all()
+{
+	local T=$W/out.txt p
+	need_bpf
+	lw_start_stdout "$T" --all
+	wait_ready "$T" text
+	"$ODD/miss_origin" >/dev/null 2>&1 &
+	p=$!
+	wait "$p"
+	wait_until "$FINDING_S" grep -Eq "^missing-library \\(error\\) pid $p( |\$)" "$T" ||
+		bad "no '^missing-library (error) pid $p' block within ${FINDING_S}s"
+	lw_stop "$T"
+	check_text_output "$T" "^missing-library \\(error\\) pid $p miss_origin\$"
+}
+
+t_text_cmd()
+{
+	local T=$W/out.txt rc
+	need_bpf
+	timeout -k 5 "$CMD_S" "$LDWATCH" -o "$T" -- "$ODD/miss_origin" >"$W/out" 2>"$T.stderr"
+	rc=$?
+	((rc == 127)) || bad "ldwatch -o FILE -- miss_origin exited $rc, expected 127"
+	check_text_output "$T" '^missing-library \(error\) pid [0-9]+ miss_origin$'
+}
