@@ -137,6 +137,7 @@ struct proc {
 	unsigned n_mf;
 	uint64_t keys[KEYS_MAX];
 	unsigned n_keys;
+	size_t mem;			/* its bytes, as last counted (proc_account) */
 	struct proc *hnext, *lprev, *lnext;
 };
 
@@ -200,6 +201,7 @@ static inline const char *base_name(const char *path)
 }
 
 /* proctable.c */
+void proc_account(struct corr *c, struct proc *p);
 void att_clear(struct attempt *a, unsigned n);
 void le_clear(struct ldrerr *e);
 void proc_reset_exec(struct proc *p);

@@ -258,6 +258,8 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		}
 		if (p->ignore && c->ops.settle)
 			c->ops.settle(c->ops.ctx, child->pid, p->image_ino, 0);
+		proc_account(c, child);
+		p = proc_find(c, e->pid);	/* counting the child may have evicted it */
 		break;
 	case LW_EV_ENV:
 		on_env(p, r);
@@ -297,8 +299,10 @@ void corr_feed(struct corr *c, const struct lw_rec *r)
 		break;
 	case LW_EV_EXIT:
 		on_exit_ev(c, &w, p, r);
-		break;
+		return;	/* p is gone */
 	}
+	if (p)
+		proc_account(c, p);
 }
 
 struct corr *corr_new(const struct corr_ops *ops)

@@ -16,6 +16,12 @@
 #define CORR_ATT_MAX	256	/* lookups kept per exec (the latest) */
 #define CORR_ATT_BYTES	(64 << 10)	/* path bytes kept per exec */
 #define CORR_LINE_MAX	2048	/* bytes kept of one fd-2 line */
+/*
+ * the default bound on all per-process state together (the table, each
+ * exec's lookups, pending findings, its last words): without it 4096
+ * processes could hold 4096 * (11 KiB + 64 KiB of paths), ~300 MiB
+ */
+#define CORR_MEM_DEFAULT	(64ull << 20)
 
 #define CORR_REPEAT_NS	(60ull * 1000000000)	/* how often repeats are reported */
 
@@ -48,6 +54,7 @@ struct corr_ops {
 	const char *mountinfo;		/* normally /proc/self/mountinfo */
 	const char *proc;		/* normally /proc, for processes seen mid-life */
 	const char *container;		/* --container: only its findings (an id prefix) */
+	uint64_t mem_budget;	/* bytes of per-process state; 0: CORR_MEM_DEFAULT */
 	/* records the kernel dropped so far (ring full); NULL: losses are not known */
 	uint64_t (*losses)(void *ctx);
 };

@@ -97,8 +97,44 @@ static void lru_push(struct corr *c, struct proc *p)
 		c->lru_tail = p;
 }
 
+/* what a process's state holds: bounded pieces, counted, never walked unbounded */
+static size_t proc_mem(const struct proc *p)
+{
+	size_t n = sizeof(*p) + p->att_bytes + p->said_len;
+	unsigned i, j;
+
+	n += (p->exe ? strlen(p->exe) : 0) + (p->cwd ? strlen(p->cwd) : 0);
+	for (i = 0; i < p->n_pend; i++)
+		for (j = 0; j < p->pend[i].n_att; j++)
+			n += sizeof(struct attempt) + strlen(p->pend[i].att[j].path);
+	for (i = 0; i < p->le_n; i++)
+		n += (p->le[i].text ? strlen(p->le[i].text) : 0) +
+		     (p->le[i].objname ? strlen(p->le[i].objname) : 0);
+	for (i = 0; i < p->n_env; i++)
+		n += strlen(p->env[i]);
+	return n;
+}
+
+/*
+ * count p again, and keep the whole table within its budget: the least
+ * recently seen processes go first (never p itself), counted as evicted
+ */
+void proc_account(struct corr *c, struct proc *p)
+{
+	uint64_t budget = c->ops.mem_budget ? c->ops.mem_budget : CORR_MEM_DEFAULT;
+	size_t now = proc_mem(p);
+
+	c->st.mem_bytes += now - p->mem;
+	p->mem = now;
+	while (c->st.mem_bytes > budget && c->lru_tail && c->lru_tail != p) {
+		proc_remove(c, c->lru_tail);
+		c->st.evicted++;
+	}
+}
+
 void proc_remove(struct corr *c, struct proc *p)
 {
+	c->st.mem_bytes -= p->mem;
 	struct proc **pp = &c->bucket[p->pid % HASH_BUCKETS];
 
 	while (*pp && *pp != p)

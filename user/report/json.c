@@ -215,7 +215,7 @@ void print_stats_json(struct sbuf *b, const struct final_stats *fs)
 			    "\"lost_read\":%llu,\"track_full\":%llu,\"tracked\":%llu,"
 			    "\"findings\":%llu,\"undecided\":%llu,\"evicted\":%llu,"
 			    "\"malformed\":%llu,\"loads\":%llu,\"repeats\":%llu,\"write_errors\":%llu,"
-			    "\"filtered\":%llu,\"hits_skipped\":%llu,\"left_unread\":%llu,"
+			    "\"filtered\":%llu,\"hits_skipped\":%llu,\"left_unread\":%llu,\"mem_bytes\":%llu,"
 			    "\"stall_max_ms\":%.1f,\"seconds\":%.3f}\n",
 			    fs->final ? "true" : "false",
 			    (unsigned long long)fs->k.events, (unsigned long long)fs->received,
@@ -230,5 +230,6 @@ void print_stats_json(struct sbuf *b, const struct final_stats *fs)
 			    (unsigned long long)fs->u.repeats, (unsigned long long)fs->write_errors,
 			    (unsigned long long)fs->u.filtered,
 			    (unsigned long long)fs->k.hits_skipped,
-			    (unsigned long long)fs->left_unread, fs->stall_max_ms, fs->seconds);
+			    (unsigned long long)fs->left_unread,
+		    (unsigned long long)fs->u.mem_bytes, fs->stall_max_ms, fs->seconds);
 }

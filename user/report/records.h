@@ -132,7 +132,8 @@ struct repeat {
 
 struct corr_stats {
 	uint64_t procs;		/* processes held now */
-	uint64_t evicted;	/* dropped to stay within CORR_PROCS_MAX */
+	uint64_t evicted;	/* dropped to stay within CORR_PROCS_MAX or the memory budget */
+	uint64_t mem_bytes;	/* bytes of per-process state held now */
 	uint64_t findings;
 	uint64_t undecided;	/* loader failures whose outcome never came */
 	uint64_t malformed;	/* records that failed to decode */
