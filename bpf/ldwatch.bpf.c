@@ -428,16 +428,10 @@ int handle_readlinkat(struct trace_event_raw_sys_exit *ctx)
 }
 
 /* roots seen lately: the first record with a new one wakes the reader at once */
-struct root_key {
-	__u64 ino;
-	__u32 dev;
-	__u32 __pad;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
-	__type(key, struct root_key);
+	__type(key, struct lw_inode);
 	__type(value, __u8);
 } roots_seen SEC(".maps");
 
@@ -501,7 +495,7 @@ static __always_inline void emit_ns(struct task_struct *p, struct scratch *s)
 {
 	__u32 mntns = BPF_CORE_READ(p, nsproxy, mnt_ns, ns.inum);
 	struct dentry *root = BPF_CORE_READ(p, fs, root.dentry);
-	struct root_key key = {
+	struct lw_inode key = {
 		.ino = BPF_CORE_READ(root, d_inode, i_ino),
 		.dev = BPF_CORE_READ(root, d_sb, s_dev),
 	};
