@@ -108,11 +108,16 @@ static __always_inline struct pt_regs *user_regs(void)
 	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 }
 
-#define ARG0(r) BPF_CORE_READ(r, di)
-#define ARG1(r) BPF_CORE_READ(r, si)
-#define ARG2(r) BPF_CORE_READ(r, dx)
-#define ARG3(r) BPF_CORE_READ(r, r10)
-#define ARG4(r) BPF_CORE_READ(r, r8)
+/*
+ * argument n, counted from 0, of the syscall in those registers. libbpf's
+ * _SYSCALL readers know each arch's convention: x86_64 passes the 4th in r10,
+ * not rcx; arm64's 1st is orig_x0, x0 holds the result by now.
+ */
+#define ARG0(r) PT_REGS_PARM1_CORE_SYSCALL(r)
+#define ARG1(r) PT_REGS_PARM2_CORE_SYSCALL(r)
+#define ARG2(r) PT_REGS_PARM3_CORE_SYSCALL(r)
+#define ARG3(r) PT_REGS_PARM4_CORE_SYSCALL(r)
+#define ARG4(r) PT_REGS_PARM5_CORE_SYSCALL(r)
 
 /*
  * the file type of a successful stat: "exists but is not a directory" is
