@@ -135,8 +135,11 @@ static __always_inline void put_mode(struct scratch *s, long ret, const void *um
 	s->ev.str_flags |= LW_SF_MODE;
 }
 
-#define STAT_MODE_OFF	24	/* struct stat.st_mode on x86_64 */
-#define STATX_MODE_OFF	28	/* struct statx.stx_mode */
+/* the arch's own struct stat layout, from its vmlinux.h (st_mode: 24 on x86_64) */
+#define STAT_MODE_OFF	__builtin_offsetof(struct stat, st_mode)
+#define STAT_MODE_SZ	sizeof(((struct stat *)0)->st_mode)
+#define STATX_MODE_OFF	__builtin_offsetof(struct statx, stx_mode)
+#define STATX_MODE_SZ	sizeof(((struct statx *)0)->stx_mode)
 
 static __always_inline int emit_lookup_mode(__u32 op, long ret, int dfd, const char *upath,
 					    __u32 flags, const void *umode, int mode_size)
@@ -227,7 +230,7 @@ int handle_newstat(struct trace_event_raw_sys_exit *ctx)
 	TRACKED_OR_RETURN();
 	r = user_regs();
 	return emit_lookup_mode(LW_OP_STAT, ctx->ret, AT_FDCWD, (const char *)ARG0(r), 0,
-				(const char *)ARG1(r) + STAT_MODE_OFF, 4);
+				(const char *)ARG1(r) + STAT_MODE_OFF, STAT_MODE_SZ);
 }
 
 SEC("tracepoint/syscalls/sys_exit_newlstat")
@@ -238,7 +241,7 @@ int handle_newlstat(struct trace_event_raw_sys_exit *ctx)
 	TRACKED_OR_RETURN();
 	r = user_regs();
 	return emit_lookup_mode(LW_OP_LSTAT, ctx->ret, AT_FDCWD, (const char *)ARG0(r), 0,
-				(const char *)ARG1(r) + STAT_MODE_OFF, 4);
+				(const char *)ARG1(r) + STAT_MODE_OFF, STAT_MODE_SZ);
 }
 
 SEC("tracepoint/syscalls/sys_exit_newfstatat")
@@ -249,7 +252,7 @@ int handle_newfstatat(struct trace_event_raw_sys_exit *ctx)
 	TRACKED_OR_RETURN();
 	r = user_regs();
 	return emit_lookup_mode(LW_OP_FSTATAT, ctx->ret, (int)ARG0(r), (const char *)ARG1(r),
-				ARG3(r), (const char *)ARG2(r) + STAT_MODE_OFF, 4);
+				ARG3(r), (const char *)ARG2(r) + STAT_MODE_OFF, STAT_MODE_SZ);
 }
 
 SEC("tracepoint/syscalls/sys_exit_statx")
@@ -260,7 +263,7 @@ int handle_statx(struct trace_event_raw_sys_exit *ctx)
 	TRACKED_OR_RETURN();
 	r = user_regs();
 	return emit_lookup_mode(LW_OP_STATX, ctx->ret, (int)ARG0(r), (const char *)ARG1(r),
-				ARG2(r), (const char *)ARG4(r) + STATX_MODE_OFF, 2);
+				ARG2(r), (const char *)ARG4(r) + STATX_MODE_OFF, STATX_MODE_SZ);
 }
 
 SEC("tracepoint/syscalls/sys_exit_access")
