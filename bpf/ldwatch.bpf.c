@@ -9,123 +9,9 @@
  * hash lookup and returns.
  */
 #include "common.bpf.h"
+#include "path.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-/*
- * Walk a dentry up to the task's root, writing component names leaf first,
- * each NUL-terminated, into s->base. Crosses mounts through mnt_mountpoint.
- * No bpf_d_path here: it is only allowed in fentry/LSM programs, which this
- * kernel refuses. One step per bpf_loop() callback keeps the verifier's work
- * independent of the depth.
- */
-struct walk {
-	struct dentry *dentry;
-	struct vfsmount *vfsmnt;
-	struct mount *mnt;
-	struct dentry *root_dentry;
-	struct vfsmount *root_mnt;
-	__u32 off;
-	__u16 sflags;
-	__u16 done;
-};
-
-/* append one dentry's name to the walk's output; false when it cannot */
-static __always_inline bool put_name(struct walk *w, struct dentry *dentry)
-{
-	const unsigned char *name;
-	struct scratch *s;
-	__u32 off = w->off;
-	__u32 zero = 0;
-	int n;
-
-	if (off > LW_BASE_MAX - LW_NAME_MAX - 1) {
-		w->sflags |= LW_SF_BASE_TRUNC;
-		return false;
-	}
-	s = bpf_map_lookup_elem(&heap, &zero);
-	if (!s)
-		return false;
-	name = BPF_CORE_READ(dentry, d_name.name);
-	n = bpf_probe_read_kernel_str(&s->base[off & (LW_BASE_MAX - 1)],
-				      LW_NAME_MAX + 1, name);
-	if (n <= 0) {
-		STAT_INC(lost_read);
-		w->sflags |= LW_SF_BASE_TRUNC;
-		return false;
-	}
-	w->off = off + n;
-	return true;
-}
-
-static long walk_step(__u32 i, struct walk *w)
-{
-	struct dentry *dentry = w->dentry, *mnt_root, *parent;
-	struct vfsmount *vfsmnt = w->vfsmnt;
-	struct mount *mnt = w->mnt;
-
-	if (dentry == w->root_dentry && vfsmnt == w->root_mnt)
-		goto done;
-	mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-	parent = BPF_CORE_READ(dentry, d_parent);
-	if (dentry == mnt_root || dentry == parent) {
-		struct mount *mparent = BPF_CORE_READ(mnt, mnt_parent);
-
-		if (dentry != mnt_root || mnt == mparent) {
-			/* the namespace's root, yet not the task's root */
-			w->sflags |= LW_SF_BASE_UNREACH;
-			goto done;
-		}
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = mparent;
-		w->vfsmnt = (struct vfsmount *)((char *)mparent +
-			bpf_core_field_offset(struct mount, mnt));
-		return 0;
-	}
-	if (!put_name(w, dentry))
-		goto done;
-	w->dentry = parent;
-	return 0;
-done:
-	w->done = 1;
-	return 1;
-}
-
-/*
- * The root directory's path inside its own filesystem: d_parent up to the
- * superblock's root, crossing no mount. User space finds that filesystem in
- * the host's mount table, so a root that is gone can still be reached.
- */
-static long fs_step(__u32 i, struct walk *w)
-{
-	struct dentry *dentry = w->dentry, *parent = BPF_CORE_READ(dentry, d_parent);
-
-	if (dentry == parent || !put_name(w, dentry)) {
-		w->done = 1;
-		return 1;
-	}
-	w->dentry = parent;
-	return 0;
-}
-
-static __always_inline __u32 walk_path(struct scratch *s, const struct path *start,
-				       struct task_struct *task)
-{
-	struct walk w = {};
-
-	struct vfsmount *vfsmnt = BPF_CORE_READ(start, mnt);
-
-	w.dentry = BPF_CORE_READ(start, dentry);
-	w.vfsmnt = vfsmnt;
-	w.mnt = container_of(vfsmnt, struct mount, mnt);
-	w.root_dentry = BPF_CORE_READ(task, fs, root.dentry);
-	w.root_mnt = BPF_CORE_READ(task, fs, root.mnt);
-	bpf_loop(LW_DEPTH_MAX, walk_step, &w, 0);
-	if (!w.done)
-		w.sflags |= LW_SF_BASE_TRUNC;
-	s->ev.str_flags |= w.sflags;
-	return w.off;
-}
 
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 {
@@ -222,11 +108,16 @@ static __always_inline struct pt_regs *user_regs(void)
 	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 }
 
-#define ARG0(r) BPF_CORE_READ(r, di)
-#define ARG1(r) BPF_CORE_READ(r, si)
-#define ARG2(r) BPF_CORE_READ(r, dx)
-#define ARG3(r) BPF_CORE_READ(r, r10)
-#define ARG4(r) BPF_CORE_READ(r, r8)
+/*
+ * argument n, counted from 0, of the syscall in those registers. libbpf's
+ * _SYSCALL readers know each arch's convention: x86_64 passes the 4th in r10,
+ * not rcx; arm64's 1st is orig_x0, x0 holds the result by now.
+ */
+#define ARG0(r) PT_REGS_PARM1_CORE_SYSCALL(r)
+#define ARG1(r) PT_REGS_PARM2_CORE_SYSCALL(r)
+#define ARG2(r) PT_REGS_PARM3_CORE_SYSCALL(r)
+#define ARG3(r) PT_REGS_PARM4_CORE_SYSCALL(r)
+#define ARG4(r) PT_REGS_PARM5_CORE_SYSCALL(r)
 
 /*
  * the file type of a successful stat: "exists but is not a directory" is
@@ -244,8 +135,11 @@ static __always_inline void put_mode(struct scratch *s, long ret, const void *um
 	s->ev.str_flags |= LW_SF_MODE;
 }
 
-#define STAT_MODE_OFF	24	/* struct stat.st_mode on x86_64 */
-#define STATX_MODE_OFF	28	/* struct statx.stx_mode */
+/* the arch's own struct stat layout, from its vmlinux.h (st_mode: 24 on x86_64) */
+#define STAT_MODE_OFF	__builtin_offsetof(struct stat, st_mode)
+#define STAT_MODE_SZ	sizeof(((struct stat *)0)->st_mode)
+#define STATX_MODE_OFF	__builtin_offsetof(struct statx, stx_mode)
+#define STATX_MODE_SZ	sizeof(((struct statx *)0)->stx_mode)
 
 static __always_inline int emit_lookup_mode(__u32 op, long ret, int dfd, const char *upath,
 					    __u32 flags, const void *umode, int mode_size)
@@ -336,7 +230,7 @@ int handle_newstat(struct trace_event_raw_sys_exit *ctx)
 	TRACKED_OR_RETURN();
 	r = user_regs();
 	return emit_lookup_mode(LW_OP_STAT, ctx->ret, AT_FDCWD, (const char *)ARG0(r), 0,
-				(const char *)ARG1(r) + STAT_MODE_OFF, 4);
+				(const char *)ARG1(r) + STAT_MODE_OFF, STAT_MODE_SZ);
 }
 
 SEC("tracepoint/syscalls/sys_exit_newlstat")
@@ -347,7 +241,7 @@ int handle_newlstat(struct trace_event_raw_sys_exit *ctx)
 	TRACKED_OR_RETURN();
 	r = user_regs();
 	return emit_lookup_mode(LW_OP_LSTAT, ctx->ret, AT_FDCWD, (const char *)ARG0(r), 0,
-				(const char *)ARG1(r) + STAT_MODE_OFF, 4);
+				(const char *)ARG1(r) + STAT_MODE_OFF, STAT_MODE_SZ);
 }
 
 SEC("tracepoint/syscalls/sys_exit_newfstatat")
@@ -358,7 +252,7 @@ int handle_newfstatat(struct trace_event_raw_sys_exit *ctx)
 	TRACKED_OR_RETURN();
 	r = user_regs();
 	return emit_lookup_mode(LW_OP_FSTATAT, ctx->ret, (int)ARG0(r), (const char *)ARG1(r),
-				ARG3(r), (const char *)ARG2(r) + STAT_MODE_OFF, 4);
+				ARG3(r), (const char *)ARG2(r) + STAT_MODE_OFF, STAT_MODE_SZ);
 }
 
 SEC("tracepoint/syscalls/sys_exit_statx")
@@ -369,7 +263,7 @@ int handle_statx(struct trace_event_raw_sys_exit *ctx)
 	TRACKED_OR_RETURN();
 	r = user_regs();
 	return emit_lookup_mode(LW_OP_STATX, ctx->ret, (int)ARG0(r), (const char *)ARG1(r),
-				ARG2(r), (const char *)ARG4(r) + STATX_MODE_OFF, 2);
+				ARG2(r), (const char *)ARG4(r) + STATX_MODE_OFF, STATX_MODE_SZ);
 }
 
 SEC("tracepoint/syscalls/sys_exit_access")
@@ -428,67 +322,12 @@ int handle_readlinkat(struct trace_event_raw_sys_exit *ctx)
 }
 
 /* roots seen lately: the first record with a new one wakes the reader at once */
-struct root_key {
-	__u64 ino;
-	__u32 dev;
-	__u32 __pad;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
-	__type(key, struct root_key);
+	__type(key, struct lw_inode);
 	__type(value, __u8);
 } roots_seen SEC(".maps");
-
-/* kernfs_node's parent before 6.15 (renamed __parent by "kernfs: Use RCU to access kernfs_node::parent") */
-struct kernfs_node___old {
-	struct kernfs_node *parent;
-} __attribute__((preserve_access_index));
-
-static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
-{
-	if (bpf_core_field_exists(kn->__parent))
-		return BPF_CORE_READ(kn, __parent);
-	return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
-}
-
-struct cg_walk {
-	struct kernfs_node *kn;
-	__u32 off;		/* bytes written after struct lw_ns */
-	__u32 trunc;
-};
-
-#define CG_ROOM	(LW_PATH_MAX - sizeof(struct lw_ns) - LW_NAME_MAX - 1)
-
-/* one cgroup directory's name per step, leaf first, up to the hierarchy's root */
-static long cg_step(__u32 i, struct cg_walk *w)
-{
-	struct kernfs_node *kn = w->kn, *parent = kn_parent(kn);
-	__u32 zero = 0, off = w->off;
-	struct scratch *s;
-	int n;
-
-	if (!parent)
-		return 1;	/* the root: no name of its own */
-	if (off > CG_ROOM) {
-		w->trunc = 1;
-		return 1;
-	}
-	s = bpf_map_lookup_elem(&heap, &zero);
-	if (!s)
-		return 1;
-	n = bpf_probe_read_kernel_str(&s->data[(sizeof(struct lw_ns) + off) & (LW_PATH_MAX - 1)],
-				      LW_NAME_MAX + 1, BPF_CORE_READ(kn, name));
-	if (n <= 0) {
-		STAT_INC(lost_read);
-		w->trunc = 1;
-		return 1;
-	}
-	w->off = off + n;
-	w->kn = parent;
-	return 0;
-}
 
 /*
  * Where a process outside the host's mount namespace or root lives: its
@@ -501,13 +340,13 @@ static __always_inline void emit_ns(struct task_struct *p, struct scratch *s)
 {
 	__u32 mntns = BPF_CORE_READ(p, nsproxy, mnt_ns, ns.inum);
 	struct dentry *root = BPF_CORE_READ(p, fs, root.dentry);
-	struct root_key key = {
+	struct lw_inode key = {
 		.ino = BPF_CORE_READ(root, d_inode, i_ino),
 		.dev = BPF_CORE_READ(root, d_sb, s_dev),
 	};
 	struct lw_ns ns = { .mntns = mntns, .root_dev = key.dev, .root_ino = key.ino };
-	struct walk w = { .dentry = root };
-	struct cg_walk cw = {};
+	__u32 cg_len = 0, cg_trunc = 0;
+	struct kernfs_node *kn;
 	struct pid *pid;
 	struct upid up = {};
 	unsigned int level;
@@ -537,20 +376,14 @@ static __always_inline void emit_ns(struct task_struct *p, struct scratch *s)
 	 * its cgroup's name, read now: a runtime removes the cgroup as soon as
 	 * the container is gone, before user space could look it up by id
 	 */
-	cw.kn = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn);
-	if (cw.kn) {
-		bpf_loop(LW_CG_DEPTH_MAX, cg_step, &cw, 0);
-		if (kn_parent(cw.kn))
-			cw.trunc = 1;	/* deeper than LW_CG_DEPTH_MAX */
-		ns.flags |= LW_NS_CGROUP | (cw.trunc ? LW_NS_CGROUP_TRUNC : 0);
+	kn = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn);
+	if (kn) {
+		cg_len = walk_cgroup(kn, &cg_trunc);
+		ns.flags |= LW_NS_CGROUP | (cg_trunc ? LW_NS_CGROUP_TRUNC : 0);
 	}
 	__builtin_memcpy(s->data, &ns, sizeof(ns));
-	s->ev.path_len = (sizeof(ns) + cw.off) & (LW_PATH_MAX - 1);
-	bpf_loop(LW_DEPTH_MAX, fs_step, &w, 0);
-	if (!w.done)
-		w.sflags |= LW_SF_BASE_TRUNC;
-	s->ev.str_flags |= w.sflags;
-	pack_base(s, w.off);
+	s->ev.path_len = (sizeof(ns) + cg_len) & (LW_PATH_MAX - 1);
+	pack_base(s, walk_fs_path(s, root));
 	/* a new root is read before its process can exit: user space holds it then */
 	submit_now(s, ns.flags & LW_NS_NEW_ROOT);
 }

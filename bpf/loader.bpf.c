@@ -85,6 +85,19 @@ static __always_inline void loader_submit(struct scratch *s, __u32 off)
 	submit(s);
 }
 
+/*
+ * The 6th argument register, for _dl_exception_create_format's 3rd format
+ * argument: libbpf 1.1's bpf_tracing.h names PT_REGS_PARM1..5 only (a later
+ * libbpf's own definition wins). BPF_KPROBE serves uprobes: 1.1 has no BPF_UPROBE.
+ */
+#ifndef PT_REGS_PARM6
+#if defined(__TARGET_ARCH_x86)
+#define PT_REGS_PARM6(x) (__PT_REGS_CAST(x)->r9)
+#else
+#error "PT_REGS_PARM6: only x86_64's register (r9) is written here; add this arch's"
+#endif
+#endif
+
 /* handle_dl_exception: _dl_exception_create(e, objname, errstring) in ld.so */
 SEC("uprobe")
 int BPF_KPROBE(handle_dl_exception, void *e, const char *objname, const char *errstring)
@@ -123,7 +136,7 @@ int BPF_KPROBE(handle_dl_exception_fmt, void *e, const char *objname, const char
 	off = put_str(s, off, fmt);
 	off = put_arg(s, off, a3);
 	off = put_arg(s, off, a4);
-	off = put_arg(s, off, (const void *)ctx->r9);
+	off = put_arg(s, off, (const void *)PT_REGS_PARM6(ctx));
 	loader_submit(s, off);
 	return 0;
 }
@@ -228,15 +241,27 @@ int BPF_KRETPROBE(handle_dlopen_ret, void *handle)
 }
 
 /*
+ * Go's internal register ABI (1.17+) is not the C one PT_REGS_PARMn reads,
+ * and libbpf has no reader for it: amd64 passes integer arguments in RAX,
+ * RBX, RCX, RDI, ... (Go's src/cmd/compile/abi-internal.md). Only amd64's is here.
+ */
+#if defined(__TARGET_ARCH_x86)
+#define GO_PARM1(x) ((x)->ax)
+#define GO_PARM2(x) ((x)->bx)
+#else
+#error "handle_go_plugin_open reads Go's amd64 register ABI only; add this arch's"
+#endif
+
+/*
  * handle_go_plugin_open: Go's plugin.open(name string), behind plugin.Open. Go's register ABI
- * (1.17+, amd64) passes the string as (RAX = data, RBX = len). An entry probe
+ * passes the string as (data, len) in its first two registers. An entry probe
  * only: Go moves stacks, so a return probe could corrupt it.
  */
 SEC("uprobe")
 int handle_go_plugin_open(struct pt_regs *ctx)
 {
-	const char *data = (const char *)ctx->ax;
-	__u64 len = ctx->bx;
+	const char *data = (const char *)GO_PARM1(ctx);
+	__u64 len = GO_PARM2(ctx);
 	struct scratch *s;
 
 	TRACKED_OR_RETURN();

@@ -167,12 +167,18 @@ struct lw_proc {
 #define LW_PF_GO	0x2	/* inside the Go toolchain scope */
 #define LW_PF_PENDING	0x4	/* in the Go scope until user space has read its image */
 
-/* exe_class map: an executable's verdict, once per inode, kept in the kernel */
+/*
+ * An inode as the kernel names it: the key of every map keyed by file (exe_class,
+ * an executable's verdict; roots_seen, a process's root). User space writes
+ * exe_class keys, so the padding is zeroed and the size fixed.
+ */
 struct lw_inode {
 	__u64 ino;
 	__u32 dev;		/* the kernel's dev_t of its superblock */
 	__u32 __pad;
 };
+
+_Static_assert(sizeof(struct lw_inode) == 16, "lw_inode is a map key shared with user space");
 
 /* bpf/pids.bpf.c's output: a process's pid in ldwatch's pid namespace and the kernel's */
 struct lw_pidpair {
