@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "correlate.h"
-#include "feed.h"
+#include "story.h"
 
 #define MAXF 8
 

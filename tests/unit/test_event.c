@@ -1,7 +1,7 @@
 #include <errno.h>
 #include <criterion/criterion.h>
 #include "event.h"
-#include "feed.h"
+#include "story.h"
 
 static struct raw raw;
 static struct lw_rec rec;
