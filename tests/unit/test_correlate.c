@@ -8,6 +8,81 @@
 #include "correlate.h"
 #include "story.h"
 
+static char tmp[] = "/tmp/lw-corr-XXXXXX";
+static char mountinfo[64];
+static uint64_t kernel_lost;	/* what the kernel's loss counter says */
+
+static uint64_t fake_losses(void *ctx)
+{
+	(void)ctx;
+	return kernel_lost;
+}
+
+/* a scratch folder, and in it a recorded mountinfo: /tmp/ne is a noexec tmpfs */
+static void make_tmp(void)
+{
+	FILE *f;
+
+	kernel_lost = 0;
+	cr_assert_not_null(mkdtemp(tmp));
+	snprintf(mountinfo, sizeof(mountinfo), "%s/mountinfo", tmp);
+	f = fopen(mountinfo, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n");
+	fprintf(f, "90 22 0:50 / /tmp/ne rw,nosuid,nodev,noexec,relatime shared:60 - tmpfs tmpfs rw\n");
+	fprintf(f, "91 22 0:51 / /tmp/with\\040space rw,relatime - tmpfs tmpfs rw\n");
+	fclose(f);
+}
+
+static void setup(void)
+{
+	make_tmp();
+	story_begin((struct corr_ops){ .losses = fake_losses, .mountinfo = mountinfo });
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	story_end();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+	cr_assert_eq(system(cmd), 0);
+	strcpy(tmp, "/tmp/lw-corr-XXXXXX");
+}
+
+/* a file of exactly mode holding text in the scratch folder; its path in path */
+static void tmp_file(char *path, size_t cap, const char *name, mode_t mode, const char *text)
+{
+	int fd;
+
+	snprintf(path, cap, "%s/%s", tmp, name);
+	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, mode);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	cr_assert_eq(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+/* glibc's walk for one name over two directories, as recorded on Debian 12 */
+static void walk_misses(uint32_t pid, const char *name, int err)
+{
+	static const char *const dirs[] = { "/opt/app/lib", "/usr/lib/x86_64-linux-gnu" };
+	char p[256];
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(p, sizeof(p), "%s/glibc-hwcaps/x86-64-v3/%s", dirs[i], name);
+		lookup(pid, LW_OP_OPENAT, p, -err);
+		snprintf(p, sizeof(p), "%s/glibc-hwcaps/x86-64-v3", dirs[i]);
+		lookup(pid, LW_OP_FSTATAT, p, -ENOENT);
+		snprintf(p, sizeof(p), "%s/%s", dirs[i], name);
+		lookup(pid, LW_OP_OPENAT, p, -err);
+	}
+}
+
+#define GLIBC_MSG "/opt/app/prog: error while loading shared libraries: libfoo.so.1: " \
+	"cannot open shared object file: No such file or directory"
+
+/* the old helpers, for the suites not yet told as stories */
 #define MAXF 8
 
 struct seen {
@@ -22,7 +97,6 @@ static int nseen;
 static struct corr *c;
 static struct raw raw;
 static struct lw_rec rec;
-static char tmp[] = "/tmp/lw-corr-XXXXXX";
 static int rootfd;
 
 static void cp(char *dst, size_t n, const char *src)
@@ -60,47 +134,25 @@ static void on_finding(void *ctx, const struct finding *f)
 	s->n_attempts = f->n_attempts;
 }
 
-static uint64_t kernel_lost;	/* what the kernel's loss counter says */
-
-static uint64_t fake_losses(void *ctx)
-{
-	(void)ctx;
-	return kernel_lost;
-}
-
-static void setup(void)
+static void old_setup(void)
 {
 	struct corr_ops ops = { .finding = on_finding, .losses = fake_losses };
-	static char mi[64];
-	FILE *f;
 
+	setup();
 	nseen = 0;
-	kernel_lost = 0;
 	memset(seen, 0, sizeof(seen));
-	cr_assert_not_null(mkdtemp(tmp));
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	/* a recorded mountinfo: /tmp/ne is a noexec tmpfs */
-	snprintf(mi, sizeof(mi), "%s/mountinfo", tmp);
-	f = fopen(mi, "w");
-	fprintf(f, "22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n");
-	fprintf(f, "90 22 0:50 / /tmp/ne rw,nosuid,nodev,noexec,relatime shared:60 - tmpfs tmpfs rw\n");
-	fprintf(f, "91 22 0:51 / /tmp/with\\040space rw,relatime - tmpfs tmpfs rw\n");
-	fclose(f);
 	ops.rootfd = rootfd;
-	ops.mountinfo = mi;
+	ops.mountinfo = mountinfo;
 	c = corr_new(&ops);
 	cr_assert_not_null(c);
 }
 
-static void teardown(void)
+static void old_teardown(void)
 {
-	char cmd[128];
-
 	corr_free(c);
 	close(rootfd);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	cr_assert_eq(system(cmd), 0);
-	strcpy(tmp, "/tmp/lw-corr-XXXXXX");
+	teardown();
 }
 
 static void feed(uint32_t type, uint32_t pid, uint32_t op, int32_t ret, const char *path)
@@ -129,7 +181,7 @@ static void feed_stderr(uint32_t pid, const char *s)
 }
 
 /* glibc's walk for one name over two directories, as recorded on Debian 12 */
-static void walk_misses(uint32_t pid, const char *name, int err)
+static void old_walk_misses(uint32_t pid, const char *name, int err)
 {
 	static const char *const dirs[] = { "/opt/app/lib", "/usr/lib/x86_64-linux-gnu" };
 	char p[256];
@@ -144,293 +196,221 @@ static void walk_misses(uint32_t pid, const char *name, int err)
 	}
 }
 
-#define GLIBC_MSG "/opt/app/prog: error while loading shared libraries: libfoo.so.1: " \
-	"cannot open shared object file: No such file or directory"
-
 TestSuite(correlate, .init = setup, .fini = teardown);
 
 Test(correlate, missing_library_from_message_and_exit)
 {
-	feed(LW_EV_EXEC, 10, 0, 0, "/opt/app/prog");
-	feed(LW_EV_FILE, 10, LW_OP_ACCESS, -ENOENT, "/etc/ld.so.preload");
+	exec_(10, "/opt/app/prog");
+	lookup(10, LW_OP_ACCESS, "/etc/ld.so.preload", -ENOENT);
 	walk_misses(10, "libfoo.so.1", ENOENT);
-	feed_stderr(10, GLIBC_MSG "\n");
-	cr_assert_eq(nseen, 0, "no verdict before the outcome");
-	feed_exit(10, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-library");
-	cr_assert_str_eq(seen[0].severity, "error");
-	cr_assert_str_eq(seen[0].object, "libfoo.so.1");
-	cr_assert_str_eq(seen[0].message, GLIBC_MSG);
-	cr_assert_str_eq(seen[0].exe, "/opt/app/prog");
-	cr_assert_eq(seen[0].err, ENOENT);
-	cr_assert_eq(seen[0].exit_code, 127);
+	says(10, GLIBC_MSG "\n");
+	expect_no_finding();	/* no verdict before the outcome */
+	exits(10, 127);
 	/* only lookups of that name, in order: the directory stats are not attempts */
-	cr_assert_eq(seen[0].n_attempts, 4);
-	cr_assert_str_eq(seen[0].first_attempt, "/opt/app/lib/glibc-hwcaps/x86-64-v3/libfoo.so.1");
+	expect_only_finding(.kind = "missing-library", .severity = "error",
+			    .object = "libfoo.so.1", .message = GLIBC_MSG, .exe = "/opt/app/prog",
+			    .err = ENOENT, .exit_code = 127, .n_attempts = 4,
+			    .first_attempt = "/opt/app/lib/glibc-hwcaps/x86-64-v3/libfoo.so.1");
 }
 
 Test(correlate, a_loss_during_the_exec_marks_its_finding)
 {
-	corr_set_loss_mark(c, 0);
-	feed(LW_EV_EXEC, 12, 0, 0, "/opt/app/prog");
+	corr_set_loss_mark(story.corr, 0);
+	exec_(12, "/opt/app/prog");
 	walk_misses(12, "libfoo.so.1", ENOENT);
 	kernel_lost = 3;	/* records dropped while it ran: some may be its own */
-	feed_stderr(12, GLIBC_MSG "\n");
-	feed_exit(12, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-library");
-	cr_assert_str_eq(seen[0].incomplete, "events-lost");
+	says(12, GLIBC_MSG "\n");
+	exits(12, 127);
+	expect_only_finding(.kind = "missing-library", .incomplete = "events-lost");
 }
 
 Test(correlate, a_loss_before_the_exec_leaves_its_finding_whole)
 {
 	kernel_lost = 3;
-	corr_set_loss_mark(c, 3);	/* read before the batch holding its exec */
-	feed(LW_EV_EXEC, 13, 0, 0, "/opt/app/prog");
+	corr_set_loss_mark(story.corr, 3);	/* read before the batch holding its exec */
+	exec_(13, "/opt/app/prog");
 	walk_misses(13, "libfoo.so.1", ENOENT);
-	feed_stderr(13, GLIBC_MSG "\n");
-	feed_exit(13, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].incomplete, "");
+	says(13, GLIBC_MSG "\n");
+	exits(13, 127);
+	expect_only_finding(.incomplete = "");
 }
 
 Test(correlate, misses_then_hit_is_noise)
 {
-	feed(LW_EV_EXEC, 11, 0, 0, "/opt/app/prog");
+	exec_(11, "/opt/app/prog");
 	walk_misses(11, "libfoo.so.1", ENOENT);
-	feed(LW_EV_FILE, 11, LW_OP_OPENAT, 3, "/usr/local/lib/libfoo.so.1");
-	feed_exit(11, 0);
-	cr_assert_eq(nseen, 0);
+	lookup(11, LW_OP_OPENAT, "/usr/local/lib/libfoo.so.1", 3);
+	exits(11, 0);
+	expect_no_finding();
 }
 
 Test(correlate, exit_127_of_its_own_is_not_a_finding)
 {
-	feed(LW_EV_EXEC, 12, 0, 0, "/usr/bin/tool");
-	feed(LW_EV_FILE, 12, LW_OP_OPENAT, -ENOENT, "/etc/tool.conf");
-	feed_stderr(12, "tool: command failed\n");
-	feed_exit(12, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(12, "/usr/bin/tool");
+	lookup(12, LW_OP_OPENAT, "/etc/tool.conf", -ENOENT);
+	says(12, "tool: command failed\n");
+	exits(12, 127);
+	expect_no_finding();
 }
 
 Test(correlate, loader_text_without_loader_exit_is_not_a_finding)
 {
 	/* a program that prints ld.so's words itself and exits 1 */
-	feed(LW_EV_EXEC, 13, 0, 0, "/usr/bin/echoer");
-	feed_stderr(13, GLIBC_MSG "\n");
-	feed_exit(13, 1 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(13, "/usr/bin/echoer");
+	says(13, GLIBC_MSG "\n");
+	exits(13, 1);
+	expect_no_finding();
 }
 
 Test(correlate, eacces_candidate_beats_the_loader_wording)
 {
 	char lib[128];
-	int fd;
 
-	snprintf(lib, sizeof(lib), "%s/libfoo.so.1", tmp);
-	fd = open(lib, O_CREAT | O_WRONLY, 0600);
-	cr_assert_geq(fd, 0);
-	close(fd);
+	tmp_file(lib, sizeof(lib), "libfoo.so.1", 0600, "");
 	/* the unprivileged run: another uid meets a 0600 candidate we own */
-	raw_uid = getuid() == 65534 ? 65533 : 65534;
-	feed(LW_EV_EXEC, 14, 0, 0, "/opt/app/prog");
+	story.uid = getuid() == 65534 ? 65533 : 65534;
+	exec_(14, "/opt/app/prog");
 	walk_misses(14, "libfoo.so.1", ENOENT);
-	feed(LW_EV_FILE, 14, LW_OP_OPENAT, -EACCES, lib);
-	feed_stderr(14, GLIBC_MSG "\n");
-	feed_exit(14, 127 << 8);
-	raw_uid = 0;
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "permission-denied");
-	cr_assert_str_eq(seen[0].cause, "file-mode");
-	cr_assert_str_eq(seen[0].object, lib);
-	cr_assert_eq(seen[0].err, EACCES);
+	lookup(14, LW_OP_OPENAT, lib, -EACCES);
+	says(14, GLIBC_MSG "\n");
+	exits(14, 127);
+	expect_only_finding(.kind = "permission-denied", .cause = "file-mode", .object = lib,
+			    .err = EACCES);
 }
 
 Test(correlate, noexec_mmap_names_file_and_mount)
 {
-	size_t n;
-
-	feed(LW_EV_EXEC, 15, 0, 0, "/opt/app/prog");
-	feed(LW_EV_FILE, 15, LW_OP_OPENAT, 3, "/tmp/ne/libfoo.so.1");
-	n = raw_make(&raw, LW_EV_MMAP, 15, LW_OP_MMAP, -EPERM, "", 0,
-		     "libfoo.so.1\0ne\0tmp\0", 20);
-	raw.ev.extra = LW_MMAP_MNT_NOEXEC;
-	raw.ev.str_flags = LW_SF_BASE_DIRFD;
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-	feed_stderr(15, "/opt/app/prog: error while loading shared libraries: libfoo.so.1: "
-		    "failed to map segment from shared object\n");
-	feed_exit(15, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "permission-denied");
-	cr_assert_str_eq(seen[0].cause, "noexec-mount");
-	cr_assert_str_eq(seen[0].object, "/tmp/ne/libfoo.so.1");
-	cr_assert_str_eq(seen[0].mount, "/tmp/ne");
-	cr_assert_eq(seen[0].err, EPERM);
+	exec_(15, "/opt/app/prog");
+	lookup(15, LW_OP_OPENAT, "/tmp/ne/libfoo.so.1", 3);
+	mmap_fails(15, "/tmp/ne/libfoo.so.1", -EPERM, LW_MMAP_MNT_NOEXEC);
+	says(15, "/opt/app/prog: error while loading shared libraries: libfoo.so.1: "
+	     "failed to map segment from shared object\n");
+	exits(15, 127);
+	expect_only_finding(.kind = "permission-denied", .cause = "noexec-mount",
+			    .object = "/tmp/ne/libfoo.so.1", .mount = "/tmp/ne", .err = EPERM);
 }
 
 Test(correlate, search_path_naming_the_library_file_is_not_a_directory)
 {
 	char lib[128], cand[256];
-	int fd;
 
-	snprintf(lib, sizeof(lib), "%s/libfoo.so.1", tmp);
-	fd = open(lib, O_CREAT | O_WRONLY, 0644);
-	close(fd);
-	feed(LW_EV_EXEC, 16, 0, 0, "/opt/app/prog");
+	tmp_file(lib, sizeof(lib), "libfoo.so.1", 0644, "");
+	exec_(16, "/opt/app/prog");
 	snprintf(cand, sizeof(cand), "%s/glibc-hwcaps/x86-64-v3/libfoo.so.1", lib);
-	feed(LW_EV_FILE, 16, LW_OP_OPENAT, -ENOTDIR, cand);
+	lookup(16, LW_OP_OPENAT, cand, -ENOTDIR);
 	snprintf(cand, sizeof(cand), "%s/libfoo.so.1", lib);
-	feed(LW_EV_FILE, 16, LW_OP_OPENAT, -ENOTDIR, cand);
+	lookup(16, LW_OP_OPENAT, cand, -ENOTDIR);
 	walk_misses(16, "libfoo.so.1", ENOENT);
-	feed_stderr(16, GLIBC_MSG "\n");
-	feed_exit(16, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "not-a-directory");
-	cr_assert_str_eq(seen[0].object, lib);
-	cr_assert_eq(seen[0].err, ENOTDIR);
+	says(16, GLIBC_MSG "\n");
+	exits(16, 127);
+	expect_only_finding(.kind = "not-a-directory", .object = lib, .err = ENOTDIR);
 }
 
 Test(correlate, unrelated_file_in_search_path_stays_missing_library)
 {
 	char other[128], cand[256];
-	int fd;
 
-	snprintf(other, sizeof(other), "%s/notes.txt", tmp);
-	fd = open(other, O_CREAT | O_WRONLY, 0644);
-	close(fd);
-	feed(LW_EV_EXEC, 17, 0, 0, "/opt/app/prog");
+	tmp_file(other, sizeof(other), "notes.txt", 0644, "");
+	exec_(17, "/opt/app/prog");
 	snprintf(cand, sizeof(cand), "%s/libfoo.so.1", other);
-	feed(LW_EV_FILE, 17, LW_OP_OPENAT, -ENOTDIR, cand);
+	lookup(17, LW_OP_OPENAT, cand, -ENOTDIR);
 	walk_misses(17, "libfoo.so.1", ENOENT);
-	feed_stderr(17, GLIBC_MSG "\n");
-	feed_exit(17, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-library");
-	cr_assert_str_eq(seen[0].first_attempt, cand);
+	says(17, GLIBC_MSG "\n");
+	exits(17, 127);
+	expect_only_finding(.kind = "missing-library", .first_attempt = cand);
 }
 
 Test(correlate, missing_preload_is_a_warning_decided_at_once)
 {
-	feed(LW_EV_EXEC, 18, 0, 0, "/usr/bin/true");
-	feed(LW_EV_FILE, 18, LW_OP_OPENAT, -ENOENT, "/opt/nope.so");
-	feed_stderr(18, "ERROR: ld.so: object '/opt/nope.so' from LD_PRELOAD cannot be "
-		    "preloaded (cannot open shared object file): ignored.\n");
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-preload");
-	cr_assert_str_eq(seen[0].severity, "warning");
-	cr_assert_str_eq(seen[0].object, "/opt/nope.so");
-	cr_assert_eq(seen[0].n_attempts, 1);
-	feed_exit(18, 0);
-	cr_assert_eq(nseen, 1);
+	exec_(18, "/usr/bin/true");
+	lookup(18, LW_OP_OPENAT, "/opt/nope.so", -ENOENT);
+	says(18, "ERROR: ld.so: object '/opt/nope.so' from LD_PRELOAD cannot be "
+	     "preloaded (cannot open shared object file): ignored.\n");
+	expect_only_finding(.kind = "missing-preload", .severity = "warning",
+			    .object = "/opt/nope.so", .n_attempts = 1);
+	exits(18, 0);
+	expect_findings(1);
 }
 
 Test(correlate, musl_message_in_pieces)
 {
-	feed(LW_EV_EXEC, 19, 0, 0, "/opt/app/mprog");
-	feed(LW_EV_FILE, 19, LW_OP_OPEN, -ENOENT, "/lib/libfoo.so");
-	feed_stderr(19, "Error loading shared library libfoo.so");
-	feed_stderr(19, ": No such file or directory (needed by /opt/app/mprog)");
-	feed_stderr(19, "\n");
-	feed_exit(19, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-library");
-	cr_assert_str_eq(seen[0].object, "libfoo.so");
-	cr_assert_str_eq(seen[0].needed_by, "/opt/app/mprog");
+	exec_(19, "/opt/app/mprog");
+	lookup(19, LW_OP_OPEN, "/lib/libfoo.so", -ENOENT);
+	says(19, "Error loading shared library libfoo.so");
+	says(19, ": No such file or directory (needed by /opt/app/mprog)");
+	says(19, "\n");
+	exits(19, 127);
+	expect_only_finding(.kind = "missing-library", .object = "libfoo.so",
+			    .needed_by = "/opt/app/mprog");
 }
 
 Test(correlate, missing_script_interpreter)
 {
 	char script[128];
-	FILE *f;
 
-	snprintf(script, sizeof(script), "%s/run.sh", tmp);
-	f = fopen(script, "w");
-	fputs("#!/nonexistent/bin/sh\necho hi\n", f);
-	fclose(f);
-	chmod(script, 0755);
-	feed(LW_EV_FILE, 20, LW_OP_EXECVE, -ENOENT, script);
-	feed_exit(20, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-interpreter");
-	cr_assert_str_eq(seen[0].object, "/nonexistent/bin/sh");
-	cr_assert_str_eq(seen[0].exe, script);
-	cr_assert_eq(seen[0].err, ENOENT);
+	tmp_file(script, sizeof(script), "run.sh", 0755, "#!/nonexistent/bin/sh\necho hi\n");
+	lookup(20, LW_OP_EXECVE, script, -ENOENT);
+	exits(20, 127);
+	expect_only_finding(.kind = "missing-interpreter", .object = "/nonexistent/bin/sh",
+			    .exe = script, .err = ENOENT);
 }
 
 Test(correlate, exec_of_absent_file_is_a_path_walk)
 {
-	feed(LW_EV_FILE, 21, LW_OP_EXECVE, -ENOENT, "/usr/local/bin/nothere");
-	feed_exit(21, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	lookup(21, LW_OP_EXECVE, "/usr/local/bin/nothere", -ENOENT);
+	exits(21, 127);
+	expect_no_finding();
 }
 
 Test(correlate, failed_exec_then_successful_exec_is_noise)
 {
 	char script[128];
-	FILE *f;
 
-	snprintf(script, sizeof(script), "%s/run.sh", tmp);
-	f = fopen(script, "w");
-	fputs("#!/nonexistent/bin/sh\n", f);
-	fclose(f);
-	feed(LW_EV_FILE, 22, LW_OP_EXECVE, -ENOENT, script);
-	feed(LW_EV_EXEC, 22, 0, 0, "/bin/true");
-	feed_exit(22, 1 << 8);
-	cr_assert_eq(nseen, 0);
+	tmp_file(script, sizeof(script), "run.sh", 0644, "#!/nonexistent/bin/sh\n");
+	lookup(22, LW_OP_EXECVE, script, -ENOENT);
+	exec_(22, "/bin/true");
+	exits(22, 1);
+	expect_no_finding();
 }
 
 Test(correlate, exec_eacces_without_x_bit)
 {
 	char bin[128];
-	int fd;
 
-	snprintf(bin, sizeof(bin), "%s/tool", tmp);
-	fd = open(bin, O_CREAT | O_WRONLY, 0644);
-	close(fd);
-	feed(LW_EV_FILE, 23, LW_OP_EXECVE, -EACCES, bin);
-	feed_exit(23, 126 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "permission-denied");
-	cr_assert_str_eq(seen[0].cause, "file-mode");
-	cr_assert_eq(seen[0].exit_code, 126);
+	tmp_file(bin, sizeof(bin), "tool", 0644, "");
+	lookup(23, LW_OP_EXECVE, bin, -EACCES);
+	exits(23, 126);
+	expect_only_finding(.kind = "permission-denied", .cause = "file-mode", .exit_code = 126);
 }
 
 Test(correlate, glibc_message_with_newline_in_path_is_one_line)
 {
-	feed(LW_EV_EXEC, 27, 0, 0, "/opt/a\nb/prog");
+	exec_(27, "/opt/a\nb/prog");
 	walk_misses(27, "libfoo.so.1", ENOENT);
-	feed_stderr(27, "/opt/a\nb/prog: error while loading shared libraries: libfoo.so.1: "
-		    "cannot open shared object file: No such file or directory\n");
-	feed_exit(27, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].message, "/opt/a\nb/prog: error while loading shared libraries: "
-			 "libfoo.so.1: cannot open shared object file: No such file or directory");
+	says(27, "/opt/a\nb/prog: error while loading shared libraries: libfoo.so.1: "
+	     "cannot open shared object file: No such file or directory\n");
+	exits(27, 127);
+	expect_only_finding(.message = "/opt/a\nb/prog: error while loading shared libraries: "
+			    "libfoo.so.1: cannot open shared object file: No such file or directory");
 }
 
 Test(correlate, one_finding_per_cause_per_exec)
 {
-	feed(LW_EV_EXEC, 24, 0, 0, "/opt/app/prog");
+	exec_(24, "/opt/app/prog");
 	walk_misses(24, "libfoo.so.1", ENOENT);
-	feed_stderr(24, GLIBC_MSG "\n" GLIBC_MSG "\n");
-	feed_exit(24, 127 << 8);
-	cr_assert_eq(nseen, 1);
+	says(24, GLIBC_MSG "\n" GLIBC_MSG "\n");
+	exits(24, 127);
+	expect_findings(1);
 }
 
 Test(correlate, reused_pid_does_not_inherit)
 {
-	size_t n;
-
-	feed(LW_EV_EXEC, 25, 0, 0, "/opt/app/prog");
+	exec_(25, "/opt/app/prog");
 	walk_misses(25, "libfoo.so.1", ENOENT);
-	feed_stderr(25, GLIBC_MSG "\n");
+	says(25, GLIBC_MSG "\n");
 	/* its exit was never seen; a new process gets pid 25 and exits 127 */
-	n = raw_make(&raw, LW_EV_EXIT, 25, 0, 0, "", 0, "", 0);
-	raw.ev.start_ns = 999999;
-	raw.ev.aux = 127 << 8;
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-	cr_assert_eq(nseen, 0);
+	reused_pid_exits(25, 127);
+	expect_no_finding();
 }
 
 Test(correlate, process_table_is_bounded)
@@ -438,8 +418,8 @@ Test(correlate, process_table_is_bounded)
 	struct corr_stats st;
 
 	for (uint32_t pid = 1000; pid < 1000 + CORR_PROCS_MAX + 10; pid++)
-		feed(LW_EV_FILE, pid, LW_OP_OPENAT, -ENOENT, "/x");
-	corr_stats(c, &st);
+		lookup(pid, LW_OP_OPENAT, "/x", -ENOENT);
+	corr_stats(story.corr, &st);
 	cr_assert_eq(st.procs, CORR_PROCS_MAX);
 	cr_assert_eq(st.evicted, 10);
 }
@@ -448,18 +428,18 @@ Test(correlate, attempts_per_exec_are_bounded)
 {
 	char p[64];
 
-	feed(LW_EV_EXEC, 26, 0, 0, "/opt/app/prog");
+	exec_(26, "/opt/app/prog");
 	for (int i = 0; i < CORR_ATT_MAX * 3; i++) {
 		snprintf(p, sizeof(p), "/d%d/libfoo.so.1", i);
-		feed(LW_EV_FILE, 26, LW_OP_OPENAT, -ENOENT, p);
+		lookup(26, LW_OP_OPENAT, p, -ENOENT);
 	}
-	feed_stderr(26, GLIBC_MSG "\n");
-	feed_exit(26, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_eq(seen[0].n_attempts, CORR_ATT_MAX);
+	says(26, GLIBC_MSG "\n");
+	exits(26, 127);
+	/* the latest lookups are kept */
 	snprintf(p, sizeof(p), "/d%d/libfoo.so.1", CORR_ATT_MAX * 2);
-	cr_assert_str_eq(seen[0].first_attempt, p, "the latest lookups are kept");
+	expect_only_finding(.n_attempts = CORR_ATT_MAX, .first_attempt = p);
 }
+
 
 /* --- the loader's own verdicts (uprobes), as glibc 2.39 sends them --- */
 
@@ -484,7 +464,7 @@ static void setup_loads(void)
 {
 	struct corr_ops ops = { .finding = on_finding, .load = on_load };
 
-	setup();
+	old_setup();
 	corr_free(c);
 	nloads = 0;
 	ops.rootfd = rootfd;
@@ -511,13 +491,13 @@ static void feed_loader(uint32_t pid, uint32_t op, int32_t ret, uint32_t aux,
 	corr_feed(c, &rec);
 }
 
-TestSuite(loader, .init = setup_loads, .fini = teardown);
+TestSuite(loader, .init = setup_loads, .fini = old_teardown);
 
 Test(loader, dlopen_of_missing_name_then_exit_1_is_an_error)
 {
 	feed(LW_EV_EXEC, 40, 0, 0, "/opt/app/host");
 	feed_loader(40, LW_OP_DLOPEN, 0, 0, "libplug.so", NULL, NULL, NULL, NULL);
-	walk_misses(40, "libplug.so", ENOENT);
+	old_walk_misses(40, "libplug.so", ENOENT);
 	feed_loader(40, LW_OP_DL_EXCEPTION, 0, 0, "libplug.so", "cannot open shared object file",
 		    NULL, NULL, NULL);
 	/* 2.37+: ld.so itself re-raises with the errno */
@@ -565,7 +545,7 @@ Test(loader, missing_dependency_of_dlopened_object)
 	feed(LW_EV_EXEC, 43, 0, 0, "/opt/app/host");
 	feed_loader(43, LW_OP_DLOPEN, 0, 0, "/opt/plug/libplug.so", NULL, NULL, NULL, NULL);
 	feed(LW_EV_FILE, 43, LW_OP_OPENAT, 3, "/opt/plug/libplug.so");
-	walk_misses(43, "libdep.so", ENOENT);
+	old_walk_misses(43, "libdep.so", ENOENT);
 	feed_loader(43, LW_OP_DL_EXCEPTION, 0, 0, "libdep.so", "cannot open shared object file",
 		    NULL, NULL, NULL);
 	feed_loader(43, LW_OP_DL_SIGNAL_EXC, ENOENT, 0, "libdep.so",
@@ -585,7 +565,7 @@ static void dlopen_fails(uint32_t pid, const char *exe, const char *lib)
 
 	feed(LW_EV_EXEC, pid, 0, 0, exe);
 	feed_loader(pid, LW_OP_DLOPEN, 0, 0, lib, NULL, NULL, NULL, NULL);
-	walk_misses(pid, lib, ENOENT);
+	old_walk_misses(pid, lib, ENOENT);
 	snprintf(msg, sizeof(msg), "cannot open shared object file");
 	feed_loader(pid, LW_OP_DL_EXCEPTION, 0, 0, lib, msg, NULL, NULL, NULL);
 	feed_loader(pid, LW_OP_DLOPEN_RET, 0, 12, NULL, NULL, NULL, NULL, NULL);
@@ -845,7 +825,7 @@ static void feed_env(uint32_t pid, uint32_t op, const char *blk, size_t n)
 
 #define BLK(s) s, sizeof(s) - 1
 
-TestSuite(gotool, .init = setup, .fini = teardown);
+TestSuite(gotool, .init = old_setup, .fini = old_teardown);
 
 Test(gotool, goroot_from_the_environment_that_does_not_exist)
 {
@@ -980,13 +960,13 @@ static void setup_go(void)
 {
 	struct corr_ops ops = { .finding = on_finding, .exec_seen = exec_is_go };
 
-	setup();
+	old_setup();
 	corr_free(c);
 	ops.rootfd = rootfd;
 	c = corr_new(&ops);
 }
 
-TestSuite(gohint, .init = setup_go, .fini = teardown);
+TestSuite(gohint, .init = setup_go, .fini = old_teardown);
 
 /* a cgo binary built on a newer glibc: the Go advice, said once */
 Test(gohint, glibc_version_of_a_go_binary_says_cgo_once)
@@ -1006,20 +986,6 @@ Test(gohint, glibc_version_of_a_go_binary_says_cgo_once)
 	cr_assert_null(again, "said twice: %s", seen[0].hint);
 }
 
-/* the NS record as the kernel sends it: flags, and the cgroup's components leaf first */
-static void feed_ns(uint32_t pid, uint32_t flags, const char *cg, size_t cg_len)
-{
-	struct lw_ns ns = { .cgroup_id = 4242, .mntns = 4026532999u, .pidns = 4026533000u,
-			    .nspid = 1, .flags = flags };
-	char path[sizeof(ns) + 512];
-	size_t n;
-
-	memcpy(path, &ns, sizeof(ns));
-	memcpy(path + sizeof(ns), cg, cg_len);
-	n = raw_make(&raw, LW_EV_NS, pid, 0, 0, path, sizeof(ns) + cg_len, "", 0);
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-}
 
 #define PODMAN_ID "0b746451e79788a1bdd4829ea3b07967891413b65a244bd4c71b0c541bfbf3ba"
 
@@ -1029,32 +995,24 @@ static void feed_ns(uint32_t pid, uint32_t flags, const char *cg, size_t cg_len)
  */
 Test(correlate, container_named_from_the_kernels_cgroup_path)
 {
-	static const char cg[] = "libpod-" PODMAN_ID "\0libpod_parent\0";
-
-	feed_ns(80, LW_NS_MNTNS | LW_NS_CGROUP, cg, sizeof(cg) - 1);
-	feed(LW_EV_EXEC, 80, 0, 0, "/opt/app/prog");
+	ns_(80, LW_NS_MNTNS | LW_NS_CGROUP, "/libpod_parent/libpod-" PODMAN_ID);
+	exec_(80, "/opt/app/prog");
 	walk_misses(80, "libfoo.so.1", ENOENT);
-	feed_stderr(80, GLIBC_MSG "\n");
-	feed_exit(80, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].ctr_runtime, "podman");
-	cr_assert_str_eq(seen[0].ctr_id, PODMAN_ID);
-	cr_assert_str_eq(seen[0].ctr_cgroup, "/libpod_parent/libpod-" PODMAN_ID);
+	says(80, GLIBC_MSG "\n");
+	exits(80, 127);
+	expect_only_finding(.ctr_runtime = "podman", .ctr_id = PODMAN_ID,
+			    .ctr_cgroup = "/libpod_parent/libpod-" PODMAN_ID);
 }
 
 /* a path cut short in the kernel keeps its leaf, which names the container, and no cgroup */
 Test(correlate, truncated_cgroup_path_still_names_the_container)
 {
-	static const char cg[] = "libpod-" PODMAN_ID "\0";
-
-	feed_ns(81, LW_NS_MNTNS | LW_NS_CGROUP | LW_NS_CGROUP_TRUNC, cg, sizeof(cg) - 1);
-	feed(LW_EV_EXEC, 81, 0, 0, "/opt/app/prog");
+	ns_(81, LW_NS_MNTNS | LW_NS_CGROUP | LW_NS_CGROUP_TRUNC, "/libpod-" PODMAN_ID);
+	exec_(81, "/opt/app/prog");
 	walk_misses(81, "libfoo.so.1", ENOENT);
-	feed_stderr(81, GLIBC_MSG "\n");
-	feed_exit(81, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].ctr_id, PODMAN_ID);
-	cr_assert_str_eq(seen[0].ctr_cgroup, "");
+	says(81, GLIBC_MSG "\n");
+	exits(81, 127);
+	expect_only_finding(.ctr_id = PODMAN_ID, .ctr_cgroup = "");
 }
 
 /* Go refused a plugin built against another version of a package: its own words, its own dlopen */
