@@ -180,22 +180,6 @@ static void feed_stderr(uint32_t pid, const char *s)
 	corr_feed(c, &rec);
 }
 
-/* glibc's walk for one name over two directories, as recorded on Debian 12 */
-static void old_walk_misses(uint32_t pid, const char *name, int err)
-{
-	static const char *const dirs[] = { "/opt/app/lib", "/usr/lib/x86_64-linux-gnu" };
-	char p[256];
-
-	for (int i = 0; i < 2; i++) {
-		snprintf(p, sizeof(p), "%s/glibc-hwcaps/x86-64-v3/%s", dirs[i], name);
-		feed(LW_EV_FILE, pid, LW_OP_OPENAT, -err, p);
-		snprintf(p, sizeof(p), "%s/glibc-hwcaps/x86-64-v3", dirs[i]);
-		feed(LW_EV_FILE, pid, LW_OP_FSTATAT, -ENOENT, p);
-		snprintf(p, sizeof(p), "%s/%s", dirs[i], name);
-		feed(LW_EV_FILE, pid, LW_OP_OPENAT, -err, p);
-	}
-}
-
 TestSuite(correlate, .init = setup, .fini = teardown);
 
 Test(correlate, missing_library_from_message_and_exit)
@@ -455,147 +439,98 @@ static void on_load(void *ctx, const struct load *l)
 	(void)ctx;
 	if (nloads == 4)
 		return;
-	cp(loads[nloads].name, sizeof(loads[0].name), l->name);
-	cp(loads[nloads].path, sizeof(loads[0].path), l->path);
+	snprintf(loads[nloads].name, sizeof(loads[0].name), "%s", l->name ? l->name : "");
+	snprintf(loads[nloads].path, sizeof(loads[0].path), "%s", l->path ? l->path : "");
 	loads[nloads++].duration_us = l->duration_us;
 }
 
 static void setup_loads(void)
 {
-	struct corr_ops ops = { .finding = on_finding, .load = on_load };
-
-	old_setup();
-	corr_free(c);
+	make_tmp();
 	nloads = 0;
-	ops.rootfd = rootfd;
-	c = corr_new(&ops);
+	story_begin((struct corr_ops){ .load = on_load });
 }
 
-/* a loader record: up to five strings, as the BPF side packs them */
-static void feed_loader(uint32_t pid, uint32_t op, int32_t ret, uint32_t aux,
-			const char *s0, const char *s1, const char *s2, const char *s3,
-			const char *s4)
-{
-	const char *v[5] = { s0, s1, s2, s3, s4 };
-	char data[2048];
-	size_t n = 0, k;
-
-	for (int i = 0; i < 5 && v[i]; i++) {
-		k = strlen(v[i]) + 1;
-		memcpy(data + n, v[i], k);
-		n += k;
-	}
-	k = raw_make(&raw, LW_EV_LOADER, pid, op, ret, data, n, "", 0);
-	raw.ev.aux = aux;
-	cr_assert_eq(event_decode(&raw, k, &rec), 0);
-	corr_feed(c, &rec);
-}
-
-TestSuite(loader, .init = setup_loads, .fini = old_teardown);
+TestSuite(loader, .init = setup_loads, .fini = teardown);
 
 Test(loader, dlopen_of_missing_name_then_exit_1_is_an_error)
 {
-	feed(LW_EV_EXEC, 40, 0, 0, "/opt/app/host");
-	feed_loader(40, LW_OP_DLOPEN, 0, 0, "libplug.so", NULL, NULL, NULL, NULL);
-	old_walk_misses(40, "libplug.so", ENOENT);
-	feed_loader(40, LW_OP_DL_EXCEPTION, 0, 0, "libplug.so", "cannot open shared object file",
-		    NULL, NULL, NULL);
+	exec_(40, "/opt/app/host");
+	dlopen_(40, "libplug.so");
+	walk_misses(40, "libplug.so", ENOENT);
+	dl_exception(40, "libplug.so", "cannot open shared object file");
 	/* 2.37+: ld.so itself re-raises with the errno */
-	feed_loader(40, LW_OP_DL_SIGNAL_EXC, ENOENT, 0, "libplug.so",
-		    "cannot open shared object file", "", NULL, NULL);
-	feed_loader(40, LW_OP_DLOPEN_RET, 0, 12, NULL, NULL, NULL, NULL, NULL);
+	dl_signal_exc(40, ENOENT, "libplug.so", "cannot open shared object file", "");
+	dlopen_null(40, 12);
 	/* the program's own report of it */
-	feed_stderr(40, "host: libplug.so: cannot open shared object file: No such file or directory\n");
-	cr_assert_eq(nseen, 0, "decided at exit");
-	feed_exit(40, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
-	cr_assert_str_eq(seen[0].severity, "error");
-	cr_assert_str_eq(seen[0].object, "libplug.so");
-	cr_assert_str_eq(seen[0].message, "libplug.so: cannot open shared object file: "
-			 "No such file or directory");
-	cr_assert_eq(seen[0].err, ENOENT);
-	cr_assert_eq(seen[0].n_attempts, 4);
+	says(40, "host: libplug.so: cannot open shared object file: No such file or directory\n");
+	expect_no_finding();	/* decided at exit */
+	exits(40, 1);
+	expect_only_finding(.kind = "dlopen-failed", .severity = "error", .object = "libplug.so",
+			    .message = "libplug.so: cannot open shared object file: "
+				       "No such file or directory",
+			    .err = ENOENT, .n_attempts = 4);
 }
 
 Test(loader, dlopen_failure_handled_is_a_warning)
 {
-	feed(LW_EV_EXEC, 41, 0, 0, "/usr/bin/ps");
-	feed_loader(41, LW_OP_DLOPEN, 0, 0, "libnuma.so", NULL, NULL, NULL, NULL);
-	feed_loader(41, LW_OP_DL_EXCEPTION, 0, 0, "libnuma.so", "cannot open shared object file",
-		    NULL, NULL, NULL);
-	feed_loader(41, LW_OP_DLOPEN_RET, 0, 5, NULL, NULL, NULL, NULL, NULL);
-	feed_exit(41, 0);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].severity, "warning");
+	exec_(41, "/usr/bin/ps");
+	dlopen_(41, "libnuma.so");
+	dl_exception(41, "libnuma.so", "cannot open shared object file");
+	dlopen_null(41, 5);
+	exits(41, 0);
+	expect_only_finding(.severity = "warning");
 }
 
 Test(loader, exception_without_outcome_is_nothing)
 {
 	/* iconv's optional gconv_end: raised, caught, fine */
-	feed(LW_EV_EXEC, 42, 0, 0, "/usr/bin/iconv");
-	feed_loader(42, LW_OP_DL_EXCEPTION_FMT, 0, 0, "/usr/lib/gconv/ISO8859-1.so",
-		    "undefined symbol: %s%s%s", "gconv_end", "", "");
-	feed_exit(42, 0);
-	cr_assert_eq(nseen, 0);
+	exec_(42, "/usr/bin/iconv");
+	dl_exception_fmt(42, "/usr/lib/gconv/ISO8859-1.so", "undefined symbol: %s%s%s",
+			 "gconv_end", "", "");
+	exits(42, 0);
+	expect_no_finding();
 }
 
 Test(loader, missing_dependency_of_dlopened_object)
 {
-	feed(LW_EV_EXEC, 43, 0, 0, "/opt/app/host");
-	feed_loader(43, LW_OP_DLOPEN, 0, 0, "/opt/plug/libplug.so", NULL, NULL, NULL, NULL);
-	feed(LW_EV_FILE, 43, LW_OP_OPENAT, 3, "/opt/plug/libplug.so");
-	old_walk_misses(43, "libdep.so", ENOENT);
-	feed_loader(43, LW_OP_DL_EXCEPTION, 0, 0, "libdep.so", "cannot open shared object file",
-		    NULL, NULL, NULL);
-	feed_loader(43, LW_OP_DL_SIGNAL_EXC, ENOENT, 0, "libdep.so",
-		    "cannot open shared object file", "", NULL, NULL);
-	feed_loader(43, LW_OP_DLOPEN_RET, 0, 30, NULL, NULL, NULL, NULL, NULL);
-	feed_exit(43, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
-	cr_assert_str_eq(seen[0].object, "/opt/plug/libplug.so");
-	cr_assert_str_eq(seen[0].first_attempt, "/opt/app/lib/glibc-hwcaps/x86-64-v3/libdep.so");
+	exec_(43, "/opt/app/host");
+	dlopen_(43, "/opt/plug/libplug.so");
+	lookup(43, LW_OP_OPENAT, "/opt/plug/libplug.so", 3);
+	walk_misses(43, "libdep.so", ENOENT);
+	dl_exception(43, "libdep.so", "cannot open shared object file");
+	dl_signal_exc(43, ENOENT, "libdep.so", "cannot open shared object file", "");
+	dlopen_null(43, 30);
+	exits(43, 1);
+	expect_only_finding(.kind = "dlopen-failed", .object = "/opt/plug/libplug.so",
+			    .first_attempt = "/opt/app/lib/glibc-hwcaps/x86-64-v3/libdep.so");
 }
 
 /* a failed dlopen the program says nothing of, then exit 1 for its own reason (ps -p GONE) */
 static void dlopen_fails(uint32_t pid, const char *exe, const char *lib)
 {
-	char msg[256];
-
-	feed(LW_EV_EXEC, pid, 0, 0, exe);
-	feed_loader(pid, LW_OP_DLOPEN, 0, 0, lib, NULL, NULL, NULL, NULL);
-	old_walk_misses(pid, lib, ENOENT);
-	snprintf(msg, sizeof(msg), "cannot open shared object file");
-	feed_loader(pid, LW_OP_DL_EXCEPTION, 0, 0, lib, msg, NULL, NULL, NULL);
-	feed_loader(pid, LW_OP_DLOPEN_RET, 0, 12, NULL, NULL, NULL, NULL, NULL);
+	exec_(pid, exe);
+	dlopen_(pid, lib);
+	walk_misses(pid, lib, ENOENT);
+	dl_exception(pid, lib, "cannot open shared object file");
+	dlopen_null(pid, 12);
 }
 
 Test(loader, dlopen_failure_not_reported_by_the_program_is_a_warning)
 {
 	dlopen_fails(90, "/usr/bin/ps", "libnuma.so");
-	feed_stderr(90, "error: process ID list syntax error\n");
-	feed_exit(90, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
-	cr_assert_str_eq(seen[0].severity, "warning");
-	cr_assert_eq(seen[0].exit_code, 1);
+	says(90, "error: process ID list syntax error\n");
+	exits(90, 1);
+	expect_only_finding(.kind = "dlopen-failed", .severity = "warning", .exit_code = 1);
 }
 
 /* its words went to 2>/dev/null: no report to anyone (bash's `enable -f ... 2>/dev/null`) */
 Test(loader, dlopen_failure_reported_to_dev_null_is_a_warning)
 {
-	size_t n;
-	const char *m = "bash: enable: cannot open shared object libnotthere.so: ...\n";
-
 	dlopen_fails(91, "/bin/bash", "libnotthere.so");
-	n = raw_make(&raw, LW_EV_STDERR, 91, LW_OP_WRITE, strlen(m), m, strlen(m), "", 0);
-	raw.ev.str_flags |= LW_SF_DEVNULL;
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-	feed_exit(91, 2 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].severity, "warning");
+	says_to_null(91, "bash: enable: cannot open shared object libnotthere.so: ...\n");
+	exits(91, 2);
+	expect_only_finding(.severity = "warning");
 }
 
 /* the same handled probe on every run of a program: one finding, then counted */
@@ -612,27 +547,24 @@ static void on_repeat(void *ctx, const struct repeat *r)
 
 Test(loader, a_probe_made_on_every_run_is_folded)
 {
-	struct corr_ops ops = { .finding = on_finding, .repeat = on_repeat };
 	struct corr_stats st;
 
-	corr_free(c);
-	ops.rootfd = rootfd;
-	c = corr_new(&ops);
+	story_restart((struct corr_ops){ .repeat = on_repeat });
 	nrepeats = 0;
 	for (uint32_t pid = 100; pid < 105; pid++) {
 		dlopen_fails(pid, "/usr/bin/ps", "libnuma.so");
-		feed_exit(pid, 0);
+		exits(pid, 0);
 	}
 	/* another program's probe of it is its own */
 	dlopen_fails(105, "/usr/bin/top", "libnuma.so");
-	feed_exit(105, 0);
-	cr_assert_eq(nseen, 2);
-	cr_assert_str_eq(seen[0].severity, "warning");
-	corr_finish(c);
+	exits(105, 0);
+	expect_findings(2);
+	expect_finding(0, .severity = "warning");
+	corr_finish(story.corr);
 	cr_assert_eq(nrepeats, 4);
 	cr_assert_eq(repeat_total, 5);
 	cr_assert_str_eq(repeat_exe, "/usr/bin/ps");
-	corr_stats(c, &st);
+	corr_stats(story.corr, &st);
 	cr_assert_eq(st.repeats, 4);
 	cr_assert_eq(st.findings, 2);
 }
@@ -641,21 +573,19 @@ Test(loader, a_probe_made_on_every_run_is_folded)
 Test(loader, dlopen_failure_before_an_exec_is_a_warning_then)
 {
 	dlopen_fails(92, "/bin/bash", "pyenv-realpath.dylib");
-	feed(LW_EV_EXEC, 92, 0, 0, "/usr/bin/python3");
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].severity, "warning");
-	cr_assert_str_eq(seen[0].exe, "/bin/bash");
+	exec_(92, "/usr/bin/python3");
+	expect_only_finding(.severity = "warning", .exe = "/bin/bash");
 }
 
 Test(loader, successful_dlopen_is_a_load_record)
 {
-	feed(LW_EV_EXEC, 44, 0, 0, "/opt/app/host");
-	feed_loader(44, LW_OP_DLOPEN, 0, 0, "libplug.so", NULL, NULL, NULL, NULL);
-	feed(LW_EV_FILE, 44, LW_OP_OPENAT, -ENOENT, "/opt/app/lib/libplug.so");
-	feed(LW_EV_FILE, 44, LW_OP_OPENAT, 3, "/usr/lib/libplug.so");
-	feed_loader(44, LW_OP_DLOPEN_RET, 1, 91, NULL, NULL, NULL, NULL, NULL);
-	feed_exit(44, 0);
-	cr_assert_eq(nseen, 0);
+	exec_(44, "/opt/app/host");
+	dlopen_(44, "libplug.so");
+	lookup(44, LW_OP_OPENAT, "/opt/app/lib/libplug.so", -ENOENT);
+	lookup(44, LW_OP_OPENAT, "/usr/lib/libplug.so", 3);
+	dlopen_handle(44, 91);
+	exits(44, 0);
+	expect_no_finding();
 	cr_assert_eq(nloads, 1);
 	cr_assert_str_eq(loads[0].name, "libplug.so");
 	cr_assert_str_eq(loads[0].path, "/usr/lib/libplug.so");
@@ -664,66 +594,56 @@ Test(loader, successful_dlopen_is_a_load_record)
 
 Test(loader, undefined_symbol_in_dlopen_names_it)
 {
-	feed(LW_EV_EXEC, 45, 0, 0, "/opt/app/host");
-	feed_loader(45, LW_OP_DLOPEN, 0, 0, "/opt/libx.so", NULL, NULL, NULL, NULL);
-	feed_loader(45, LW_OP_DL_EXCEPTION_FMT, 0, 0, "/opt/libx.so", "undefined symbol: %s%s%s",
-		    "missing_fn", ", version ", "V_2");
-	feed_loader(45, LW_OP_DLOPEN_RET, 0, 1, NULL, NULL, NULL, NULL, NULL);
-	feed_exit(45, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
-	cr_assert_str_eq(seen[0].message, "/opt/libx.so: undefined symbol: missing_fn, version V_2");
+	exec_(45, "/opt/app/host");
+	dlopen_(45, "/opt/libx.so");
+	dl_exception_fmt(45, "/opt/libx.so", "undefined symbol: %s%s%s", "missing_fn",
+			 ", version ", "V_2");
+	dlopen_null(45, 1);
+	exits(45, 1);
+	expect_only_finding(.kind = "dlopen-failed",
+			    .message = "/opt/libx.so: undefined symbol: missing_fn, version V_2");
 }
 
 Test(loader, version_mismatch_at_startup)
 {
-	feed(LW_EV_EXEC, 46, 0, 0, "/opt/app/cgo");
-	feed(LW_EV_FILE, 46, LW_OP_OPENAT, 3, "/lib/x86_64-linux-gnu/libc.so.6");
-	feed_stderr(46, "/opt/app/cgo: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not "
-		    "found (required by /opt/app/cgo)\n");
-	feed_exit(46, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "version-mismatch");
-	cr_assert_str_eq(seen[0].object, "/lib/x86_64-linux-gnu/libc.so.6");
-	cr_assert_str_eq(seen[0].needed_by, "/opt/app/cgo");
-	cr_assert_eq(seen[0].exit_code, 1);
+	exec_(46, "/opt/app/cgo");
+	lookup(46, LW_OP_OPENAT, "/lib/x86_64-linux-gnu/libc.so.6", 3);
+	says(46, "/opt/app/cgo: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not "
+	     "found (required by /opt/app/cgo)\n");
+	exits(46, 1);
 	/* nothing says it is a Go program: no Go advice */
-	cr_assert_null(strstr(seen[0].hint, "CGO_ENABLED"), "hint: %s", seen[0].hint);
+	expect_only_finding(.kind = "version-mismatch", .object = "/lib/x86_64-linux-gnu/libc.so.6",
+			    .needed_by = "/opt/app/cgo", .exit_code = 1, .hint_lacks = "CGO_ENABLED");
 }
 
 Test(loader, undefined_symbol_at_startup_with_version)
 {
-	feed(LW_EV_EXEC, 47, 0, 0, "/opt/app/prog");
-	feed_stderr(47, "/opt/app/prog: symbol lookup error: /opt/app/prog: undefined symbol: "
-		    "bar, version V_2\n");
-	feed_exit(47, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "undefined-symbol");
-	cr_assert_str_eq(seen[0].object, "/opt/app/prog");
+	exec_(47, "/opt/app/prog");
+	says(47, "/opt/app/prog: symbol lookup error: /opt/app/prog: undefined symbol: "
+	     "bar, version V_2\n");
+	exits(47, 127);
+	expect_only_finding(.kind = "undefined-symbol", .object = "/opt/app/prog");
 }
 
 /* musl: "Error relocating OBJ: SYM: symbol not found" names OBJ exactly */
 Test(loader, musl_relocation_error_is_undefined_symbol)
 {
-	feed(LW_EV_EXEC, 49, 0, 0, "/opt/app/mprog");
-	feed_stderr(49, "Error relocating /opt/app/mprog: foo: symbol not found\n");
-	feed_exit(49, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "undefined-symbol");
-	cr_assert_str_eq(seen[0].object, "/opt/app/mprog");
-	cr_assert_eq(seen[0].exit_code, 127);
+	exec_(49, "/opt/app/mprog");
+	says(49, "Error relocating /opt/app/mprog: foo: symbol not found\n");
+	exits(49, 127);
+	expect_only_finding(.kind = "undefined-symbol", .object = "/opt/app/mprog",
+			    .exit_code = 127);
 }
 
 Test(loader, musl_relocation_after_missing_library_is_one_finding)
 {
-	feed(LW_EV_EXEC, 48, 0, 0, "/opt/app/mprog");
-	feed(LW_EV_FILE, 48, LW_OP_OPEN, -ENOENT, "/usr/lib/libfoo.so");
-	feed_stderr(48, "Error loading shared library libfoo.so: No such file or directory "
-		    "(needed by /opt/app/mprog)\n");
-	feed_stderr(48, "Error relocating /opt/app/mprog: foo: symbol not found\n");
-	feed_exit(48, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-library");
+	exec_(48, "/opt/app/mprog");
+	lookup(48, LW_OP_OPEN, "/usr/lib/libfoo.so", -ENOENT);
+	says(48, "Error loading shared library libfoo.so: No such file or directory "
+	     "(needed by /opt/app/mprog)\n");
+	says(48, "Error relocating /opt/app/mprog: foo: symbol not found\n");
+	exits(48, 127);
+	expect_only_finding(.kind = "missing-library");
 }
 
 /*
@@ -732,85 +652,75 @@ Test(loader, musl_relocation_after_missing_library_is_one_finding)
  */
 Test(loader, relayed_loader_lines_are_no_finding)
 {
-	feed(LW_EV_EXEC, 60, 0, 0, "/usr/bin/podman");
+	exec_(60, "/usr/bin/podman");
 	/* what the relay opened for itself at start-up */
-	feed(LW_EV_FILE, 60, LW_OP_OPENAT, 3, "/lib/x86_64-linux-gnu/libc.so.6");
-	feed_stderr(60, "/bin/app: error while loading shared libraries: libmissing.so: cannot "
-		    "open shared object file: No such file or directory\n");
-	feed_stderr(60, "/bin/app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not "
-		    "found (required by /bin/app)\n");
-	feed_stderr(60, "./undef_now: symbol lookup error: ./undef_now: undefined symbol: bar\n");
-	feed_stderr(60, "ERROR: ld.so: object 'libx.so' from LD_PRELOAD cannot be preloaded "
-		    "(cannot open shared object file): ignored.\n");
-	feed_stderr(60, "Error loading shared library libfoo.so: No such file or directory "
-		    "(needed by /bin/app)\n");
-	feed_stderr(60, "Error relocating /bin/app: foo: symbol not found\n");
-	feed_exit(60, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	lookup(60, LW_OP_OPENAT, "/lib/x86_64-linux-gnu/libc.so.6", 3);
+	says(60, "/bin/app: error while loading shared libraries: libmissing.so: cannot "
+	     "open shared object file: No such file or directory\n");
+	says(60, "/bin/app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not "
+	     "found (required by /bin/app)\n");
+	says(60, "./undef_now: symbol lookup error: ./undef_now: undefined symbol: bar\n");
+	says(60, "ERROR: ld.so: object 'libx.so' from LD_PRELOAD cannot be preloaded "
+	     "(cannot open shared object file): ignored.\n");
+	says(60, "Error loading shared library libfoo.so: No such file or directory "
+	     "(needed by /bin/app)\n");
+	says(60, "Error relocating /bin/app: foo: symbol not found\n");
+	exits(60, 127);
+	expect_no_finding();
 }
 
 /* a static Go binary (no loader at all) printing a loader's words and exiting 127 */
 Test(loader, loader_words_without_a_loader_are_no_finding)
 {
-	feed(LW_EV_EXEC, 61, 0, 0, "/opt/app/static-go");
-	feed(LW_EV_FILE, 61, LW_OP_OPENAT, -ENOENT, "/opt/app/config.yaml");
-	feed_stderr(61, "/opt/app/static-go: error while loading shared libraries: libmissing.so: "
-		    "cannot open shared object file: No such file or directory\n");
-	feed_exit(61, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(61, "/opt/app/static-go");
+	lookup(61, LW_OP_OPENAT, "/opt/app/config.yaml", -ENOENT);
+	says(61, "/opt/app/static-go: error while loading shared libraries: libmissing.so: "
+	     "cannot open shared object file: No such file or directory\n");
+	exits(61, 127);
+	expect_no_finding();
 }
 
 /* the same words with the loader's own events behind them make one finding */
 Test(loader, loader_words_with_its_uprobe_events_are_a_finding)
 {
-	feed(LW_EV_EXEC, 62, 0, 0, "/opt/app/prog");
-	feed_loader(62, LW_OP_DL_EXCEPTION_FMT, 0, 0, "/opt/app/prog", "undefined symbol: %s%s%s",
-		    "bar", "", "");
-	feed_stderr(62, "./prog: symbol lookup error: ./prog-renamed: undefined symbol: bar\n");
-	feed_exit(62, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "undefined-symbol");
+	exec_(62, "/opt/app/prog");
+	dl_exception_fmt(62, "/opt/app/prog", "undefined symbol: %s%s%s", "bar", "", "");
+	says(62, "./prog: symbol lookup error: ./prog-renamed: undefined symbol: bar\n");
+	exits(62, 127);
+	expect_only_finding(.kind = "undefined-symbol");
 }
 
 Test(loader, go_realpath_failure_from_its_words)
 {
-	feed(LW_EV_EXEC, 49, 0, 0, "/opt/app/host");
-	feed(LW_EV_FILE, 49, LW_OP_READLINK, -ENOENT, "/opt/plug/none.so");
-	feed_stderr(49, "plugin.Open(\"/opt/plug/none.so\"): realpath failed\n");
-	feed_exit(49, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
-	cr_assert_str_eq(seen[0].object, "/opt/plug/none.so");
-	cr_assert_eq(seen[0].err, ENOENT);
+	exec_(49, "/opt/app/host");
+	lookup(49, LW_OP_READLINK, "/opt/plug/none.so", -ENOENT);
+	says(49, "plugin.Open(\"/opt/plug/none.so\"): realpath failed\n");
+	exits(49, 1);
+	expect_only_finding(.kind = "dlopen-failed", .object = "/opt/plug/none.so", .err = ENOENT);
 }
 
 Test(loader, go_plugin_open_probe_without_dlopen)
 {
-	feed(LW_EV_EXEC, 50, 0, 0, "/opt/app/host");
-	feed_loader(50, LW_OP_GO_PLUGIN_OPEN, 0, 0, "plug/none.so", NULL, NULL, NULL, NULL);
-	feed(LW_EV_FILE, 50, LW_OP_READLINK, -ENOENT, "/w/plug/none.so");
-	feed_exit(50, 0);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].object, "/w/plug/none.so", "resolved against the cwd at exec");
-	cr_assert_str_eq(seen[0].severity, "warning");
-	cr_assert_eq(seen[0].err, ENOENT);
+	exec_in(50, "/opt/app/host", "/w");
+	go_plugin_open(50, "plug/none.so");
+	lookup(50, LW_OP_READLINK, "/w/plug/none.so", -ENOENT);
+	exits(50, 0);
+	/* resolved against the cwd at exec */
+	expect_only_finding(.object = "/w/plug/none.so", .severity = "warning", .err = ENOENT);
 }
 
 Test(loader, dlopen_failure_of_a_process_that_keeps_running)
 {
-	feed(LW_EV_EXEC, 51, 0, 0, "/usr/sbin/daemon");
-	feed_loader(51, LW_OP_DLOPEN, 0, 0, "libopt.so", NULL, NULL, NULL, NULL);
-	feed_loader(51, LW_OP_DL_EXCEPTION, 0, 0, "libopt.so", "cannot open shared object file",
-		    NULL, NULL, NULL);
-	feed_loader(51, LW_OP_DLOPEN_RET, 0, 5, NULL, NULL, NULL, NULL, NULL);
-	corr_tick(c, rec.ev.ts_ns + CORR_LINGER_NS - 1);
-	cr_assert_eq(nseen, 0);
-	corr_tick(c, rec.ev.ts_ns + CORR_LINGER_NS);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].severity, "warning");
-	cr_assert_eq(seen[0].exit_code, -1);
-	feed_exit(51, 1 << 8);
-	cr_assert_eq(nseen, 1, "reported once");
+	exec_(51, "/usr/sbin/daemon");
+	dlopen_(51, "libopt.so");
+	dl_exception(51, "libopt.so", "cannot open shared object file");
+	dlopen_null(51, 5);
+	time_passes(CORR_LINGER_NS - 1);
+	expect_no_finding();
+	time_passes(CORR_LINGER_NS);
+	expect_only_finding(.severity = "warning", .exit_code = -1);
+	exits(51, 1);
+	expect_findings(1);	/* reported once */
 }
 
 /* --- the Go toolchain --- */
@@ -1021,37 +931,29 @@ Test(loader, go_plugin_version_skew_is_its_own_finding)
 	static const char line[] = "plugin.Open(\"./p\"): plugin was built with a different version of "
 				   "package example.com/x\n";
 
-	feed(LW_EV_EXEC, 110, 0, 0, "/opt/app/host");
-	feed(LW_EV_FILE, 110, LW_OP_OPENAT, 3, "/opt/app/p.so");
-	feed_stderr(110, line);
-	feed_exit(110, 1 << 8);
+	exec_in(110, "/opt/app/host", "/w");
+	lookup(110, LW_OP_OPENAT, "/opt/app/p.so", 3);
+	says(110, line);
+	exits(110, 1);
 	/* a relay of the same words, with no plugin of its own */
-	feed(LW_EV_EXEC, 111, 0, 0, "/usr/bin/ssh");
-	feed_stderr(111, line);
-	feed_exit(111, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "go-plugin-mismatch");
-	cr_assert_str_eq(seen[0].severity, "error");
-	cr_assert_str_eq(seen[0].object, "/w/p.so", "resolved against its cwd");
-	cr_assert_not_null(strstr(seen[0].hint, "example.com/x"));
+	exec_(111, "/usr/bin/ssh");
+	says(111, line);
+	exits(111, 1);
+	/* resolved against its cwd */
+	expect_only_finding(.kind = "go-plugin-mismatch", .severity = "error", .object = "/w/p.so",
+			    .hint_has = "example.com/x");
 }
 
 /* the kernel could not read a string of one of its records: the finding says so */
 Test(loader, a_finding_with_unreadable_evidence_says_so)
 {
-	size_t n;
-
 	dlopen_fails(120, "/opt/app/host", "libnotthere.so");
-	n = raw_make(&raw, LW_EV_LOADER, 120, LW_OP_DL_SIGNAL_EXC, ENOENT, "\0\0\0", 3, "", 0);
-	raw.ev.str_flags |= LW_SF_PATH_FAULT;
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-	feed_exit(120, 0);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].incomplete, "evidence-unreadable");
+	dl_signal_exc_unreadable(120, ENOENT);
+	exits(120, 0);
+	expect_only_finding(.incomplete = "evidence-unreadable");
 	/* the next exec starts clean */
 	dlopen_fails(120, "/opt/app/host2", "libnotthere.so");
-	feed_exit(120, 0);
-	cr_assert_eq(nseen, 2);
-	cr_assert_str_eq(seen[1].incomplete, "");
+	exits(120, 0);
+	expect_findings(2);
+	expect_finding(1, .incomplete = "");
 }
