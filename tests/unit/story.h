@@ -27,10 +27,7 @@ struct raw {
 
 #define RAW_TS_NS	5000000000ull	/* every record's time */
 
-static uint32_t raw_uid;	/* uid stamped on every record built */
-static uint32_t raw_ppid;	/* ppid stamped on every record built; 0: 1 */
-
-/* comps: the base as the kernel sends it, leaf first, NUL-separated */
+/* comps: the base as the kernel sends it, leaf first, NUL-separated; uid 0, ppid 1 */
 static inline size_t raw_make(struct raw *r, uint32_t type, uint32_t pid, uint32_t op,
 			      int32_t ret, const char *path, size_t path_len,
 			      const char *comps, size_t comps_len)
@@ -39,8 +36,7 @@ static inline size_t raw_make(struct raw *r, uint32_t type, uint32_t pid, uint32
 	r->ev.type = type;
 	r->ev.pid = pid;
 	r->ev.tid = pid;
-	r->ev.ppid = raw_ppid ? raw_ppid : 1;
-	r->ev.uid = raw_uid;
+	r->ev.ppid = 1;
 	r->ev.start_ns = 1000 + pid;
 	r->ev.ts_ns = RAW_TS_NS;
 	r->ev.op = op;

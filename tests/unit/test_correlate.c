@@ -82,104 +82,6 @@ static void walk_misses(uint32_t pid, const char *name, int err)
 #define GLIBC_MSG "/opt/app/prog: error while loading shared libraries: libfoo.so.1: " \
 	"cannot open shared object file: No such file or directory"
 
-/* the old helpers, for the suites not yet told as stories */
-#define MAXF 8
-
-struct seen {
-	char kind[64], object[512], severity[16], cause[32], mount[256], message[512];
-	char exe[512], needed_by[512], first_attempt[512], incomplete[128], hint[1024];
-	char ctr_id[80], ctr_runtime[32], ctr_cgroup[256];
-	int err, exit_code, n_attempts;
-};
-
-static struct seen seen[MAXF];
-static int nseen;
-static struct corr *c;
-static struct raw raw;
-static struct lw_rec rec;
-static int rootfd;
-
-static void cp(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
-static void on_finding(void *ctx, const struct finding *f)
-{
-	struct seen *s;
-
-	(void)ctx;
-	if (nseen == MAXF)
-		return;
-	s = &seen[nseen++];
-	cp(s->kind, sizeof(s->kind), lw_kind_name(f->v.kind));
-	cp(s->object, sizeof(s->object), f->v.object);
-	cp(s->severity, sizeof(s->severity), lw_severity_name(f->v.severity));
-	cp(s->cause, sizeof(s->cause), lw_cause_name(f->v.cause));
-	cp(s->mount, sizeof(s->mount), f->v.mount);
-	cp(s->message, sizeof(s->message), f->v.message);
-	cp(s->exe, sizeof(s->exe), f->v.exe);
-	cp(s->needed_by, sizeof(s->needed_by), f->v.needed_by);
-	cp(s->incomplete, sizeof(s->incomplete), f->incomplete);
-	cp(s->hint, sizeof(s->hint), f->v.hint);
-	if (f->container) {
-		cp(s->ctr_id, sizeof(s->ctr_id), f->container->id);
-		cp(s->ctr_runtime, sizeof(s->ctr_runtime), f->container->runtime);
-		cp(s->ctr_cgroup, sizeof(s->ctr_cgroup), f->container->cgroup);
-	}
-	cp(s->first_attempt, sizeof(s->first_attempt),
-	   f->n_attempts ? f->attempts[0].path : NULL);
-	s->err = f->v.err;
-	s->exit_code = f->exit_code;
-	s->n_attempts = f->n_attempts;
-}
-
-static void old_setup(void)
-{
-	struct corr_ops ops = { .finding = on_finding, .losses = fake_losses };
-
-	setup();
-	nseen = 0;
-	memset(seen, 0, sizeof(seen));
-	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ops.rootfd = rootfd;
-	ops.mountinfo = mountinfo;
-	c = corr_new(&ops);
-	cr_assert_not_null(c);
-}
-
-static void old_teardown(void)
-{
-	corr_free(c);
-	close(rootfd);
-	teardown();
-}
-
-static void feed(uint32_t type, uint32_t pid, uint32_t op, int32_t ret, const char *path)
-{
-	size_t n = raw_make(&raw, type, pid, op, ret, path, strlen(path), "w\0", 2);
-
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-}
-
-static void feed_exit(uint32_t pid, uint32_t status)
-{
-	size_t n = raw_make(&raw, LW_EV_EXIT, pid, 0, 0, "", 0, "", 0);
-
-	raw.ev.aux = status;
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-}
-
-static void feed_stderr(uint32_t pid, const char *s)
-{
-	size_t n = raw_make(&raw, LW_EV_STDERR, pid, LW_OP_WRITEV, strlen(s), s, strlen(s), "", 0);
-
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-}
-
 TestSuite(correlate, .init = setup, .fini = teardown);
 
 Test(correlate, missing_library_from_message_and_exit)
@@ -423,7 +325,6 @@ Test(correlate, attempts_per_exec_are_bounded)
 	snprintf(p, sizeof(p), "/d%d/libfoo.so.1", CORR_ATT_MAX * 2);
 	expect_only_finding(.n_attempts = CORR_ATT_MAX, .first_attempt = p);
 }
-
 
 /* --- the loader's own verdicts (uprobes), as glibc 2.39 sends them --- */
 
@@ -725,137 +626,100 @@ Test(loader, dlopen_failure_of_a_process_that_keeps_running)
 
 /* --- the Go toolchain --- */
 
-static void feed_env(uint32_t pid, uint32_t op, const char *blk, size_t n)
-{
-	size_t k = raw_make(&raw, LW_EV_ENV, pid, op, 0, blk, n, "", 0);
-
-	cr_assert_eq(event_decode(&raw, k, &rec), 0);
-	corr_feed(c, &rec);
-}
-
-#define BLK(s) s, sizeof(s) - 1
-
-TestSuite(gotool, .init = old_setup, .fini = old_teardown);
+TestSuite(gotool, .init = setup, .fini = teardown);
 
 Test(gotool, goroot_from_the_environment_that_does_not_exist)
 {
-	feed(LW_EV_EXEC, 60, 0, 0, "/usr/bin/go");
-	feed_env(60, LW_ENV_VARS, BLK("GOROOT=/nonexistent\0PATH=/usr/bin:/bin\0"));
-	feed_env(60, LW_ENV_ARGV, BLK("go\0env\0GOROOT\0"));
-	feed(LW_EV_FILE, 60, LW_OP_FSTATAT, -ENOENT, "/nonexistent");
-	feed_stderr(60, "go: cannot find GOROOT directory: /nonexistent\n");
-	feed_exit(60, 2 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "goroot-broken");
-	cr_assert_str_eq(seen[0].object, "/nonexistent");
-	cr_assert_str_eq(seen[0].cause, "missing");
-	cr_assert_eq(seen[0].err, ENOENT);
-	cr_assert_eq(seen[0].exit_code, 2);
+	exec_(60, "/usr/bin/go");
+	env_(60, "GOROOT=/nonexistent\0PATH=/usr/bin:/bin\0");
+	argv_(60, "go\0env\0GOROOT\0");
+	lookup(60, LW_OP_FSTATAT, "/nonexistent", -ENOENT);
+	says(60, "go: cannot find GOROOT directory: /nonexistent\n");
+	exits(60, 2);
+	expect_only_finding(.kind = "goroot-broken", .object = "/nonexistent", .cause = "missing",
+			    .err = ENOENT, .exit_code = 2);
 }
 
 Test(gotool, goroot_that_is_a_file)
 {
-	size_t n;
-
-	feed(LW_EV_EXEC, 61, 0, 0, "/usr/bin/go");
-	feed_env(61, LW_ENV_VARS, BLK("GOROOT=/src/main.go\0"));
-	feed_env(61, LW_ENV_ARGV, BLK("go\0build\0"));
-	n = raw_make(&raw, LW_EV_FILE, 61, LW_OP_FSTATAT, 0, "/src/main.go", 12, "", 0);
-	raw.ev.str_flags |= LW_SF_MODE;
-	raw.ev.aux = 0100644;	/* a regular file */
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-	feed_stderr(61, "go: cannot find GOROOT directory: /src/main.go\n");
-	feed_exit(61, 2 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].cause, "not-a-directory");
-	cr_assert_eq(seen[0].err, ENOTDIR);
+	exec_(61, "/usr/bin/go");
+	env_(61, "GOROOT=/src/main.go\0");
+	argv_(61, "go\0build\0");
+	stat_finds(61, "/src/main.go", S_IFREG | 0644);
+	says(61, "go: cannot find GOROOT directory: /src/main.go\n");
+	exits(61, 2);
+	expect_only_finding(.cause = "not-a-directory", .err = ENOTDIR);
 }
 
 Test(gotool, goroot_without_src)
 {
-	feed(LW_EV_EXEC, 62, 0, 0, "/usr/bin/go");
-	feed_env(62, LW_ENV_ARGV, BLK("go\0build\0.\0"));
-	feed(LW_EV_FILE, 62, LW_OP_FSTATAT, -ENOENT, "/tmp/empty/src/fmt");
-	feed_stderr(62, "main.go:3:8: package fmt is not in GOROOT (/tmp/empty/src/fmt)\n");
-	feed_exit(62, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "goroot-broken");
-	cr_assert_str_eq(seen[0].object, "/tmp/empty");
-	cr_assert_str_eq(seen[0].cause, "no-src");
-	cr_assert_eq(seen[0].n_attempts, 1);
+	exec_(62, "/usr/bin/go");
+	argv_(62, "go\0build\0.\0");
+	lookup(62, LW_OP_FSTATAT, "/tmp/empty/src/fmt", -ENOENT);
+	says(62, "main.go:3:8: package fmt is not in GOROOT (/tmp/empty/src/fmt)\n");
+	exits(62, 1);
+	expect_only_finding(.kind = "goroot-broken", .object = "/tmp/empty", .cause = "no-src",
+			    .n_attempts = 1);
 }
 
 Test(gotool, goroot_words_from_a_non_go_process_are_nothing)
 {
-	feed(LW_EV_EXEC, 63, 0, 0, "/usr/bin/echo");
-	feed_stderr(63, "go: cannot find GOROOT directory: /x\n");
-	feed_exit(63, 2 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(63, "/usr/bin/echo");
+	says(63, "go: cannot find GOROOT directory: /x\n");
+	exits(63, 2);
+	expect_no_finding();
 }
 
 Test(gotool, link_failure_names_the_go_build_above_it_once)
 {
-	size_t n;
-
-	feed(LW_EV_EXEC, 64, 0, 0, "/usr/bin/go");
-	feed_env(64, LW_ENV_ARGV, BLK("go\0build\0-o\0x\0"));
+	exec_(64, "/usr/bin/go");
+	argv_(64, "go\0build\0-o\0x\0");
 	for (uint32_t ld = 65; ld <= 66; ld++) {	/* cgo links twice */
-		n = raw_make(&raw, LW_EV_FORK, 64, 0, 0, "", 0, "", 0);
-		raw.ev.aux = ld;
-		cr_assert_eq(event_decode(&raw, n, &rec), 0);
-		corr_feed(c, &rec);
-		raw_ppid = 64;
-		feed(LW_EV_EXEC, ld, 0, 0, "/usr/bin/ld");
-		feed(LW_EV_FILE, ld, LW_OP_OPENAT, -ENOENT, "/usr/lib/libnotthere.so");
-		feed(LW_EV_FILE, ld, LW_OP_OPENAT, -ENOENT, "/usr/lib/libnotthere.a");
-		feed_stderr(ld, "/usr/bin/ld: cannot find -lnotthere: No such file or directory\n");
-		feed_exit(ld, 1 << 8);
-		raw_ppid = 0;
+		forks(64, ld);
+		exec_(ld, "/usr/bin/ld");
+		lookup(ld, LW_OP_OPENAT, "/usr/lib/libnotthere.so", -ENOENT);
+		lookup(ld, LW_OP_OPENAT, "/usr/lib/libnotthere.a", -ENOENT);
+		says(ld, "/usr/bin/ld: cannot find -lnotthere: No such file or directory\n");
+		exits(ld, 1);
 	}
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "link-library-not-found");
-	cr_assert_str_eq(seen[0].object, "-lnotthere");
-	cr_assert_eq(seen[0].n_attempts, 2);
+	expect_only_finding(.kind = "link-library-not-found", .object = "-lnotthere",
+			    .n_attempts = 2);
 }
 
 Test(gotool, command_not_found_after_every_path_entry)
 {
-	feed(LW_EV_EXEC, 67, 0, 0, "/bin/bash");
-	feed_env(67, LW_ENV_VARS, BLK("PATH=/usr/local/bin:/usr/bin:/bin\0"));
-	feed(LW_EV_FILE, 67, LW_OP_FSTATAT, -ENOENT, "/usr/local/bin/gofmtx");
-	feed(LW_EV_FILE, 67, LW_OP_FSTATAT, -ENOENT, "/usr/bin/gofmtx");
-	feed(LW_EV_FILE, 67, LW_OP_FSTATAT, -ENOENT, "/bin/gofmtx");
-	feed_stderr(67, "bash: gofmtx: command not found\n");
-	feed_exit(67, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "command-not-found");
-	cr_assert_str_eq(seen[0].object, "gofmtx");
-	cr_assert_eq(seen[0].n_attempts, 3);
+	exec_(67, "/bin/bash");
+	env_(67, "PATH=/usr/local/bin:/usr/bin:/bin\0");
+	lookup(67, LW_OP_FSTATAT, "/usr/local/bin/gofmtx", -ENOENT);
+	lookup(67, LW_OP_FSTATAT, "/usr/bin/gofmtx", -ENOENT);
+	lookup(67, LW_OP_FSTATAT, "/bin/gofmtx", -ENOENT);
+	says(67, "bash: gofmtx: command not found\n");
+	exits(67, 127);
+	expect_only_finding(.kind = "command-not-found", .object = "gofmtx", .n_attempts = 3);
 }
 
 /* podman exec looks for crun on PATH, uses runc, and passes on its container's 127 */
 Test(gotool, a_path_search_and_a_relayed_127_are_no_finding)
 {
-	feed(LW_EV_EXEC, 69, 0, 0, "/usr/bin/podman");
-	feed_env(69, LW_ENV_VARS, BLK("PATH=/usr/local/bin:/usr/bin:/bin\0"));
-	feed(LW_EV_FILE, 69, LW_OP_FSTATAT, -ENOENT, "/usr/local/bin/crun");
-	feed(LW_EV_FILE, 69, LW_OP_FSTATAT, -ENOENT, "/usr/bin/crun");
-	feed(LW_EV_FILE, 69, LW_OP_FSTATAT, -ENOENT, "/bin/crun");
-	feed_stderr(69, "/opt/app: error while loading shared libraries: libx.so: cannot open shared "
-		    "object file: No such file or directory\n");
-	feed_exit(69, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(69, "/usr/bin/podman");
+	env_(69, "PATH=/usr/local/bin:/usr/bin:/bin\0");
+	lookup(69, LW_OP_FSTATAT, "/usr/local/bin/crun", -ENOENT);
+	lookup(69, LW_OP_FSTATAT, "/usr/bin/crun", -ENOENT);
+	lookup(69, LW_OP_FSTATAT, "/bin/crun", -ENOENT);
+	says(69, "/opt/app: error while loading shared libraries: libx.so: cannot open shared "
+	     "object file: No such file or directory\n");
+	exits(69, 127);
+	expect_no_finding();
 }
 
 Test(gotool, a_command_found_later_is_not_missing)
 {
-	feed(LW_EV_EXEC, 68, 0, 0, "/bin/bash");
-	feed_env(68, LW_ENV_VARS, BLK("PATH=/usr/local/bin:/usr/bin\0"));
-	feed(LW_EV_FILE, 68, LW_OP_FSTATAT, -ENOENT, "/usr/local/bin/tool");
-	feed(LW_EV_FILE, 68, LW_OP_FSTATAT, 0, "/usr/bin/tool");
-	feed_exit(68, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(68, "/bin/bash");
+	env_(68, "PATH=/usr/local/bin:/usr/bin\0");
+	lookup(68, LW_OP_FSTATAT, "/usr/local/bin/tool", -ENOENT);
+	lookup(68, LW_OP_FSTATAT, "/usr/bin/tool", 0);
+	exits(68, 127);
+	expect_no_finding();
 }
 
 /* every image is Go-built, as the daemon's ELF reader would say of a cgo binary */
@@ -868,34 +732,22 @@ static int exec_is_go(void *ctx, int rootfd, const char *path, uint32_t dev, uin
 
 static void setup_go(void)
 {
-	struct corr_ops ops = { .finding = on_finding, .exec_seen = exec_is_go };
-
-	old_setup();
-	corr_free(c);
-	ops.rootfd = rootfd;
-	c = corr_new(&ops);
+	make_tmp();
+	story_begin((struct corr_ops){ .exec_seen = exec_is_go });
 }
 
-TestSuite(gohint, .init = setup_go, .fini = old_teardown);
+TestSuite(gohint, .init = setup_go, .fini = teardown);
 
 /* a cgo binary built on a newer glibc: the Go advice, said once */
 Test(gohint, glibc_version_of_a_go_binary_says_cgo_once)
 {
-	const char *h, *again;
-
-	feed(LW_EV_EXEC, 70, 0, 0, "/opt/app/cgo");
-	feed(LW_EV_FILE, 70, LW_OP_OPENAT, 3, "/lib/x86_64-linux-gnu/libc.so.6");
-	feed_stderr(70, "/opt/app/cgo: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not "
-		    "found (required by /opt/app/cgo)\n");
-	feed_exit(70, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "version-mismatch");
-	h = strstr(seen[0].hint, "CGO_ENABLED=0");
-	cr_assert_not_null(h, "hint: %s", seen[0].hint);
-	again = strstr(h + 1, "CGO_ENABLED=0");
-	cr_assert_null(again, "said twice: %s", seen[0].hint);
+	exec_(70, "/opt/app/cgo");
+	lookup(70, LW_OP_OPENAT, "/lib/x86_64-linux-gnu/libc.so.6", 3);
+	says(70, "/opt/app/cgo: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not "
+	     "found (required by /opt/app/cgo)\n");
+	exits(70, 1);
+	expect_only_finding(.kind = "version-mismatch", .hint_once = "CGO_ENABLED=0");
 }
-
 
 #define PODMAN_ID "0b746451e79788a1bdd4829ea3b07967891413b65a244bd4c71b0c541bfbf3ba"
 
