@@ -6,60 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "correlate.h"
-#include "feed.h"
+#include "story.h"
 
-#define MAXF 8
-
-struct seen {
-	char kind[64], object[512], severity[16], cause[32], mount[256], message[512];
-	char exe[512], needed_by[512], first_attempt[512], incomplete[128], hint[1024];
-	char ctr_id[80], ctr_runtime[32], ctr_cgroup[256];
-	int err, exit_code, n_attempts;
-};
-
-static struct seen seen[MAXF];
-static int nseen;
-static struct corr *c;
-static struct raw raw;
-static struct lw_rec rec;
 static char tmp[] = "/tmp/lw-corr-XXXXXX";
-static int rootfd;
-
-static void cp(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
-static void on_finding(void *ctx, const struct finding *f)
-{
-	struct seen *s;
-
-	(void)ctx;
-	if (nseen == MAXF)
-		return;
-	s = &seen[nseen++];
-	cp(s->kind, sizeof(s->kind), lw_kind_name(f->v.kind));
-	cp(s->object, sizeof(s->object), f->v.object);
-	cp(s->severity, sizeof(s->severity), lw_severity_name(f->v.severity));
-	cp(s->cause, sizeof(s->cause), lw_cause_name(f->v.cause));
-	cp(s->mount, sizeof(s->mount), f->v.mount);
-	cp(s->message, sizeof(s->message), f->v.message);
-	cp(s->exe, sizeof(s->exe), f->v.exe);
-	cp(s->needed_by, sizeof(s->needed_by), f->v.needed_by);
-	cp(s->incomplete, sizeof(s->incomplete), f->incomplete);
-	cp(s->hint, sizeof(s->hint), f->v.hint);
-	if (f->container) {
-		cp(s->ctr_id, sizeof(s->ctr_id), f->container->id);
-		cp(s->ctr_runtime, sizeof(s->ctr_runtime), f->container->runtime);
-		cp(s->ctr_cgroup, sizeof(s->ctr_cgroup), f->container->cgroup);
-	}
-	cp(s->first_attempt, sizeof(s->first_attempt),
-	   f->n_attempts ? f->attempts[0].path : NULL);
-	s->err = f->v.err;
-	s->exit_code = f->exit_code;
-	s->n_attempts = f->n_attempts;
-}
-
+static char mountinfo[64];
 static uint64_t kernel_lost;	/* what the kernel's loss counter says */
 
 static uint64_t fake_losses(void *ctx)
@@ -68,64 +18,49 @@ static uint64_t fake_losses(void *ctx)
 	return kernel_lost;
 }
 
-static void setup(void)
+/* a scratch folder, and in it a recorded mountinfo: /tmp/ne is a noexec tmpfs */
+static void make_tmp(void)
 {
-	struct corr_ops ops = { .finding = on_finding, .losses = fake_losses };
-	static char mi[64];
 	FILE *f;
 
-	nseen = 0;
 	kernel_lost = 0;
-	memset(seen, 0, sizeof(seen));
 	cr_assert_not_null(mkdtemp(tmp));
-	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	/* a recorded mountinfo: /tmp/ne is a noexec tmpfs */
-	snprintf(mi, sizeof(mi), "%s/mountinfo", tmp);
-	f = fopen(mi, "w");
+	snprintf(mountinfo, sizeof(mountinfo), "%s/mountinfo", tmp);
+	f = fopen(mountinfo, "w");
+	cr_assert_not_null(f);
 	fprintf(f, "22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n");
 	fprintf(f, "90 22 0:50 / /tmp/ne rw,nosuid,nodev,noexec,relatime shared:60 - tmpfs tmpfs rw\n");
 	fprintf(f, "91 22 0:51 / /tmp/with\\040space rw,relatime - tmpfs tmpfs rw\n");
 	fclose(f);
-	ops.rootfd = rootfd;
-	ops.mountinfo = mi;
-	c = corr_new(&ops);
-	cr_assert_not_null(c);
+}
+
+static void setup(void)
+{
+	make_tmp();
+	story_begin((struct corr_ops){ .losses = fake_losses, .mountinfo = mountinfo });
 }
 
 static void teardown(void)
 {
 	char cmd[128];
 
-	corr_free(c);
-	close(rootfd);
+	story_end();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
 	cr_assert_eq(system(cmd), 0);
 	strcpy(tmp, "/tmp/lw-corr-XXXXXX");
 }
 
-static void feed(uint32_t type, uint32_t pid, uint32_t op, int32_t ret, const char *path)
+/* a file of exactly mode holding text in the scratch folder; its path in path */
+static void tmp_file(char *path, size_t cap, const char *name, mode_t mode, const char *text)
 {
-	size_t n = raw_make(&raw, type, pid, op, ret, path, strlen(path), "w\0", 2);
+	int fd;
 
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-}
-
-static void feed_exit(uint32_t pid, uint32_t status)
-{
-	size_t n = raw_make(&raw, LW_EV_EXIT, pid, 0, 0, "", 0, "", 0);
-
-	raw.ev.aux = status;
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-}
-
-static void feed_stderr(uint32_t pid, const char *s)
-{
-	size_t n = raw_make(&raw, LW_EV_STDERR, pid, LW_OP_WRITEV, strlen(s), s, strlen(s), "", 0);
-
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
+	snprintf(path, cap, "%s/%s", tmp, name);
+	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, mode);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	cr_assert_eq(fchmod(fd, mode), 0);
+	close(fd);
 }
 
 /* glibc's walk for one name over two directories, as recorded on Debian 12 */
@@ -136,11 +71,11 @@ static void walk_misses(uint32_t pid, const char *name, int err)
 
 	for (int i = 0; i < 2; i++) {
 		snprintf(p, sizeof(p), "%s/glibc-hwcaps/x86-64-v3/%s", dirs[i], name);
-		feed(LW_EV_FILE, pid, LW_OP_OPENAT, -err, p);
+		lookup(pid, LW_OP_OPENAT, p, -err);
 		snprintf(p, sizeof(p), "%s/glibc-hwcaps/x86-64-v3", dirs[i]);
-		feed(LW_EV_FILE, pid, LW_OP_FSTATAT, -ENOENT, p);
+		lookup(pid, LW_OP_FSTATAT, p, -ENOENT);
 		snprintf(p, sizeof(p), "%s/%s", dirs[i], name);
-		feed(LW_EV_FILE, pid, LW_OP_OPENAT, -err, p);
+		lookup(pid, LW_OP_OPENAT, p, -err);
 	}
 }
 
@@ -151,286 +86,217 @@ TestSuite(correlate, .init = setup, .fini = teardown);
 
 Test(correlate, missing_library_from_message_and_exit)
 {
-	feed(LW_EV_EXEC, 10, 0, 0, "/opt/app/prog");
-	feed(LW_EV_FILE, 10, LW_OP_ACCESS, -ENOENT, "/etc/ld.so.preload");
+	exec_(10, "/opt/app/prog");
+	lookup(10, LW_OP_ACCESS, "/etc/ld.so.preload", -ENOENT);
 	walk_misses(10, "libfoo.so.1", ENOENT);
-	feed_stderr(10, GLIBC_MSG "\n");
-	cr_assert_eq(nseen, 0, "no verdict before the outcome");
-	feed_exit(10, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-library");
-	cr_assert_str_eq(seen[0].severity, "error");
-	cr_assert_str_eq(seen[0].object, "libfoo.so.1");
-	cr_assert_str_eq(seen[0].message, GLIBC_MSG);
-	cr_assert_str_eq(seen[0].exe, "/opt/app/prog");
-	cr_assert_eq(seen[0].err, ENOENT);
-	cr_assert_eq(seen[0].exit_code, 127);
+	says(10, GLIBC_MSG "\n");
+	expect_no_finding();	/* no verdict before the outcome */
+	exits(10, 127);
 	/* only lookups of that name, in order: the directory stats are not attempts */
-	cr_assert_eq(seen[0].n_attempts, 4);
-	cr_assert_str_eq(seen[0].first_attempt, "/opt/app/lib/glibc-hwcaps/x86-64-v3/libfoo.so.1");
+	expect_only_finding(.kind = "missing-library", .severity = "error",
+			    .object = "libfoo.so.1", .message = GLIBC_MSG, .exe = "/opt/app/prog",
+			    .err = ENOENT, .exit_code = 127, .n_attempts = 4,
+			    .first_attempt = "/opt/app/lib/glibc-hwcaps/x86-64-v3/libfoo.so.1");
 }
 
 Test(correlate, a_loss_during_the_exec_marks_its_finding)
 {
-	corr_set_loss_mark(c, 0);
-	feed(LW_EV_EXEC, 12, 0, 0, "/opt/app/prog");
+	corr_set_loss_mark(story.corr, 0);
+	exec_(12, "/opt/app/prog");
 	walk_misses(12, "libfoo.so.1", ENOENT);
 	kernel_lost = 3;	/* records dropped while it ran: some may be its own */
-	feed_stderr(12, GLIBC_MSG "\n");
-	feed_exit(12, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-library");
-	cr_assert_str_eq(seen[0].incomplete, "events-lost");
+	says(12, GLIBC_MSG "\n");
+	exits(12, 127);
+	expect_only_finding(.kind = "missing-library", .incomplete = "events-lost");
 }
 
 Test(correlate, a_loss_before_the_exec_leaves_its_finding_whole)
 {
 	kernel_lost = 3;
-	corr_set_loss_mark(c, 3);	/* read before the batch holding its exec */
-	feed(LW_EV_EXEC, 13, 0, 0, "/opt/app/prog");
+	corr_set_loss_mark(story.corr, 3);	/* read before the batch holding its exec */
+	exec_(13, "/opt/app/prog");
 	walk_misses(13, "libfoo.so.1", ENOENT);
-	feed_stderr(13, GLIBC_MSG "\n");
-	feed_exit(13, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].incomplete, "");
+	says(13, GLIBC_MSG "\n");
+	exits(13, 127);
+	expect_only_finding(.incomplete = "");
 }
 
 Test(correlate, misses_then_hit_is_noise)
 {
-	feed(LW_EV_EXEC, 11, 0, 0, "/opt/app/prog");
+	exec_(11, "/opt/app/prog");
 	walk_misses(11, "libfoo.so.1", ENOENT);
-	feed(LW_EV_FILE, 11, LW_OP_OPENAT, 3, "/usr/local/lib/libfoo.so.1");
-	feed_exit(11, 0);
-	cr_assert_eq(nseen, 0);
+	lookup(11, LW_OP_OPENAT, "/usr/local/lib/libfoo.so.1", 3);
+	exits(11, 0);
+	expect_no_finding();
 }
 
 Test(correlate, exit_127_of_its_own_is_not_a_finding)
 {
-	feed(LW_EV_EXEC, 12, 0, 0, "/usr/bin/tool");
-	feed(LW_EV_FILE, 12, LW_OP_OPENAT, -ENOENT, "/etc/tool.conf");
-	feed_stderr(12, "tool: command failed\n");
-	feed_exit(12, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(12, "/usr/bin/tool");
+	lookup(12, LW_OP_OPENAT, "/etc/tool.conf", -ENOENT);
+	says(12, "tool: command failed\n");
+	exits(12, 127);
+	expect_no_finding();
 }
 
 Test(correlate, loader_text_without_loader_exit_is_not_a_finding)
 {
 	/* a program that prints ld.so's words itself and exits 1 */
-	feed(LW_EV_EXEC, 13, 0, 0, "/usr/bin/echoer");
-	feed_stderr(13, GLIBC_MSG "\n");
-	feed_exit(13, 1 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(13, "/usr/bin/echoer");
+	says(13, GLIBC_MSG "\n");
+	exits(13, 1);
+	expect_no_finding();
 }
 
 Test(correlate, eacces_candidate_beats_the_loader_wording)
 {
 	char lib[128];
-	int fd;
 
-	snprintf(lib, sizeof(lib), "%s/libfoo.so.1", tmp);
-	fd = open(lib, O_CREAT | O_WRONLY, 0600);
-	cr_assert_geq(fd, 0);
-	close(fd);
+	tmp_file(lib, sizeof(lib), "libfoo.so.1", 0600, "");
 	/* the unprivileged run: another uid meets a 0600 candidate we own */
-	raw_uid = getuid() == 65534 ? 65533 : 65534;
-	feed(LW_EV_EXEC, 14, 0, 0, "/opt/app/prog");
+	story.uid = getuid() == 65534 ? 65533 : 65534;
+	exec_(14, "/opt/app/prog");
 	walk_misses(14, "libfoo.so.1", ENOENT);
-	feed(LW_EV_FILE, 14, LW_OP_OPENAT, -EACCES, lib);
-	feed_stderr(14, GLIBC_MSG "\n");
-	feed_exit(14, 127 << 8);
-	raw_uid = 0;
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "permission-denied");
-	cr_assert_str_eq(seen[0].cause, "file-mode");
-	cr_assert_str_eq(seen[0].object, lib);
-	cr_assert_eq(seen[0].err, EACCES);
+	lookup(14, LW_OP_OPENAT, lib, -EACCES);
+	says(14, GLIBC_MSG "\n");
+	exits(14, 127);
+	expect_only_finding(.kind = "permission-denied", .cause = "file-mode", .object = lib,
+			    .err = EACCES);
 }
 
 Test(correlate, noexec_mmap_names_file_and_mount)
 {
-	size_t n;
-
-	feed(LW_EV_EXEC, 15, 0, 0, "/opt/app/prog");
-	feed(LW_EV_FILE, 15, LW_OP_OPENAT, 3, "/tmp/ne/libfoo.so.1");
-	n = raw_make(&raw, LW_EV_MMAP, 15, LW_OP_MMAP, -EPERM, "", 0,
-		     "libfoo.so.1\0ne\0tmp\0", 20);
-	raw.ev.extra = LW_MMAP_MNT_NOEXEC;
-	raw.ev.str_flags = LW_SF_BASE_DIRFD;
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-	feed_stderr(15, "/opt/app/prog: error while loading shared libraries: libfoo.so.1: "
-		    "failed to map segment from shared object\n");
-	feed_exit(15, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "permission-denied");
-	cr_assert_str_eq(seen[0].cause, "noexec-mount");
-	cr_assert_str_eq(seen[0].object, "/tmp/ne/libfoo.so.1");
-	cr_assert_str_eq(seen[0].mount, "/tmp/ne");
-	cr_assert_eq(seen[0].err, EPERM);
+	exec_(15, "/opt/app/prog");
+	lookup(15, LW_OP_OPENAT, "/tmp/ne/libfoo.so.1", 3);
+	mmap_fails(15, "/tmp/ne/libfoo.so.1", -EPERM, LW_MMAP_MNT_NOEXEC);
+	says(15, "/opt/app/prog: error while loading shared libraries: libfoo.so.1: "
+	     "failed to map segment from shared object\n");
+	exits(15, 127);
+	expect_only_finding(.kind = "permission-denied", .cause = "noexec-mount",
+			    .object = "/tmp/ne/libfoo.so.1", .mount = "/tmp/ne", .err = EPERM);
 }
 
 Test(correlate, search_path_naming_the_library_file_is_not_a_directory)
 {
 	char lib[128], cand[256];
-	int fd;
 
-	snprintf(lib, sizeof(lib), "%s/libfoo.so.1", tmp);
-	fd = open(lib, O_CREAT | O_WRONLY, 0644);
-	close(fd);
-	feed(LW_EV_EXEC, 16, 0, 0, "/opt/app/prog");
+	tmp_file(lib, sizeof(lib), "libfoo.so.1", 0644, "");
+	exec_(16, "/opt/app/prog");
 	snprintf(cand, sizeof(cand), "%s/glibc-hwcaps/x86-64-v3/libfoo.so.1", lib);
-	feed(LW_EV_FILE, 16, LW_OP_OPENAT, -ENOTDIR, cand);
+	lookup(16, LW_OP_OPENAT, cand, -ENOTDIR);
 	snprintf(cand, sizeof(cand), "%s/libfoo.so.1", lib);
-	feed(LW_EV_FILE, 16, LW_OP_OPENAT, -ENOTDIR, cand);
+	lookup(16, LW_OP_OPENAT, cand, -ENOTDIR);
 	walk_misses(16, "libfoo.so.1", ENOENT);
-	feed_stderr(16, GLIBC_MSG "\n");
-	feed_exit(16, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "not-a-directory");
-	cr_assert_str_eq(seen[0].object, lib);
-	cr_assert_eq(seen[0].err, ENOTDIR);
+	says(16, GLIBC_MSG "\n");
+	exits(16, 127);
+	expect_only_finding(.kind = "not-a-directory", .object = lib, .err = ENOTDIR);
 }
 
 Test(correlate, unrelated_file_in_search_path_stays_missing_library)
 {
 	char other[128], cand[256];
-	int fd;
 
-	snprintf(other, sizeof(other), "%s/notes.txt", tmp);
-	fd = open(other, O_CREAT | O_WRONLY, 0644);
-	close(fd);
-	feed(LW_EV_EXEC, 17, 0, 0, "/opt/app/prog");
+	tmp_file(other, sizeof(other), "notes.txt", 0644, "");
+	exec_(17, "/opt/app/prog");
 	snprintf(cand, sizeof(cand), "%s/libfoo.so.1", other);
-	feed(LW_EV_FILE, 17, LW_OP_OPENAT, -ENOTDIR, cand);
+	lookup(17, LW_OP_OPENAT, cand, -ENOTDIR);
 	walk_misses(17, "libfoo.so.1", ENOENT);
-	feed_stderr(17, GLIBC_MSG "\n");
-	feed_exit(17, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-library");
-	cr_assert_str_eq(seen[0].first_attempt, cand);
+	says(17, GLIBC_MSG "\n");
+	exits(17, 127);
+	expect_only_finding(.kind = "missing-library", .first_attempt = cand);
 }
 
 Test(correlate, missing_preload_is_a_warning_decided_at_once)
 {
-	feed(LW_EV_EXEC, 18, 0, 0, "/usr/bin/true");
-	feed(LW_EV_FILE, 18, LW_OP_OPENAT, -ENOENT, "/opt/nope.so");
-	feed_stderr(18, "ERROR: ld.so: object '/opt/nope.so' from LD_PRELOAD cannot be "
-		    "preloaded (cannot open shared object file): ignored.\n");
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-preload");
-	cr_assert_str_eq(seen[0].severity, "warning");
-	cr_assert_str_eq(seen[0].object, "/opt/nope.so");
-	cr_assert_eq(seen[0].n_attempts, 1);
-	feed_exit(18, 0);
-	cr_assert_eq(nseen, 1);
+	exec_(18, "/usr/bin/true");
+	lookup(18, LW_OP_OPENAT, "/opt/nope.so", -ENOENT);
+	says(18, "ERROR: ld.so: object '/opt/nope.so' from LD_PRELOAD cannot be "
+	     "preloaded (cannot open shared object file): ignored.\n");
+	expect_only_finding(.kind = "missing-preload", .severity = "warning",
+			    .object = "/opt/nope.so", .n_attempts = 1);
+	exits(18, 0);
+	expect_findings(1);
 }
 
 Test(correlate, musl_message_in_pieces)
 {
-	feed(LW_EV_EXEC, 19, 0, 0, "/opt/app/mprog");
-	feed(LW_EV_FILE, 19, LW_OP_OPEN, -ENOENT, "/lib/libfoo.so");
-	feed_stderr(19, "Error loading shared library libfoo.so");
-	feed_stderr(19, ": No such file or directory (needed by /opt/app/mprog)");
-	feed_stderr(19, "\n");
-	feed_exit(19, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-library");
-	cr_assert_str_eq(seen[0].object, "libfoo.so");
-	cr_assert_str_eq(seen[0].needed_by, "/opt/app/mprog");
+	exec_(19, "/opt/app/mprog");
+	lookup(19, LW_OP_OPEN, "/lib/libfoo.so", -ENOENT);
+	says(19, "Error loading shared library libfoo.so");
+	says(19, ": No such file or directory (needed by /opt/app/mprog)");
+	says(19, "\n");
+	exits(19, 127);
+	expect_only_finding(.kind = "missing-library", .object = "libfoo.so",
+			    .needed_by = "/opt/app/mprog");
 }
 
 Test(correlate, missing_script_interpreter)
 {
 	char script[128];
-	FILE *f;
 
-	snprintf(script, sizeof(script), "%s/run.sh", tmp);
-	f = fopen(script, "w");
-	fputs("#!/nonexistent/bin/sh\necho hi\n", f);
-	fclose(f);
-	chmod(script, 0755);
-	feed(LW_EV_FILE, 20, LW_OP_EXECVE, -ENOENT, script);
-	feed_exit(20, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-interpreter");
-	cr_assert_str_eq(seen[0].object, "/nonexistent/bin/sh");
-	cr_assert_str_eq(seen[0].exe, script);
-	cr_assert_eq(seen[0].err, ENOENT);
+	tmp_file(script, sizeof(script), "run.sh", 0755, "#!/nonexistent/bin/sh\necho hi\n");
+	lookup(20, LW_OP_EXECVE, script, -ENOENT);
+	exits(20, 127);
+	expect_only_finding(.kind = "missing-interpreter", .object = "/nonexistent/bin/sh",
+			    .exe = script, .err = ENOENT);
 }
 
 Test(correlate, exec_of_absent_file_is_a_path_walk)
 {
-	feed(LW_EV_FILE, 21, LW_OP_EXECVE, -ENOENT, "/usr/local/bin/nothere");
-	feed_exit(21, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	lookup(21, LW_OP_EXECVE, "/usr/local/bin/nothere", -ENOENT);
+	exits(21, 127);
+	expect_no_finding();
 }
 
 Test(correlate, failed_exec_then_successful_exec_is_noise)
 {
 	char script[128];
-	FILE *f;
 
-	snprintf(script, sizeof(script), "%s/run.sh", tmp);
-	f = fopen(script, "w");
-	fputs("#!/nonexistent/bin/sh\n", f);
-	fclose(f);
-	feed(LW_EV_FILE, 22, LW_OP_EXECVE, -ENOENT, script);
-	feed(LW_EV_EXEC, 22, 0, 0, "/bin/true");
-	feed_exit(22, 1 << 8);
-	cr_assert_eq(nseen, 0);
+	tmp_file(script, sizeof(script), "run.sh", 0644, "#!/nonexistent/bin/sh\n");
+	lookup(22, LW_OP_EXECVE, script, -ENOENT);
+	exec_(22, "/bin/true");
+	exits(22, 1);
+	expect_no_finding();
 }
 
 Test(correlate, exec_eacces_without_x_bit)
 {
 	char bin[128];
-	int fd;
 
-	snprintf(bin, sizeof(bin), "%s/tool", tmp);
-	fd = open(bin, O_CREAT | O_WRONLY, 0644);
-	close(fd);
-	feed(LW_EV_FILE, 23, LW_OP_EXECVE, -EACCES, bin);
-	feed_exit(23, 126 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "permission-denied");
-	cr_assert_str_eq(seen[0].cause, "file-mode");
-	cr_assert_eq(seen[0].exit_code, 126);
+	tmp_file(bin, sizeof(bin), "tool", 0644, "");
+	lookup(23, LW_OP_EXECVE, bin, -EACCES);
+	exits(23, 126);
+	expect_only_finding(.kind = "permission-denied", .cause = "file-mode", .exit_code = 126);
 }
 
 Test(correlate, glibc_message_with_newline_in_path_is_one_line)
 {
-	feed(LW_EV_EXEC, 27, 0, 0, "/opt/a\nb/prog");
+	exec_(27, "/opt/a\nb/prog");
 	walk_misses(27, "libfoo.so.1", ENOENT);
-	feed_stderr(27, "/opt/a\nb/prog: error while loading shared libraries: libfoo.so.1: "
-		    "cannot open shared object file: No such file or directory\n");
-	feed_exit(27, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].message, "/opt/a\nb/prog: error while loading shared libraries: "
-			 "libfoo.so.1: cannot open shared object file: No such file or directory");
+	says(27, "/opt/a\nb/prog: error while loading shared libraries: libfoo.so.1: "
+	     "cannot open shared object file: No such file or directory\n");
+	exits(27, 127);
+	expect_only_finding(.message = "/opt/a\nb/prog: error while loading shared libraries: "
+			    "libfoo.so.1: cannot open shared object file: No such file or directory");
 }
 
 Test(correlate, one_finding_per_cause_per_exec)
 {
-	feed(LW_EV_EXEC, 24, 0, 0, "/opt/app/prog");
+	exec_(24, "/opt/app/prog");
 	walk_misses(24, "libfoo.so.1", ENOENT);
-	feed_stderr(24, GLIBC_MSG "\n" GLIBC_MSG "\n");
-	feed_exit(24, 127 << 8);
-	cr_assert_eq(nseen, 1);
+	says(24, GLIBC_MSG "\n" GLIBC_MSG "\n");
+	exits(24, 127);
+	expect_findings(1);
 }
 
 Test(correlate, reused_pid_does_not_inherit)
 {
-	size_t n;
-
-	feed(LW_EV_EXEC, 25, 0, 0, "/opt/app/prog");
+	exec_(25, "/opt/app/prog");
 	walk_misses(25, "libfoo.so.1", ENOENT);
-	feed_stderr(25, GLIBC_MSG "\n");
+	says(25, GLIBC_MSG "\n");
 	/* its exit was never seen; a new process gets pid 25 and exits 127 */
-	n = raw_make(&raw, LW_EV_EXIT, 25, 0, 0, "", 0, "", 0);
-	raw.ev.start_ns = 999999;
-	raw.ev.aux = 127 << 8;
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-	cr_assert_eq(nseen, 0);
+	reused_pid_exits(25, 127);
+	expect_no_finding();
 }
 
 Test(correlate, process_table_is_bounded)
@@ -438,8 +304,8 @@ Test(correlate, process_table_is_bounded)
 	struct corr_stats st;
 
 	for (uint32_t pid = 1000; pid < 1000 + CORR_PROCS_MAX + 10; pid++)
-		feed(LW_EV_FILE, pid, LW_OP_OPENAT, -ENOENT, "/x");
-	corr_stats(c, &st);
+		lookup(pid, LW_OP_OPENAT, "/x", -ENOENT);
+	corr_stats(story.corr, &st);
 	cr_assert_eq(st.procs, CORR_PROCS_MAX);
 	cr_assert_eq(st.evicted, 10);
 }
@@ -448,17 +314,16 @@ Test(correlate, attempts_per_exec_are_bounded)
 {
 	char p[64];
 
-	feed(LW_EV_EXEC, 26, 0, 0, "/opt/app/prog");
+	exec_(26, "/opt/app/prog");
 	for (int i = 0; i < CORR_ATT_MAX * 3; i++) {
 		snprintf(p, sizeof(p), "/d%d/libfoo.so.1", i);
-		feed(LW_EV_FILE, 26, LW_OP_OPENAT, -ENOENT, p);
+		lookup(26, LW_OP_OPENAT, p, -ENOENT);
 	}
-	feed_stderr(26, GLIBC_MSG "\n");
-	feed_exit(26, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_eq(seen[0].n_attempts, CORR_ATT_MAX);
+	says(26, GLIBC_MSG "\n");
+	exits(26, 127);
+	/* the latest lookups are kept */
 	snprintf(p, sizeof(p), "/d%d/libfoo.so.1", CORR_ATT_MAX * 2);
-	cr_assert_str_eq(seen[0].first_attempt, p, "the latest lookups are kept");
+	expect_only_finding(.n_attempts = CORR_ATT_MAX, .first_attempt = p);
 }
 
 /* --- the loader's own verdicts (uprobes), as glibc 2.39 sends them --- */
@@ -475,147 +340,98 @@ static void on_load(void *ctx, const struct load *l)
 	(void)ctx;
 	if (nloads == 4)
 		return;
-	cp(loads[nloads].name, sizeof(loads[0].name), l->name);
-	cp(loads[nloads].path, sizeof(loads[0].path), l->path);
+	snprintf(loads[nloads].name, sizeof(loads[0].name), "%s", l->name ? l->name : "");
+	snprintf(loads[nloads].path, sizeof(loads[0].path), "%s", l->path ? l->path : "");
 	loads[nloads++].duration_us = l->duration_us;
 }
 
 static void setup_loads(void)
 {
-	struct corr_ops ops = { .finding = on_finding, .load = on_load };
-
-	setup();
-	corr_free(c);
+	make_tmp();
 	nloads = 0;
-	ops.rootfd = rootfd;
-	c = corr_new(&ops);
-}
-
-/* a loader record: up to five strings, as the BPF side packs them */
-static void feed_loader(uint32_t pid, uint32_t op, int32_t ret, uint32_t aux,
-			const char *s0, const char *s1, const char *s2, const char *s3,
-			const char *s4)
-{
-	const char *v[5] = { s0, s1, s2, s3, s4 };
-	char data[2048];
-	size_t n = 0, k;
-
-	for (int i = 0; i < 5 && v[i]; i++) {
-		k = strlen(v[i]) + 1;
-		memcpy(data + n, v[i], k);
-		n += k;
-	}
-	k = raw_make(&raw, LW_EV_LOADER, pid, op, ret, data, n, "", 0);
-	raw.ev.aux = aux;
-	cr_assert_eq(event_decode(&raw, k, &rec), 0);
-	corr_feed(c, &rec);
+	story_begin((struct corr_ops){ .load = on_load });
 }
 
 TestSuite(loader, .init = setup_loads, .fini = teardown);
 
 Test(loader, dlopen_of_missing_name_then_exit_1_is_an_error)
 {
-	feed(LW_EV_EXEC, 40, 0, 0, "/opt/app/host");
-	feed_loader(40, LW_OP_DLOPEN, 0, 0, "libplug.so", NULL, NULL, NULL, NULL);
+	exec_(40, "/opt/app/host");
+	dlopen_(40, "libplug.so");
 	walk_misses(40, "libplug.so", ENOENT);
-	feed_loader(40, LW_OP_DL_EXCEPTION, 0, 0, "libplug.so", "cannot open shared object file",
-		    NULL, NULL, NULL);
+	dl_exception(40, "libplug.so", "cannot open shared object file");
 	/* 2.37+: ld.so itself re-raises with the errno */
-	feed_loader(40, LW_OP_DL_SIGNAL_EXC, ENOENT, 0, "libplug.so",
-		    "cannot open shared object file", "", NULL, NULL);
-	feed_loader(40, LW_OP_DLOPEN_RET, 0, 12, NULL, NULL, NULL, NULL, NULL);
+	dl_signal_exc(40, ENOENT, "libplug.so", "cannot open shared object file", "");
+	dlopen_null(40, 12);
 	/* the program's own report of it */
-	feed_stderr(40, "host: libplug.so: cannot open shared object file: No such file or directory\n");
-	cr_assert_eq(nseen, 0, "decided at exit");
-	feed_exit(40, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
-	cr_assert_str_eq(seen[0].severity, "error");
-	cr_assert_str_eq(seen[0].object, "libplug.so");
-	cr_assert_str_eq(seen[0].message, "libplug.so: cannot open shared object file: "
-			 "No such file or directory");
-	cr_assert_eq(seen[0].err, ENOENT);
-	cr_assert_eq(seen[0].n_attempts, 4);
+	says(40, "host: libplug.so: cannot open shared object file: No such file or directory\n");
+	expect_no_finding();	/* decided at exit */
+	exits(40, 1);
+	expect_only_finding(.kind = "dlopen-failed", .severity = "error", .object = "libplug.so",
+			    .message = "libplug.so: cannot open shared object file: "
+				       "No such file or directory",
+			    .err = ENOENT, .n_attempts = 4);
 }
 
 Test(loader, dlopen_failure_handled_is_a_warning)
 {
-	feed(LW_EV_EXEC, 41, 0, 0, "/usr/bin/ps");
-	feed_loader(41, LW_OP_DLOPEN, 0, 0, "libnuma.so", NULL, NULL, NULL, NULL);
-	feed_loader(41, LW_OP_DL_EXCEPTION, 0, 0, "libnuma.so", "cannot open shared object file",
-		    NULL, NULL, NULL);
-	feed_loader(41, LW_OP_DLOPEN_RET, 0, 5, NULL, NULL, NULL, NULL, NULL);
-	feed_exit(41, 0);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].severity, "warning");
+	exec_(41, "/usr/bin/ps");
+	dlopen_(41, "libnuma.so");
+	dl_exception(41, "libnuma.so", "cannot open shared object file");
+	dlopen_null(41, 5);
+	exits(41, 0);
+	expect_only_finding(.severity = "warning");
 }
 
 Test(loader, exception_without_outcome_is_nothing)
 {
 	/* iconv's optional gconv_end: raised, caught, fine */
-	feed(LW_EV_EXEC, 42, 0, 0, "/usr/bin/iconv");
-	feed_loader(42, LW_OP_DL_EXCEPTION_FMT, 0, 0, "/usr/lib/gconv/ISO8859-1.so",
-		    "undefined symbol: %s%s%s", "gconv_end", "", "");
-	feed_exit(42, 0);
-	cr_assert_eq(nseen, 0);
+	exec_(42, "/usr/bin/iconv");
+	dl_exception_fmt(42, "/usr/lib/gconv/ISO8859-1.so", "undefined symbol: %s%s%s",
+			 "gconv_end", "", "");
+	exits(42, 0);
+	expect_no_finding();
 }
 
 Test(loader, missing_dependency_of_dlopened_object)
 {
-	feed(LW_EV_EXEC, 43, 0, 0, "/opt/app/host");
-	feed_loader(43, LW_OP_DLOPEN, 0, 0, "/opt/plug/libplug.so", NULL, NULL, NULL, NULL);
-	feed(LW_EV_FILE, 43, LW_OP_OPENAT, 3, "/opt/plug/libplug.so");
+	exec_(43, "/opt/app/host");
+	dlopen_(43, "/opt/plug/libplug.so");
+	lookup(43, LW_OP_OPENAT, "/opt/plug/libplug.so", 3);
 	walk_misses(43, "libdep.so", ENOENT);
-	feed_loader(43, LW_OP_DL_EXCEPTION, 0, 0, "libdep.so", "cannot open shared object file",
-		    NULL, NULL, NULL);
-	feed_loader(43, LW_OP_DL_SIGNAL_EXC, ENOENT, 0, "libdep.so",
-		    "cannot open shared object file", "", NULL, NULL);
-	feed_loader(43, LW_OP_DLOPEN_RET, 0, 30, NULL, NULL, NULL, NULL, NULL);
-	feed_exit(43, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
-	cr_assert_str_eq(seen[0].object, "/opt/plug/libplug.so");
-	cr_assert_str_eq(seen[0].first_attempt, "/opt/app/lib/glibc-hwcaps/x86-64-v3/libdep.so");
+	dl_exception(43, "libdep.so", "cannot open shared object file");
+	dl_signal_exc(43, ENOENT, "libdep.so", "cannot open shared object file", "");
+	dlopen_null(43, 30);
+	exits(43, 1);
+	expect_only_finding(.kind = "dlopen-failed", .object = "/opt/plug/libplug.so",
+			    .first_attempt = "/opt/app/lib/glibc-hwcaps/x86-64-v3/libdep.so");
 }
 
 /* a failed dlopen the program says nothing of, then exit 1 for its own reason (ps -p GONE) */
 static void dlopen_fails(uint32_t pid, const char *exe, const char *lib)
 {
-	char msg[256];
-
-	feed(LW_EV_EXEC, pid, 0, 0, exe);
-	feed_loader(pid, LW_OP_DLOPEN, 0, 0, lib, NULL, NULL, NULL, NULL);
+	exec_(pid, exe);
+	dlopen_(pid, lib);
 	walk_misses(pid, lib, ENOENT);
-	snprintf(msg, sizeof(msg), "cannot open shared object file");
-	feed_loader(pid, LW_OP_DL_EXCEPTION, 0, 0, lib, msg, NULL, NULL, NULL);
-	feed_loader(pid, LW_OP_DLOPEN_RET, 0, 12, NULL, NULL, NULL, NULL, NULL);
+	dl_exception(pid, lib, "cannot open shared object file");
+	dlopen_null(pid, 12);
 }
 
 Test(loader, dlopen_failure_not_reported_by_the_program_is_a_warning)
 {
 	dlopen_fails(90, "/usr/bin/ps", "libnuma.so");
-	feed_stderr(90, "error: process ID list syntax error\n");
-	feed_exit(90, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
-	cr_assert_str_eq(seen[0].severity, "warning");
-	cr_assert_eq(seen[0].exit_code, 1);
+	says(90, "error: process ID list syntax error\n");
+	exits(90, 1);
+	expect_only_finding(.kind = "dlopen-failed", .severity = "warning", .exit_code = 1);
 }
 
 /* its words went to 2>/dev/null: no report to anyone (bash's `enable -f ... 2>/dev/null`) */
 Test(loader, dlopen_failure_reported_to_dev_null_is_a_warning)
 {
-	size_t n;
-	const char *m = "bash: enable: cannot open shared object libnotthere.so: ...\n";
-
 	dlopen_fails(91, "/bin/bash", "libnotthere.so");
-	n = raw_make(&raw, LW_EV_STDERR, 91, LW_OP_WRITE, strlen(m), m, strlen(m), "", 0);
-	raw.ev.str_flags |= LW_SF_DEVNULL;
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-	feed_exit(91, 2 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].severity, "warning");
+	says_to_null(91, "bash: enable: cannot open shared object libnotthere.so: ...\n");
+	exits(91, 2);
+	expect_only_finding(.severity = "warning");
 }
 
 /* the same handled probe on every run of a program: one finding, then counted */
@@ -632,27 +448,24 @@ static void on_repeat(void *ctx, const struct repeat *r)
 
 Test(loader, a_probe_made_on_every_run_is_folded)
 {
-	struct corr_ops ops = { .finding = on_finding, .repeat = on_repeat };
 	struct corr_stats st;
 
-	corr_free(c);
-	ops.rootfd = rootfd;
-	c = corr_new(&ops);
+	story_restart((struct corr_ops){ .repeat = on_repeat });
 	nrepeats = 0;
 	for (uint32_t pid = 100; pid < 105; pid++) {
 		dlopen_fails(pid, "/usr/bin/ps", "libnuma.so");
-		feed_exit(pid, 0);
+		exits(pid, 0);
 	}
 	/* another program's probe of it is its own */
 	dlopen_fails(105, "/usr/bin/top", "libnuma.so");
-	feed_exit(105, 0);
-	cr_assert_eq(nseen, 2);
-	cr_assert_str_eq(seen[0].severity, "warning");
-	corr_finish(c);
+	exits(105, 0);
+	expect_findings(2);
+	expect_finding(0, .severity = "warning");
+	corr_finish(story.corr);
 	cr_assert_eq(nrepeats, 4);
 	cr_assert_eq(repeat_total, 5);
 	cr_assert_str_eq(repeat_exe, "/usr/bin/ps");
-	corr_stats(c, &st);
+	corr_stats(story.corr, &st);
 	cr_assert_eq(st.repeats, 4);
 	cr_assert_eq(st.findings, 2);
 }
@@ -661,21 +474,19 @@ Test(loader, a_probe_made_on_every_run_is_folded)
 Test(loader, dlopen_failure_before_an_exec_is_a_warning_then)
 {
 	dlopen_fails(92, "/bin/bash", "pyenv-realpath.dylib");
-	feed(LW_EV_EXEC, 92, 0, 0, "/usr/bin/python3");
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].severity, "warning");
-	cr_assert_str_eq(seen[0].exe, "/bin/bash");
+	exec_(92, "/usr/bin/python3");
+	expect_only_finding(.severity = "warning", .exe = "/bin/bash");
 }
 
 Test(loader, successful_dlopen_is_a_load_record)
 {
-	feed(LW_EV_EXEC, 44, 0, 0, "/opt/app/host");
-	feed_loader(44, LW_OP_DLOPEN, 0, 0, "libplug.so", NULL, NULL, NULL, NULL);
-	feed(LW_EV_FILE, 44, LW_OP_OPENAT, -ENOENT, "/opt/app/lib/libplug.so");
-	feed(LW_EV_FILE, 44, LW_OP_OPENAT, 3, "/usr/lib/libplug.so");
-	feed_loader(44, LW_OP_DLOPEN_RET, 1, 91, NULL, NULL, NULL, NULL, NULL);
-	feed_exit(44, 0);
-	cr_assert_eq(nseen, 0);
+	exec_(44, "/opt/app/host");
+	dlopen_(44, "libplug.so");
+	lookup(44, LW_OP_OPENAT, "/opt/app/lib/libplug.so", -ENOENT);
+	lookup(44, LW_OP_OPENAT, "/usr/lib/libplug.so", 3);
+	dlopen_handle(44, 91);
+	exits(44, 0);
+	expect_no_finding();
 	cr_assert_eq(nloads, 1);
 	cr_assert_str_eq(loads[0].name, "libplug.so");
 	cr_assert_str_eq(loads[0].path, "/usr/lib/libplug.so");
@@ -684,66 +495,56 @@ Test(loader, successful_dlopen_is_a_load_record)
 
 Test(loader, undefined_symbol_in_dlopen_names_it)
 {
-	feed(LW_EV_EXEC, 45, 0, 0, "/opt/app/host");
-	feed_loader(45, LW_OP_DLOPEN, 0, 0, "/opt/libx.so", NULL, NULL, NULL, NULL);
-	feed_loader(45, LW_OP_DL_EXCEPTION_FMT, 0, 0, "/opt/libx.so", "undefined symbol: %s%s%s",
-		    "missing_fn", ", version ", "V_2");
-	feed_loader(45, LW_OP_DLOPEN_RET, 0, 1, NULL, NULL, NULL, NULL, NULL);
-	feed_exit(45, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
-	cr_assert_str_eq(seen[0].message, "/opt/libx.so: undefined symbol: missing_fn, version V_2");
+	exec_(45, "/opt/app/host");
+	dlopen_(45, "/opt/libx.so");
+	dl_exception_fmt(45, "/opt/libx.so", "undefined symbol: %s%s%s", "missing_fn",
+			 ", version ", "V_2");
+	dlopen_null(45, 1);
+	exits(45, 1);
+	expect_only_finding(.kind = "dlopen-failed",
+			    .message = "/opt/libx.so: undefined symbol: missing_fn, version V_2");
 }
 
 Test(loader, version_mismatch_at_startup)
 {
-	feed(LW_EV_EXEC, 46, 0, 0, "/opt/app/cgo");
-	feed(LW_EV_FILE, 46, LW_OP_OPENAT, 3, "/lib/x86_64-linux-gnu/libc.so.6");
-	feed_stderr(46, "/opt/app/cgo: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not "
-		    "found (required by /opt/app/cgo)\n");
-	feed_exit(46, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "version-mismatch");
-	cr_assert_str_eq(seen[0].object, "/lib/x86_64-linux-gnu/libc.so.6");
-	cr_assert_str_eq(seen[0].needed_by, "/opt/app/cgo");
-	cr_assert_eq(seen[0].exit_code, 1);
+	exec_(46, "/opt/app/cgo");
+	lookup(46, LW_OP_OPENAT, "/lib/x86_64-linux-gnu/libc.so.6", 3);
+	says(46, "/opt/app/cgo: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not "
+	     "found (required by /opt/app/cgo)\n");
+	exits(46, 1);
 	/* nothing says it is a Go program: no Go advice */
-	cr_assert_null(strstr(seen[0].hint, "CGO_ENABLED"), "hint: %s", seen[0].hint);
+	expect_only_finding(.kind = "version-mismatch", .object = "/lib/x86_64-linux-gnu/libc.so.6",
+			    .needed_by = "/opt/app/cgo", .exit_code = 1, .hint_lacks = "CGO_ENABLED");
 }
 
 Test(loader, undefined_symbol_at_startup_with_version)
 {
-	feed(LW_EV_EXEC, 47, 0, 0, "/opt/app/prog");
-	feed_stderr(47, "/opt/app/prog: symbol lookup error: /opt/app/prog: undefined symbol: "
-		    "bar, version V_2\n");
-	feed_exit(47, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "undefined-symbol");
-	cr_assert_str_eq(seen[0].object, "/opt/app/prog");
+	exec_(47, "/opt/app/prog");
+	says(47, "/opt/app/prog: symbol lookup error: /opt/app/prog: undefined symbol: "
+	     "bar, version V_2\n");
+	exits(47, 127);
+	expect_only_finding(.kind = "undefined-symbol", .object = "/opt/app/prog");
 }
 
 /* musl: "Error relocating OBJ: SYM: symbol not found" names OBJ exactly */
 Test(loader, musl_relocation_error_is_undefined_symbol)
 {
-	feed(LW_EV_EXEC, 49, 0, 0, "/opt/app/mprog");
-	feed_stderr(49, "Error relocating /opt/app/mprog: foo: symbol not found\n");
-	feed_exit(49, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "undefined-symbol");
-	cr_assert_str_eq(seen[0].object, "/opt/app/mprog");
-	cr_assert_eq(seen[0].exit_code, 127);
+	exec_(49, "/opt/app/mprog");
+	says(49, "Error relocating /opt/app/mprog: foo: symbol not found\n");
+	exits(49, 127);
+	expect_only_finding(.kind = "undefined-symbol", .object = "/opt/app/mprog",
+			    .exit_code = 127);
 }
 
 Test(loader, musl_relocation_after_missing_library_is_one_finding)
 {
-	feed(LW_EV_EXEC, 48, 0, 0, "/opt/app/mprog");
-	feed(LW_EV_FILE, 48, LW_OP_OPEN, -ENOENT, "/usr/lib/libfoo.so");
-	feed_stderr(48, "Error loading shared library libfoo.so: No such file or directory "
-		    "(needed by /opt/app/mprog)\n");
-	feed_stderr(48, "Error relocating /opt/app/mprog: foo: symbol not found\n");
-	feed_exit(48, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "missing-library");
+	exec_(48, "/opt/app/mprog");
+	lookup(48, LW_OP_OPEN, "/usr/lib/libfoo.so", -ENOENT);
+	says(48, "Error loading shared library libfoo.so: No such file or directory "
+	     "(needed by /opt/app/mprog)\n");
+	says(48, "Error relocating /opt/app/mprog: foo: symbol not found\n");
+	exits(48, 127);
+	expect_only_finding(.kind = "missing-library");
 }
 
 /*
@@ -752,220 +553,173 @@ Test(loader, musl_relocation_after_missing_library_is_one_finding)
  */
 Test(loader, relayed_loader_lines_are_no_finding)
 {
-	feed(LW_EV_EXEC, 60, 0, 0, "/usr/bin/podman");
+	exec_(60, "/usr/bin/podman");
 	/* what the relay opened for itself at start-up */
-	feed(LW_EV_FILE, 60, LW_OP_OPENAT, 3, "/lib/x86_64-linux-gnu/libc.so.6");
-	feed_stderr(60, "/bin/app: error while loading shared libraries: libmissing.so: cannot "
-		    "open shared object file: No such file or directory\n");
-	feed_stderr(60, "/bin/app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not "
-		    "found (required by /bin/app)\n");
-	feed_stderr(60, "./undef_now: symbol lookup error: ./undef_now: undefined symbol: bar\n");
-	feed_stderr(60, "ERROR: ld.so: object 'libx.so' from LD_PRELOAD cannot be preloaded "
-		    "(cannot open shared object file): ignored.\n");
-	feed_stderr(60, "Error loading shared library libfoo.so: No such file or directory "
-		    "(needed by /bin/app)\n");
-	feed_stderr(60, "Error relocating /bin/app: foo: symbol not found\n");
-	feed_exit(60, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	lookup(60, LW_OP_OPENAT, "/lib/x86_64-linux-gnu/libc.so.6", 3);
+	says(60, "/bin/app: error while loading shared libraries: libmissing.so: cannot "
+	     "open shared object file: No such file or directory\n");
+	says(60, "/bin/app: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not "
+	     "found (required by /bin/app)\n");
+	says(60, "./undef_now: symbol lookup error: ./undef_now: undefined symbol: bar\n");
+	says(60, "ERROR: ld.so: object 'libx.so' from LD_PRELOAD cannot be preloaded "
+	     "(cannot open shared object file): ignored.\n");
+	says(60, "Error loading shared library libfoo.so: No such file or directory "
+	     "(needed by /bin/app)\n");
+	says(60, "Error relocating /bin/app: foo: symbol not found\n");
+	exits(60, 127);
+	expect_no_finding();
 }
 
 /* a static Go binary (no loader at all) printing a loader's words and exiting 127 */
 Test(loader, loader_words_without_a_loader_are_no_finding)
 {
-	feed(LW_EV_EXEC, 61, 0, 0, "/opt/app/static-go");
-	feed(LW_EV_FILE, 61, LW_OP_OPENAT, -ENOENT, "/opt/app/config.yaml");
-	feed_stderr(61, "/opt/app/static-go: error while loading shared libraries: libmissing.so: "
-		    "cannot open shared object file: No such file or directory\n");
-	feed_exit(61, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(61, "/opt/app/static-go");
+	lookup(61, LW_OP_OPENAT, "/opt/app/config.yaml", -ENOENT);
+	says(61, "/opt/app/static-go: error while loading shared libraries: libmissing.so: "
+	     "cannot open shared object file: No such file or directory\n");
+	exits(61, 127);
+	expect_no_finding();
 }
 
 /* the same words with the loader's own events behind them make one finding */
 Test(loader, loader_words_with_its_uprobe_events_are_a_finding)
 {
-	feed(LW_EV_EXEC, 62, 0, 0, "/opt/app/prog");
-	feed_loader(62, LW_OP_DL_EXCEPTION_FMT, 0, 0, "/opt/app/prog", "undefined symbol: %s%s%s",
-		    "bar", "", "");
-	feed_stderr(62, "./prog: symbol lookup error: ./prog-renamed: undefined symbol: bar\n");
-	feed_exit(62, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "undefined-symbol");
+	exec_(62, "/opt/app/prog");
+	dl_exception_fmt(62, "/opt/app/prog", "undefined symbol: %s%s%s", "bar", "", "");
+	says(62, "./prog: symbol lookup error: ./prog-renamed: undefined symbol: bar\n");
+	exits(62, 127);
+	expect_only_finding(.kind = "undefined-symbol");
 }
 
 Test(loader, go_realpath_failure_from_its_words)
 {
-	feed(LW_EV_EXEC, 49, 0, 0, "/opt/app/host");
-	feed(LW_EV_FILE, 49, LW_OP_READLINK, -ENOENT, "/opt/plug/none.so");
-	feed_stderr(49, "plugin.Open(\"/opt/plug/none.so\"): realpath failed\n");
-	feed_exit(49, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "dlopen-failed");
-	cr_assert_str_eq(seen[0].object, "/opt/plug/none.so");
-	cr_assert_eq(seen[0].err, ENOENT);
+	exec_(49, "/opt/app/host");
+	lookup(49, LW_OP_READLINK, "/opt/plug/none.so", -ENOENT);
+	says(49, "plugin.Open(\"/opt/plug/none.so\"): realpath failed\n");
+	exits(49, 1);
+	expect_only_finding(.kind = "dlopen-failed", .object = "/opt/plug/none.so", .err = ENOENT);
 }
 
 Test(loader, go_plugin_open_probe_without_dlopen)
 {
-	feed(LW_EV_EXEC, 50, 0, 0, "/opt/app/host");
-	feed_loader(50, LW_OP_GO_PLUGIN_OPEN, 0, 0, "plug/none.so", NULL, NULL, NULL, NULL);
-	feed(LW_EV_FILE, 50, LW_OP_READLINK, -ENOENT, "/w/plug/none.so");
-	feed_exit(50, 0);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].object, "/w/plug/none.so", "resolved against the cwd at exec");
-	cr_assert_str_eq(seen[0].severity, "warning");
-	cr_assert_eq(seen[0].err, ENOENT);
+	exec_in(50, "/opt/app/host", "/w");
+	go_plugin_open(50, "plug/none.so");
+	lookup(50, LW_OP_READLINK, "/w/plug/none.so", -ENOENT);
+	exits(50, 0);
+	/* resolved against the cwd at exec */
+	expect_only_finding(.object = "/w/plug/none.so", .severity = "warning", .err = ENOENT);
 }
 
 Test(loader, dlopen_failure_of_a_process_that_keeps_running)
 {
-	feed(LW_EV_EXEC, 51, 0, 0, "/usr/sbin/daemon");
-	feed_loader(51, LW_OP_DLOPEN, 0, 0, "libopt.so", NULL, NULL, NULL, NULL);
-	feed_loader(51, LW_OP_DL_EXCEPTION, 0, 0, "libopt.so", "cannot open shared object file",
-		    NULL, NULL, NULL);
-	feed_loader(51, LW_OP_DLOPEN_RET, 0, 5, NULL, NULL, NULL, NULL, NULL);
-	corr_tick(c, rec.ev.ts_ns + CORR_LINGER_NS - 1);
-	cr_assert_eq(nseen, 0);
-	corr_tick(c, rec.ev.ts_ns + CORR_LINGER_NS);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].severity, "warning");
-	cr_assert_eq(seen[0].exit_code, -1);
-	feed_exit(51, 1 << 8);
-	cr_assert_eq(nseen, 1, "reported once");
+	exec_(51, "/usr/sbin/daemon");
+	dlopen_(51, "libopt.so");
+	dl_exception(51, "libopt.so", "cannot open shared object file");
+	dlopen_null(51, 5);
+	time_passes(CORR_LINGER_NS - 1);
+	expect_no_finding();
+	time_passes(CORR_LINGER_NS);
+	expect_only_finding(.severity = "warning", .exit_code = -1);
+	exits(51, 1);
+	expect_findings(1);	/* reported once */
 }
 
 /* --- the Go toolchain --- */
-
-static void feed_env(uint32_t pid, uint32_t op, const char *blk, size_t n)
-{
-	size_t k = raw_make(&raw, LW_EV_ENV, pid, op, 0, blk, n, "", 0);
-
-	cr_assert_eq(event_decode(&raw, k, &rec), 0);
-	corr_feed(c, &rec);
-}
-
-#define BLK(s) s, sizeof(s) - 1
 
 TestSuite(gotool, .init = setup, .fini = teardown);
 
 Test(gotool, goroot_from_the_environment_that_does_not_exist)
 {
-	feed(LW_EV_EXEC, 60, 0, 0, "/usr/bin/go");
-	feed_env(60, LW_ENV_VARS, BLK("GOROOT=/nonexistent\0PATH=/usr/bin:/bin\0"));
-	feed_env(60, LW_ENV_ARGV, BLK("go\0env\0GOROOT\0"));
-	feed(LW_EV_FILE, 60, LW_OP_FSTATAT, -ENOENT, "/nonexistent");
-	feed_stderr(60, "go: cannot find GOROOT directory: /nonexistent\n");
-	feed_exit(60, 2 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "goroot-broken");
-	cr_assert_str_eq(seen[0].object, "/nonexistent");
-	cr_assert_str_eq(seen[0].cause, "missing");
-	cr_assert_eq(seen[0].err, ENOENT);
-	cr_assert_eq(seen[0].exit_code, 2);
+	exec_(60, "/usr/bin/go");
+	env_(60, "GOROOT=/nonexistent\0PATH=/usr/bin:/bin\0");
+	argv_(60, "go\0env\0GOROOT\0");
+	lookup(60, LW_OP_FSTATAT, "/nonexistent", -ENOENT);
+	says(60, "go: cannot find GOROOT directory: /nonexistent\n");
+	exits(60, 2);
+	expect_only_finding(.kind = "goroot-broken", .object = "/nonexistent", .cause = "missing",
+			    .err = ENOENT, .exit_code = 2);
 }
 
 Test(gotool, goroot_that_is_a_file)
 {
-	size_t n;
-
-	feed(LW_EV_EXEC, 61, 0, 0, "/usr/bin/go");
-	feed_env(61, LW_ENV_VARS, BLK("GOROOT=/src/main.go\0"));
-	feed_env(61, LW_ENV_ARGV, BLK("go\0build\0"));
-	n = raw_make(&raw, LW_EV_FILE, 61, LW_OP_FSTATAT, 0, "/src/main.go", 12, "", 0);
-	raw.ev.str_flags |= LW_SF_MODE;
-	raw.ev.aux = 0100644;	/* a regular file */
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-	feed_stderr(61, "go: cannot find GOROOT directory: /src/main.go\n");
-	feed_exit(61, 2 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].cause, "not-a-directory");
-	cr_assert_eq(seen[0].err, ENOTDIR);
+	exec_(61, "/usr/bin/go");
+	env_(61, "GOROOT=/src/main.go\0");
+	argv_(61, "go\0build\0");
+	stat_finds(61, "/src/main.go", S_IFREG | 0644);
+	says(61, "go: cannot find GOROOT directory: /src/main.go\n");
+	exits(61, 2);
+	expect_only_finding(.cause = "not-a-directory", .err = ENOTDIR);
 }
 
 Test(gotool, goroot_without_src)
 {
-	feed(LW_EV_EXEC, 62, 0, 0, "/usr/bin/go");
-	feed_env(62, LW_ENV_ARGV, BLK("go\0build\0.\0"));
-	feed(LW_EV_FILE, 62, LW_OP_FSTATAT, -ENOENT, "/tmp/empty/src/fmt");
-	feed_stderr(62, "main.go:3:8: package fmt is not in GOROOT (/tmp/empty/src/fmt)\n");
-	feed_exit(62, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "goroot-broken");
-	cr_assert_str_eq(seen[0].object, "/tmp/empty");
-	cr_assert_str_eq(seen[0].cause, "no-src");
-	cr_assert_eq(seen[0].n_attempts, 1);
+	exec_(62, "/usr/bin/go");
+	argv_(62, "go\0build\0.\0");
+	lookup(62, LW_OP_FSTATAT, "/tmp/empty/src/fmt", -ENOENT);
+	says(62, "main.go:3:8: package fmt is not in GOROOT (/tmp/empty/src/fmt)\n");
+	exits(62, 1);
+	expect_only_finding(.kind = "goroot-broken", .object = "/tmp/empty", .cause = "no-src",
+			    .n_attempts = 1);
 }
 
 Test(gotool, goroot_words_from_a_non_go_process_are_nothing)
 {
-	feed(LW_EV_EXEC, 63, 0, 0, "/usr/bin/echo");
-	feed_stderr(63, "go: cannot find GOROOT directory: /x\n");
-	feed_exit(63, 2 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(63, "/usr/bin/echo");
+	says(63, "go: cannot find GOROOT directory: /x\n");
+	exits(63, 2);
+	expect_no_finding();
 }
 
 Test(gotool, link_failure_names_the_go_build_above_it_once)
 {
-	size_t n;
-
-	feed(LW_EV_EXEC, 64, 0, 0, "/usr/bin/go");
-	feed_env(64, LW_ENV_ARGV, BLK("go\0build\0-o\0x\0"));
+	exec_(64, "/usr/bin/go");
+	argv_(64, "go\0build\0-o\0x\0");
 	for (uint32_t ld = 65; ld <= 66; ld++) {	/* cgo links twice */
-		n = raw_make(&raw, LW_EV_FORK, 64, 0, 0, "", 0, "", 0);
-		raw.ev.aux = ld;
-		cr_assert_eq(event_decode(&raw, n, &rec), 0);
-		corr_feed(c, &rec);
-		raw_ppid = 64;
-		feed(LW_EV_EXEC, ld, 0, 0, "/usr/bin/ld");
-		feed(LW_EV_FILE, ld, LW_OP_OPENAT, -ENOENT, "/usr/lib/libnotthere.so");
-		feed(LW_EV_FILE, ld, LW_OP_OPENAT, -ENOENT, "/usr/lib/libnotthere.a");
-		feed_stderr(ld, "/usr/bin/ld: cannot find -lnotthere: No such file or directory\n");
-		feed_exit(ld, 1 << 8);
-		raw_ppid = 0;
+		forks(64, ld);
+		exec_(ld, "/usr/bin/ld");
+		lookup(ld, LW_OP_OPENAT, "/usr/lib/libnotthere.so", -ENOENT);
+		lookup(ld, LW_OP_OPENAT, "/usr/lib/libnotthere.a", -ENOENT);
+		says(ld, "/usr/bin/ld: cannot find -lnotthere: No such file or directory\n");
+		exits(ld, 1);
 	}
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "link-library-not-found");
-	cr_assert_str_eq(seen[0].object, "-lnotthere");
-	cr_assert_eq(seen[0].n_attempts, 2);
+	expect_only_finding(.kind = "link-library-not-found", .object = "-lnotthere",
+			    .n_attempts = 2);
 }
 
 Test(gotool, command_not_found_after_every_path_entry)
 {
-	feed(LW_EV_EXEC, 67, 0, 0, "/bin/bash");
-	feed_env(67, LW_ENV_VARS, BLK("PATH=/usr/local/bin:/usr/bin:/bin\0"));
-	feed(LW_EV_FILE, 67, LW_OP_FSTATAT, -ENOENT, "/usr/local/bin/gofmtx");
-	feed(LW_EV_FILE, 67, LW_OP_FSTATAT, -ENOENT, "/usr/bin/gofmtx");
-	feed(LW_EV_FILE, 67, LW_OP_FSTATAT, -ENOENT, "/bin/gofmtx");
-	feed_stderr(67, "bash: gofmtx: command not found\n");
-	feed_exit(67, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "command-not-found");
-	cr_assert_str_eq(seen[0].object, "gofmtx");
-	cr_assert_eq(seen[0].n_attempts, 3);
+	exec_(67, "/bin/bash");
+	env_(67, "PATH=/usr/local/bin:/usr/bin:/bin\0");
+	lookup(67, LW_OP_FSTATAT, "/usr/local/bin/gofmtx", -ENOENT);
+	lookup(67, LW_OP_FSTATAT, "/usr/bin/gofmtx", -ENOENT);
+	lookup(67, LW_OP_FSTATAT, "/bin/gofmtx", -ENOENT);
+	says(67, "bash: gofmtx: command not found\n");
+	exits(67, 127);
+	expect_only_finding(.kind = "command-not-found", .object = "gofmtx", .n_attempts = 3);
 }
 
 /* podman exec looks for crun on PATH, uses runc, and passes on its container's 127 */
 Test(gotool, a_path_search_and_a_relayed_127_are_no_finding)
 {
-	feed(LW_EV_EXEC, 69, 0, 0, "/usr/bin/podman");
-	feed_env(69, LW_ENV_VARS, BLK("PATH=/usr/local/bin:/usr/bin:/bin\0"));
-	feed(LW_EV_FILE, 69, LW_OP_FSTATAT, -ENOENT, "/usr/local/bin/crun");
-	feed(LW_EV_FILE, 69, LW_OP_FSTATAT, -ENOENT, "/usr/bin/crun");
-	feed(LW_EV_FILE, 69, LW_OP_FSTATAT, -ENOENT, "/bin/crun");
-	feed_stderr(69, "/opt/app: error while loading shared libraries: libx.so: cannot open shared "
-		    "object file: No such file or directory\n");
-	feed_exit(69, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(69, "/usr/bin/podman");
+	env_(69, "PATH=/usr/local/bin:/usr/bin:/bin\0");
+	lookup(69, LW_OP_FSTATAT, "/usr/local/bin/crun", -ENOENT);
+	lookup(69, LW_OP_FSTATAT, "/usr/bin/crun", -ENOENT);
+	lookup(69, LW_OP_FSTATAT, "/bin/crun", -ENOENT);
+	says(69, "/opt/app: error while loading shared libraries: libx.so: cannot open shared "
+	     "object file: No such file or directory\n");
+	exits(69, 127);
+	expect_no_finding();
 }
 
 Test(gotool, a_command_found_later_is_not_missing)
 {
-	feed(LW_EV_EXEC, 68, 0, 0, "/bin/bash");
-	feed_env(68, LW_ENV_VARS, BLK("PATH=/usr/local/bin:/usr/bin\0"));
-	feed(LW_EV_FILE, 68, LW_OP_FSTATAT, -ENOENT, "/usr/local/bin/tool");
-	feed(LW_EV_FILE, 68, LW_OP_FSTATAT, 0, "/usr/bin/tool");
-	feed_exit(68, 127 << 8);
-	cr_assert_eq(nseen, 0);
+	exec_(68, "/bin/bash");
+	env_(68, "PATH=/usr/local/bin:/usr/bin\0");
+	lookup(68, LW_OP_FSTATAT, "/usr/local/bin/tool", -ENOENT);
+	lookup(68, LW_OP_FSTATAT, "/usr/bin/tool", 0);
+	exits(68, 127);
+	expect_no_finding();
 }
 
 /* every image is Go-built, as the daemon's ELF reader would say of a cgo binary */
@@ -978,12 +732,8 @@ static int exec_is_go(void *ctx, int rootfd, const char *path, uint32_t dev, uin
 
 static void setup_go(void)
 {
-	struct corr_ops ops = { .finding = on_finding, .exec_seen = exec_is_go };
-
-	setup();
-	corr_free(c);
-	ops.rootfd = rootfd;
-	c = corr_new(&ops);
+	make_tmp();
+	story_begin((struct corr_ops){ .exec_seen = exec_is_go });
 }
 
 TestSuite(gohint, .init = setup_go, .fini = teardown);
@@ -991,34 +741,12 @@ TestSuite(gohint, .init = setup_go, .fini = teardown);
 /* a cgo binary built on a newer glibc: the Go advice, said once */
 Test(gohint, glibc_version_of_a_go_binary_says_cgo_once)
 {
-	const char *h, *again;
-
-	feed(LW_EV_EXEC, 70, 0, 0, "/opt/app/cgo");
-	feed(LW_EV_FILE, 70, LW_OP_OPENAT, 3, "/lib/x86_64-linux-gnu/libc.so.6");
-	feed_stderr(70, "/opt/app/cgo: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not "
-		    "found (required by /opt/app/cgo)\n");
-	feed_exit(70, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "version-mismatch");
-	h = strstr(seen[0].hint, "CGO_ENABLED=0");
-	cr_assert_not_null(h, "hint: %s", seen[0].hint);
-	again = strstr(h + 1, "CGO_ENABLED=0");
-	cr_assert_null(again, "said twice: %s", seen[0].hint);
-}
-
-/* the NS record as the kernel sends it: flags, and the cgroup's components leaf first */
-static void feed_ns(uint32_t pid, uint32_t flags, const char *cg, size_t cg_len)
-{
-	struct lw_ns ns = { .cgroup_id = 4242, .mntns = 4026532999u, .pidns = 4026533000u,
-			    .nspid = 1, .flags = flags };
-	char path[sizeof(ns) + 512];
-	size_t n;
-
-	memcpy(path, &ns, sizeof(ns));
-	memcpy(path + sizeof(ns), cg, cg_len);
-	n = raw_make(&raw, LW_EV_NS, pid, 0, 0, path, sizeof(ns) + cg_len, "", 0);
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
+	exec_(70, "/opt/app/cgo");
+	lookup(70, LW_OP_OPENAT, "/lib/x86_64-linux-gnu/libc.so.6", 3);
+	says(70, "/opt/app/cgo: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not "
+	     "found (required by /opt/app/cgo)\n");
+	exits(70, 1);
+	expect_only_finding(.kind = "version-mismatch", .hint_once = "CGO_ENABLED=0");
 }
 
 #define PODMAN_ID "0b746451e79788a1bdd4829ea3b07967891413b65a244bd4c71b0c541bfbf3ba"
@@ -1029,32 +757,24 @@ static void feed_ns(uint32_t pid, uint32_t flags, const char *cg, size_t cg_len)
  */
 Test(correlate, container_named_from_the_kernels_cgroup_path)
 {
-	static const char cg[] = "libpod-" PODMAN_ID "\0libpod_parent\0";
-
-	feed_ns(80, LW_NS_MNTNS | LW_NS_CGROUP, cg, sizeof(cg) - 1);
-	feed(LW_EV_EXEC, 80, 0, 0, "/opt/app/prog");
+	ns_(80, LW_NS_MNTNS | LW_NS_CGROUP, "/libpod_parent/libpod-" PODMAN_ID);
+	exec_(80, "/opt/app/prog");
 	walk_misses(80, "libfoo.so.1", ENOENT);
-	feed_stderr(80, GLIBC_MSG "\n");
-	feed_exit(80, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].ctr_runtime, "podman");
-	cr_assert_str_eq(seen[0].ctr_id, PODMAN_ID);
-	cr_assert_str_eq(seen[0].ctr_cgroup, "/libpod_parent/libpod-" PODMAN_ID);
+	says(80, GLIBC_MSG "\n");
+	exits(80, 127);
+	expect_only_finding(.ctr_runtime = "podman", .ctr_id = PODMAN_ID,
+			    .ctr_cgroup = "/libpod_parent/libpod-" PODMAN_ID);
 }
 
 /* a path cut short in the kernel keeps its leaf, which names the container, and no cgroup */
 Test(correlate, truncated_cgroup_path_still_names_the_container)
 {
-	static const char cg[] = "libpod-" PODMAN_ID "\0";
-
-	feed_ns(81, LW_NS_MNTNS | LW_NS_CGROUP | LW_NS_CGROUP_TRUNC, cg, sizeof(cg) - 1);
-	feed(LW_EV_EXEC, 81, 0, 0, "/opt/app/prog");
+	ns_(81, LW_NS_MNTNS | LW_NS_CGROUP | LW_NS_CGROUP_TRUNC, "/libpod-" PODMAN_ID);
+	exec_(81, "/opt/app/prog");
 	walk_misses(81, "libfoo.so.1", ENOENT);
-	feed_stderr(81, GLIBC_MSG "\n");
-	feed_exit(81, 127 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].ctr_id, PODMAN_ID);
-	cr_assert_str_eq(seen[0].ctr_cgroup, "");
+	says(81, GLIBC_MSG "\n");
+	exits(81, 127);
+	expect_only_finding(.ctr_id = PODMAN_ID, .ctr_cgroup = "");
 }
 
 /* Go refused a plugin built against another version of a package: its own words, its own dlopen */
@@ -1063,37 +783,29 @@ Test(loader, go_plugin_version_skew_is_its_own_finding)
 	static const char line[] = "plugin.Open(\"./p\"): plugin was built with a different version of "
 				   "package example.com/x\n";
 
-	feed(LW_EV_EXEC, 110, 0, 0, "/opt/app/host");
-	feed(LW_EV_FILE, 110, LW_OP_OPENAT, 3, "/opt/app/p.so");
-	feed_stderr(110, line);
-	feed_exit(110, 1 << 8);
+	exec_in(110, "/opt/app/host", "/w");
+	lookup(110, LW_OP_OPENAT, "/opt/app/p.so", 3);
+	says(110, line);
+	exits(110, 1);
 	/* a relay of the same words, with no plugin of its own */
-	feed(LW_EV_EXEC, 111, 0, 0, "/usr/bin/ssh");
-	feed_stderr(111, line);
-	feed_exit(111, 1 << 8);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].kind, "go-plugin-mismatch");
-	cr_assert_str_eq(seen[0].severity, "error");
-	cr_assert_str_eq(seen[0].object, "/w/p.so", "resolved against its cwd");
-	cr_assert_not_null(strstr(seen[0].hint, "example.com/x"));
+	exec_(111, "/usr/bin/ssh");
+	says(111, line);
+	exits(111, 1);
+	/* resolved against its cwd */
+	expect_only_finding(.kind = "go-plugin-mismatch", .severity = "error", .object = "/w/p.so",
+			    .hint_has = "example.com/x");
 }
 
 /* the kernel could not read a string of one of its records: the finding says so */
 Test(loader, a_finding_with_unreadable_evidence_says_so)
 {
-	size_t n;
-
 	dlopen_fails(120, "/opt/app/host", "libnotthere.so");
-	n = raw_make(&raw, LW_EV_LOADER, 120, LW_OP_DL_SIGNAL_EXC, ENOENT, "\0\0\0", 3, "", 0);
-	raw.ev.str_flags |= LW_SF_PATH_FAULT;
-	cr_assert_eq(event_decode(&raw, n, &rec), 0);
-	corr_feed(c, &rec);
-	feed_exit(120, 0);
-	cr_assert_eq(nseen, 1);
-	cr_assert_str_eq(seen[0].incomplete, "evidence-unreadable");
+	dl_signal_exc_unreadable(120, ENOENT);
+	exits(120, 0);
+	expect_only_finding(.incomplete = "evidence-unreadable");
 	/* the next exec starts clean */
 	dlopen_fails(120, "/opt/app/host2", "libnotthere.so");
-	feed_exit(120, 0);
-	cr_assert_eq(nseen, 2);
-	cr_assert_str_eq(seen[1].incomplete, "");
+	exits(120, 0);
+	expect_findings(2);
+	expect_finding(1, .incomplete = "");
 }
