@@ -9,6 +9,7 @@
 
 #define ELF_NEEDED_MAX 64      /* DT_NEEDED entries kept */
 #define ELF_STR_MAX    1024    /* bytes kept of one string (interp, needed name, rpath...) */
+#define ELF_PHNUM_MAX  4096u       /* program headers walked at most */
 #define ELF_READ_CAP   (64u << 20)  /* default cap on bytes read from one file */
 
 enum elf_kind { ELF_KIND_OTHER = 0, ELF_KIND_ELF = 1, ELF_KIND_SCRIPT = 2 };
@@ -68,5 +69,8 @@ int elf_go_module_of(int fd, const char *pkg, char *out, size_t cap);
 
 /* "x86-64", "i386", "aarch64", "arm", "riscv", "ppc64", "s390"... or NULL */
 const char *elf_machine_name(uint16_t machine);
+
+/* a regular file's size, or -errno (a FIFO or device is never read) */
+int elf_regular_size(int fd, uint64_t *size);
 
 #endif /* LDWATCH_ELF_H */
