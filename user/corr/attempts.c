@@ -30,9 +30,15 @@ void att_add(struct proc *p, const char *path, uint32_t op, int err, uint32_t mo
 	p->att_bytes += len;
 }
 
-struct attempt *att_at(struct proc *p, unsigned i)
+/* where the ith kept lookup stands among all of this exec's (for `since` marks) */
+unsigned att_seq_at(const struct proc *p, unsigned i)
 {
-	return &p->att[(p->att_head + i) % CORR_ATT_MAX];
+	return p->att_seq[(p->att_head + i) % CORR_ATT_MAX];
+}
+
+struct attempt *att_at(const struct proc *p, unsigned i)
+{
+	return (struct attempt *)&p->att[(p->att_head + i) % CORR_ATT_MAX];
 }
 
 /* a lookup of the library `name` (a bare name matches any directory) */
@@ -45,8 +51,12 @@ bool att_is_for(const struct attempt *a, const char *name)
 	return strcmp(base_name(a->path), base_name(name)) == 0;
 }
 
-unsigned att_collect(struct proc *p, const char *name, unsigned since,
-			    struct attempt **out)
+/*
+ * the one selection: copies of the exec's lookups that `want` keeps, from the
+ * `since`th on, in order (out is the caller's to free; attempts_free)
+ */
+unsigned att_select(struct proc *p, att_pred want, const void *arg, unsigned since,
+		    struct attempt **out)
 {
 	unsigned i, n = 0;
 	struct attempt *v;
@@ -58,18 +68,27 @@ unsigned att_collect(struct proc *p, const char *name, unsigned since,
 	for (i = 0; i < p->att_n; i++) {
 		struct attempt *a = att_at(p, i);
 
-		if (!att_is_for(a, name) || p->att_seq[(p->att_head + i) % CORR_ATT_MAX] < since)
+		if (att_seq_at(p, i) < since || !want(a, arg))
 			continue;
+		v[n] = *a;
 		v[n].path = strdup(a->path);
 		if (!v[n].path)
 			break;
-		v[n].op = a->op;
-		v[n].err = a->err;
-		v[n].mode = a->mode;
 		n++;
 	}
 	*out = v;
 	return n;
+}
+
+static bool is_for(const struct attempt *a, const void *name)
+{
+	return att_is_for(a, name);
+}
+
+/* lookups of the library `name` since `since` */
+unsigned att_collect(struct proc *p, const char *name, unsigned since, struct attempt **out)
+{
+	return att_select(p, is_for, name, since, out);
 }
 
 /* the last successful open of `name` since `since`: a candidate the loader read */
@@ -81,7 +100,7 @@ const char *last_opened(struct proc *p, const char *name, unsigned since)
 		struct attempt *a = att_at(p, i);
 
 		if (!a->err && is_open_op(a->op) && att_is_for(a, name) &&
-		    p->att_seq[(p->att_head + i) % CORR_ATT_MAX] >= since)
+		    att_seq_at(p, i) >= since)
 			found = a->path;
 	}
 	return found;
@@ -98,24 +117,16 @@ const struct attempt *att_last(struct proc *p, const char *path)
 	return found;
 }
 
+static bool is_under(const struct attempt *a, const void *arg)
+{
+	const char *path = arg;
+	size_t n = strlen(path);
+
+	return !strncmp(a->path, path, n) && (!a->path[n] || a->path[n] == '/');
+}
+
 /* lookups of path and of everything under it, in order */
 unsigned att_under(struct proc *p, const char *path, struct attempt **out)
 {
-	size_t n = strlen(path);
-	unsigned i, k = 0;
-
-	*out = calloc(p->att_n ? p->att_n : 1, sizeof(**out));
-	if (!*out)
-		return 0;
-	for (i = 0; i < p->att_n; i++) {
-		struct attempt *a = att_at(p, i);
-
-		if (strncmp(a->path, path, n) || (a->path[n] && a->path[n] != '/'))
-			continue;
-		(*out)[k] = *a;
-		(*out)[k].path = strdup(a->path);
-		if ((*out)[k].path)
-			k++;
-	}
-	return k;
+	return att_select(p, is_under, path, 0, out);
 }

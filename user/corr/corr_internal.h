@@ -215,8 +215,12 @@ struct proc *go_of(struct corr *c, struct proc *p);
 const char *env_find(struct corr *c, struct proc *p, const char *name);
 
 /* attempts.c */
+typedef bool (*att_pred)(const struct attempt *a, const void *arg);
+unsigned att_select(struct proc *p, att_pred want, const void *arg, unsigned since,
+		    struct attempt **out);
+unsigned att_seq_at(const struct proc *p, unsigned i);
 void att_add(struct proc *p, const char *path, uint32_t op, int err, uint32_t mode);
-struct attempt *att_at(struct proc *p, unsigned i);
+struct attempt *att_at(const struct proc *p, unsigned i);
 bool att_is_for(const struct attempt *a, const char *name);
 unsigned att_collect(struct proc *p, const char *name, unsigned since,
 			    struct attempt **out);

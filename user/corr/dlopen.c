@@ -259,7 +259,7 @@ void diagnose_goplug(const struct where *w, struct proc *p, const struct goplug 
 		struct attempt *a = att_at(p, i);
 
 		if (a->err && !strcmp(a->path, g->path) &&
-		    p->att_seq[(p->att_head + i) % CORR_ATT_MAX] >= g->att_mark)
+		    att_seq_at(p, i) >= g->att_mark)
 			err = a->err;
 	}
 	if (!err && fs_stat_in_root(w->root, g->path, &st) == -ENOENT)

@@ -99,6 +99,15 @@ void on_goroot_line(struct corr *c, struct proc *p, const char *line, size_t len
 	free(missing);
 }
 
+/* a lookup of libNAME.so or libNAME.a (names[0], names[1]) in any directory */
+static bool is_lib_or_archive(const struct attempt *a, const void *arg)
+{
+	const char *const *names = arg;
+	const char *b = base_name(a->path);
+
+	return !strcmp(b, names[0]) || !strcmp(b, names[1]);
+}
+
 /* the C linker: "ld: cannot find -lNAME: No such file or directory", exit 1; at: NAME */
 void on_link_line(struct corr *c, struct proc *p, const char *line, size_t len,
 			 const char *at, uint64_t ts)
@@ -119,20 +128,9 @@ void on_link_line(struct corr *c, struct proc *p, const char *line, size_t len,
 	snprintf(so, sizeof(so), "lib%.*s.so", (int)k, n);
 	snprintf(ar, sizeof(ar), "lib%.*s.a", (int)k, n);
 	{
-		struct attempt *v = calloc(p->att_n ? p->att_n : 1, sizeof(*v));
-		unsigned i, m = 0;
+		const char *names[2] = { so, ar };
 
-		for (i = 0; v && i < p->att_n; i++) {
-			struct attempt *a = att_at(p, i);
-
-			if (strcmp(base_name(a->path), so) && strcmp(base_name(a->path), ar))
-				continue;
-			v[m] = *a;
-			v[m].path = strdup(a->path);
-			m += !!v[m].path;
-		}
-		pd->att = v;
-		pd->n_att = m;
+		pd->n_att = att_select(p, is_lib_or_archive, names, 0, &pd->att);
 	}
 	pd->v.hint = xprintf("the C linker found neither %s nor %s in its search path (-L "
 			   "directories, then the default ones): install the package that "

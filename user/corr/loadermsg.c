@@ -18,7 +18,7 @@ bool own_evidence(const struct proc *p, const char *name)
 	if (!b[0])
 		return false;
 	for (unsigned i = 0; i < p->att_n; i++) {
-		const struct attempt *a = &p->att[(p->att_head + i) % CORR_ATT_MAX];
+		const struct attempt *a = att_at(p, i);
 
 		if (att_is_for(a, name) || ((is_open_op(a->op) || a->op == LW_OP_MMAP) &&
 					    !strcmp(base_name(a->path), b)))
@@ -60,7 +60,7 @@ static bool own_object(const struct proc *p, const char *obj, size_t n)
 	if (p->exe && !strcmp(base_name(p->exe), base_name(name)))
 		return true;
 	for (unsigned i = 0; i < p->att_n; i++) {
-		const struct attempt *a = &p->att[(p->att_head + i) % CORR_ATT_MAX];
+		const struct attempt *a = att_at(p, i);
 
 		if (!a->err && att_is_for(a, name))
 			return true;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "container.h"
+#include "util.h"
 
 #define HEX_ID_LEN	64
 
@@ -85,7 +86,7 @@ static bool match_component(const char *c, size_t n, const char *parent, size_t 
 		{ "libpod-", "", "podman" },
 	};
 
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
 		if (hex_between(c, n, units[i].prefix, units[i].suffix, out->id)) {
 			out->runtime = units[i].runtime;
 			return true;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <bpf/libbpf.h>
 #include "ldwatch.skel.h"
+#include "util.h"
 #include "loader.skel.h"
 #include "elfinfo.h"
 #include "probe.h"
@@ -54,7 +55,7 @@ static const struct {
 	{ "dlmopen%return", "dlmopen", 1 },
 };
 
-#define N_POINTS (sizeof(loader_points) / sizeof(loader_points[0]))
+#define N_POINTS (ARRAY_SIZE(loader_points))
 
 static struct bpf_program *loader_prog(struct probe *p, unsigned i)
 {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "errnames.h"
+#include "util.h"
 
 /*
  * every errno in linux's asm-generic/errno-base.h and errno.h, indexed by
@@ -60,7 +61,7 @@ static const struct {
 
 const char *errno_name(int e)
 {
-	if (e <= 0 || (size_t)e >= sizeof(names) / sizeof(names[0]))
+	if (e <= 0 || (size_t)e >= ARRAY_SIZE(names))
 		return NULL;
 	return names[e];
 }
@@ -71,10 +72,10 @@ int errno_from_name(const char *name)
 
 	if (!name)
 		return 0;
-	for (i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 1; i < ARRAY_SIZE(names); i++)
 		if (names[i] && !strcmp(names[i], name))
 			return i;
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(aliases); i++)
 		if (!strcmp(aliases[i].name, name))
 			return aliases[i].e;
 	return 0;
