@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
+#include "cli.h"
 #include "correlate.h"
 #include "elfinfo.h"
 #include "event.h"
@@ -31,55 +31,7 @@
 #include "sbuf.h"
 #include "util.h"
 
-#define LDWATCH_VERSION	"0.1.0"
 #define STATS_INTERVAL_S	60	/* a stats record (final:false) this often */
-
-static const char usage_text[] =
-"usage: ldwatch [options]                 watch this host until SIGINT/SIGTERM\n"
-"       ldwatch [options] -- CMD [ARG...]  run CMD, watch it and its descendants\n"
-"\n"
-"Explains why programs fail to start or to load a library: missing libraries\n"
-"and interpreters, permission and noexec refusals, from the loader's own lookups.\n"
-"\n"
-"scope (filters intersect):\n"
-"  (default)            the Go toolchain: processes named `go` and their descendants\n"
-"  -a, --all            every process on the host\n"
-"  -p, --pid PID        PID and its descendants\n"
-"  -- CMD               CMD and its descendants, whatever they are\n"
-"  --cgroup PATH        only processes in cgroup v2 PATH or below it (relative to\n"
-"                       the cgroup2 mount, or under it); filtered in the kernel\n"
-"  --container ID       only findings of the container whose id starts with ID\n"
-"                       (as recognised from its cgroup: docker, containerd, cri-o,\n"
-"                       podman, systemd-nspawn)\n"
-"output:\n"
-"  -j, --json           JSON Lines (schema in README.md) instead of text blocks\n"
-"  -l, --loads          also a record for every successful dlopen or plugin load\n"
-"  -o, --output FILE    write records to FILE instead of stdout\n"
-"  -d, --duration SECS  stop after SECS seconds\n"
-"  --ring-size SIZE     the kernel-to-daemon ring buffer (default 16M; a power of\n"
-"                       two, 4K to 1024M): a bigger one rides out longer bursts\n"
-"  --no-uprobes         attach no loader or plugin uprobe: every new process that\n"
-"                       maps ld.so or libc pays for their breakpoints (~1% of an\n"
-"                       exec each, here); findings then rest on lookups and fd 2\n"
-"  -v, --verbose        libbpf's debug messages on stderr\n"
-"  -h, --help           this text\n"
-"  -V, --version        print the version\n"
-"\n"
-"exit status: 0 after a clean stop, 1 on failure, 2 on bad usage; with -- CMD,\n"
-"CMD's status (128+N for signal N, 126/127 when it could not run, 125 when\n"
-"ldwatch itself failed).\n";
-
-struct opts {
-	int all, json, verbose, loads;
-	uint32_t pid;
-	const char *output;
-	const char *cgroup;		/* --cgroup, as given */
-	const char *container;		/* --container id prefix */
-	uint32_t ring_bytes;		/* --ring-size */
-	int no_uprobes;			/* --no-uprobes */
-	double duration;
-	char **cmd;
-};
 
 #define EXE_SEEN_MAX	1024
 
@@ -110,121 +62,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	if (level == LIBBPF_DEBUG && !verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
-}
-
-static void usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "ldwatch: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s", usage_text);
-	exit(2);
-}
-
-static int parse_opts(int argc, char **argv, struct opts *o)
-{
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "loads", no_argument, NULL, 'l' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "cgroup", required_argument, NULL, 'C' },
-		{ "container", required_argument, NULL, 'I' },
-		{ "ring-size", required_argument, NULL, 'R' },
-		{ "no-uprobes", no_argument, NULL, 'U' },
-		{ 0 },
-	};
-	char *end;
-	long v;
-	int c;
-
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:ap:jlo:d:vhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			o->all = 1;
-			break;
-		case 'p':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || v <= 0 || v > INT_MAX)
-				usage_error("-p needs a process id, not '%s'", optarg);
-			o->pid = v;
-			break;
-		case 'j':
-			o->json = 1;
-			break;
-		case 'l':
-			o->loads = 1;
-			break;
-		case 'o':
-			if (!optarg[0])
-				usage_error("-o needs a file name%s", "");
-			o->output = optarg;
-			break;
-		case 'd':
-			errno = 0;
-			o->duration = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(o->duration > 0) ||
-			    o->duration > 1e9)
-				usage_error("--duration needs a positive number of seconds, not '%s'",
-					    optarg);
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		case 'C':
-			if (!optarg[0])
-				usage_error("--cgroup needs a cgroup path%s", "");
-			o->cgroup = optarg;
-			break;
-		case 'I':
-			if (!optarg[0] || strlen(optarg) > 128 ||
-			    strspn(optarg, "0123456789abcdefghijklmnopqrstuvwxyz"
-				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") != strlen(optarg))
-				usage_error("--container needs a container id (or its first "
-					    "characters), not '%s'", optarg);
-			o->container = optarg;
-			break;
-		case 'U':
-			o->no_uprobes = 1;
-			break;
-		case 'R':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (*end == 'K' || *end == 'k')
-				v <<= 10, end++;
-			else if (*end == 'M' || *end == 'm')
-				v <<= 20, end++;
-			if (errno || end == optarg || *end || v < 4096 || v > (1l << 30) || (v & (v - 1)))
-				usage_error("--ring-size needs a power of two from 4K to 1024M "
-					    "(bytes, or with K or M), not '%s'", optarg);
-			o->ring_bytes = v;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		case 'V':
-			printf("ldwatch %s\n", LDWATCH_VERSION);
-			exit(0);
-		case ':':
-			usage_error("option '%s' needs an argument", argv[optind - 1]);
-			break;
-		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		o->cmd = argv + optind;
-	else if (optind > 0 && !strcmp(argv[optind - 1], "--"))
-		usage_error("a command must follow '--'%s", "");
-	if (o->cmd && o->pid)
-		usage_error("-p and -- CMD cannot be combined%s", "");
-	return 0;
 }
 
 /* effective capability bit from /proc/self/status */
@@ -823,7 +660,7 @@ static pid_t start_child(char **cmd, const sigset_t *oldmask, int *gofd)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { 0 };
+	struct cli_config o = { 0 };
 	struct run run = { .mifd = -1 };
 	struct probe *pr = NULL;
 	struct probe_info info = { 0 };
@@ -841,7 +678,17 @@ int main(int argc, char **argv)
 	uint64_t lost_seen = 0, cg_id = 0, loss_prev = 0;
 	uint32_t cg_level = 0;
 
-	parse_opts(argc, argv, &o);
+	err = cli_parse(argc, argv, &o);
+	if (err == CLI_HELP) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if (err == CLI_VERSION) {
+		printf("ldwatch %s\n", LDWATCH_VERSION);
+		return 0;
+	}
+	if (err)
+		return 2;
 	verbose = o.verbose;
 	if (o.cgroup && resolve_cgroup(o.cgroup, &cg_id, &cg_level))
 		return 2;
