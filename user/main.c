@@ -13,12 +13,11 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/sysmacros.h>
-#include <linux/magic.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
+#include "cgroup.h"
 #include "cli.h"
 #include "correlate.h"
 #include "elfinfo.h"
@@ -27,8 +26,6 @@
 #include "overlays.h"
 #include "pidns.h"
 #include "probe.h"
-#include "escape.h"
-#include "sbuf.h"
 #include "util.h"
 
 #define STATS_INTERVAL_S	60	/* a stats record (final:false) this often */
@@ -394,68 +391,6 @@ static int on_exec_seen(void *ctx, int rootfd, const char *path, uint32_t dev, u
 	return classify_exe(r, rootfd, path, dev, ino, rootfd == r->rootfd ? 0 : pid);
 }
 
-static char cg_root[4096];
-
-/* the cgroup v2 mount: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host */
-static int cgroup2_root(void)
-{
-	char line[4096], mnt[4096], type[64];
-	FILE *f;
-
-	if (cg_root[0])
-		return 0;
-	f = fopen("/proc/self/mounts", "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %4095s %63s", mnt, type) == 2 && !strcmp(type, "cgroup2")) {
-			snprintf(cg_root, sizeof(cg_root), "%s", mnt);
-			break;
-		}
-	fclose(f);
-	return cg_root[0] ? 0 : -ENOENT;
-}
-
-/*
- * --cgroup PATH: relative to the cgroup2 mount, or a path under it. The
- * kernel checks its id at the depth it has (bpf_get_current_ancestor_cgroup_id).
- */
-static int resolve_cgroup(const char *arg, uint64_t *id, uint32_t *level)
-{
-	char full[8192], real[PATH_MAX];
-	const char *rel = arg, *s;
-	struct statfs sf;
-	struct stat st;
-	size_t n;
-
-	if (cgroup2_root()) {
-		fprintf(stderr, "ldwatch: --cgroup: no cgroup v2 hierarchy is mounted here\n");
-		return -ENOENT;
-	}
-	n = strlen(cg_root);
-	if (!strncmp(arg, cg_root, n) && (arg[n] == '/' || !arg[n]))
-		rel = arg + n;
-	snprintf(full, sizeof(full), "%s/%s", cg_root, rel);
-	/* resolved, so "..", "." and "//" cannot lead out of the hierarchy or miscount */
-	if (!realpath(full, real) || strncmp(real, cg_root, n) || (real[n] && real[n] != '/') ||
-	    stat(real, &st) || !S_ISDIR(st.st_mode) || statfs(real, &sf) ||
-	    sf.f_type != CGROUP2_SUPER_MAGIC) {
-		struct sbuf b;
-
-		sbuf_init(&b);
-		escape_text(&b, arg, strlen(arg));
-		fprintf(stderr, "ldwatch: --cgroup: %.*s is not a cgroup under %s\n", (int)b.len,
-			b.p ? b.p : "", cg_root);
-		sbuf_free(&b);
-		return -ENOENT;
-	}
-	*id = st.st_ino;
-	*level = 0;
-	for (s = real + n; *s; s++)
-		*level += *s == '/';
-	return 0;
-}
-
 /* where an image keeps its loader: probed as soon as its overlay is mounted */
 static const char *const image_loaders[] = {
 #if defined(__x86_64__)
@@ -690,7 +625,7 @@ int main(int argc, char **argv)
 	if (err)
 		return 2;
 	verbose = o.verbose;
-	if (o.cgroup && resolve_cgroup(o.cgroup, &cg_id, &cg_level))
+	if (o.cgroup && cgroup_from_arg("/proc/self/mountinfo", o.cgroup, &cg_id, &cg_level))
 		return 2;
 	libbpf_set_print(libbpf_print);
 	if (check_privilege())

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "capture.h"
 #include "cli.h"
 
 /* argv as main gets it: "ldwatch" first, NULL last */
@@ -36,28 +37,19 @@ static char *usage(void)
 /* parse with stderr caught: -EINVAL, and exactly "ldwatch: MSG\n" and the usage said */
 static void bad(char **argv, const char *msg)
 {
-	char path[] = "/tmp/lw-cli-err.XXXXXX", got[8192], *want, *u = usage();
+	char *got, *want, *u = usage();
 	struct cli_config c;
-	int fd = mkstemp(path), saved = dup(2), err;
-	ssize_t n;
+	struct capture cap;
+	int err;
 
-	cr_assert_geq(fd, 0);
-	cr_assert_geq(saved, 0);
-	fflush(stderr);
-	cr_assert_eq(dup2(fd, 2), 2);
+	capture_begin(&cap);
 	err = parse(argv, &c);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	n = pread(fd, got, sizeof(got) - 1, 0);
-	close(fd);
-	unlink(path);
-	cr_assert_geq(n, 0);
-	got[n] = '\0';
+	got = capture_end(&cap);
 	cr_assert_eq(asprintf(&want, "ldwatch: %s\n%s", msg, u) > 0, 1);
 	cr_assert_eq(err, -EINVAL, "%s: %d", msg, err);
 	cr_assert_str_eq(got, want);
 	free(want);
+	free(got);
 	free(u);
 }
 
