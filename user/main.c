@@ -20,8 +20,8 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "correlate.h"
-#include "elfinfo.h"
 #include "event.h"
+#include "execache.h"
 #include "output.h"
 #include "overlays.h"
 #include "pidns.h"
@@ -30,8 +30,6 @@
 
 #define STATS_INTERVAL_S	60	/* a stats record (final:false) this often */
 
-#define EXE_SEEN_MAX	1024
-
 struct run {
 	struct corr *corr;
 	struct output *out;
@@ -39,8 +37,7 @@ struct run {
 	struct pidns *pn;	/* our pid namespace against the kernel's; NULL: the same */
 	struct overlays *ovl;	/* the host's overlay mounts (container images) */
 	int mifd;		/* /proc/self/mountinfo, polled for changes; -1 before ready */
-	struct { unsigned long long dev, ino; int go; } exe_seen[EXE_SEEN_MAX];
-	unsigned n_exe_seen;
+	struct execache *ec;	/* each image read once: Go-built or not */
 	int rootfd;
 	struct lw_rec rec;
 	uint64_t received;
@@ -92,13 +89,6 @@ static int check_privilege(void)
 	}
 	return 0;
 }
-
-struct run;
-static int classify_exe(struct run *r, int rootfd, const char *path, uint32_t dev, uint64_t ino,
-			uint32_t owner);
-static int classify_fd(struct run *r, int rootfd, int fd, const char *path, uint32_t dev,
-		       uint64_t ino, uint32_t owner);
-static uint32_t kernel_dev(dev_t d);
 
 /* a pid of our namespace (getpid, fork, /proc, -p) as the kernel names it; 0: gone */
 static uint32_t kpid(const struct run *r, uint32_t pid)
@@ -164,7 +154,7 @@ static int running_is_go(struct run *r, const char *pid)
 			close(rootfd);
 		return 0;
 	}
-	go = classify_fd(r, rootfd, fd, exe, kernel_dev(st.st_dev), st.st_ino,
+	go = execache_classify_fd(r->ec, rootfd, fd, exe, kdev_of(st.st_dev), st.st_ino,
 			 rst.st_dev == self.st_dev && rst.st_ino == self.st_ino ? 0 :
 			 kpid(r, (uint32_t)atoi(pid)));
 	close(fd);
@@ -311,75 +301,26 @@ static void on_loader_seen(void *ctx, int rootfd, const char *path, uint32_t pid
 	probe_loader_file(r->pr, rootfd, path, rootfd == r->rootfd ? 0 : pid);
 }
 
-static uint32_t kernel_dev(dev_t d)
+/* what the exe cache learns, for the probes and the kernel's exe_class map */
+static void on_image_loader(void *ctx, int rootfd, const char *interp, uint32_t owner)
 {
-	return kdev_of(d);
+	struct run *r = ctx;
+
+	probe_loader_file(r->pr, rootfd, interp, owner);
 }
 
-/*
- * Read an executable once per inode: is it Go-built (a Go build-ID note),
- * what is its PT_INTERP (which gets the loader probes), and, for a Go binary,
- * probe its plugin.open. The verdict goes to the kernel's exe_class map, so
- * the next exec of that file is decided there. Returns 1 for Go, 0 for not,
- * -1 when it could not be read.
- */
-/* the verdict on an image read before, or -2 */
-static int exe_seen(const struct run *r, uint32_t dev, uint64_t ino)
+static void on_go_image(void *ctx, int fd, const char *path, uint32_t owner)
 {
-	for (unsigned i = 0; i < r->n_exe_seen; i++)
-		if (r->exe_seen[i].dev == dev && r->exe_seen[i].ino == ino)
-			return r->exe_seen[i].go;
-	return -2;
+	struct run *r = ctx;
+
+	probe_go_fd(r->pr, fd, path, owner);
 }
 
-static int classify_fd(struct run *r, int rootfd, int fd, const char *path, uint32_t dev,
-		       uint64_t ino, uint32_t owner)
+static void on_verdict(void *ctx, uint32_t dev, uint64_t ino, int go)
 {
-	struct elf_info *info;
-	int go = exe_seen(r, dev, ino);
-	unsigned i;
+	struct run *r = ctx;
 
-	if (go != -2)
-		return go;
-	go = -1;
-	info = malloc(sizeof(*info));
-	if (!info)
-		return 1;
-	/* headers, PT_INTERP and the Go note sit in the first pages */
-	if (!elf_inspect_fd(fd, 64 << 10, info)) {
-		go = !!(info->flags & ELF_F_GO_BUILDID);
-		/* its loader, looked up inside its own root */
-		if (info->kind == ELF_KIND_ELF && info->interp[0] == '/')
-			probe_loader_file(r->pr, rootfd, info->interp, owner);
-		if (go && info->interp[0])
-			probe_go_fd(r->pr, fd, path, owner);
-	}
-	free(info);
-	if (go < 0)
-		return -1;	/* unreadable (gone already): keep watching this once */
-	if (dev || ino) {
-		i = r->n_exe_seen < EXE_SEEN_MAX ? r->n_exe_seen++ : (unsigned)(ino % EXE_SEEN_MAX);
-		r->exe_seen[i].dev = dev;
-		r->exe_seen[i].ino = ino;
-		r->exe_seen[i].go = go;
-		probe_classify(r->pr, dev, ino, go ? LW_EXE_GO : LW_EXE_OTHER);
-	}
-	return go;
-}
-
-/* the same, for a path inside rootfd (a process's root: never left) */
-static int classify_exe(struct run *r, int rootfd, const char *path, uint32_t dev, uint64_t ino,
-			uint32_t owner)
-{
-	int fd, go = dev || ino ? exe_seen(r, dev, ino) : -2;
-
-	if (go != -2)
-		return go;	/* read before: the file is not opened again */
-	if (elf_open_in_root(rootfd, path, &fd))
-		return -1;
-	go = classify_fd(r, rootfd, fd, path, dev, ino, owner);
-	close(fd);
-	return go;
+	probe_classify(r->pr, dev, ino, go ? LW_EXE_GO : LW_EXE_OTHER);
 }
 
 static int on_exec_seen(void *ctx, int rootfd, const char *path, uint32_t dev, uint64_t ino,
@@ -388,7 +329,7 @@ static int on_exec_seen(void *ctx, int rootfd, const char *path, uint32_t dev, u
 	struct run *r = ctx;
 
 	(void)pending;
-	return classify_exe(r, rootfd, path, dev, ino, rootfd == r->rootfd ? 0 : pid);
+	return execache_classify(r->ec, rootfd, path, dev, ino, rootfd == r->rootfd ? 0 : pid);
 }
 
 /* where an image keeps its loader: probed as soon as its overlay is mounted */
@@ -437,14 +378,14 @@ static int on_file_key(void *ctx, const struct stat *st, unsigned long long *dev
 
 	if (!r->ovl)
 		return -ENOENT;
-	err = overlays_real_dev(r->ovl, kernel_dev(st->st_dev), &real);
+	err = overlays_real_dev(r->ovl, kdev_of(st->st_dev), &real);
 	if (err == -ENOENT && r->mifd >= 0) {
 		struct pollfd pf = { .fd = r->mifd, .events = POLLPRI };
 
 		/* mounted since the last look, and the loop has not heard yet */
 		if (poll(&pf, 1, 0) == 1 && (pf.revents & POLLPRI)) {
 			scan_overlays(r);
-			err = overlays_real_dev(r->ovl, kernel_dev(st->st_dev), &real);
+			err = overlays_real_dev(r->ovl, kdev_of(st->st_dev), &real);
 		}
 	}
 	if (err)
@@ -660,8 +601,12 @@ int main(int argc, char **argv)
 		.container = o.container, .losses = on_losses,
 		.local_pid = run.pn ? on_local_pid : NULL,
 	};
+	run.ec = execache_new(&(struct execache_ops){
+		.loader = on_image_loader, .go_image = on_go_image, .verdict = on_verdict,
+		.ctx = &run,
+	});
 	run.corr = corr_new(&ops);
-	if (rootfd < 0 || !run.corr) {
+	if (rootfd < 0 || !run.ec || !run.corr) {
 		err = -ENOMEM;
 		fprintf(stderr, "ldwatch: cannot set up: %s\n", strerror(errno));
 		goto cleanup;
@@ -745,7 +690,7 @@ int main(int argc, char **argv)
 		/* cwd is free again below: it takes the resolved path */
 		/* probe CMD's own binary (Go's plugin.Open) before it runs */
 		if (find_command(o.cmd[0], exe, sizeof(exe)) && realpath(exe, cwd))
-			classify_exe(&run, rootfd, cwd, 0, 0, 0);
+			execache_classify(run.ec, rootfd, cwd, 0, 0, 0);
 		err = kpid(&run, child) ? probe_track(pr, kpid(&run, child), LW_PF_TREE) : -ESRCH;
 		if (err || write(gofd, "g", 1) != 1) {
 			fprintf(stderr, "ldwatch: cannot release %s: %s\n", o.cmd[0],
@@ -944,6 +889,7 @@ cleanup:
 	if (rootfd >= 0)
 		close(rootfd);
 	corr_free(run.corr);
+	execache_free(run.ec);
 	pidns_close(run.pn);
 	output_close(run.out);
 	if (o.cmd) {
