@@ -26,6 +26,7 @@
 #include "overlays.h"
 #include "pidns.h"
 #include "probe.h"
+#include "procscan.h"
 #include "util.h"
 
 #define STATS_INTERVAL_S	60	/* a stats record (final:false) this often */
@@ -96,122 +97,27 @@ static uint32_t kpid(const struct run *r, uint32_t pid)
 	return r->pn ? pidns_to_kernel(r->pn, pid) : pid;
 }
 
-static int read_stat(const char *pid, uint32_t *ppid, char *comm, size_t n)
+static uint32_t on_kpid(void *ctx, uint32_t pid)
 {
-	char path[64], buf[512], *l, *r;
-	FILE *f;
-	size_t len;
-
-	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	len = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	l = strchr(buf, '(');
-	r = strrchr(buf, ')');
-	if (!l || !r || r < l || sscanf(r + 1, " %*c %u", ppid) != 1)
-		return -EINVAL;
-	snprintf(comm, n, "%.*s", (int)(r - l - 1), l + 1);
-	return 0;
+	return kpid(ctx, pid);
 }
 
-/*
- * Put processes already running into the tracked set, found from /proc:
- * with root, root and its descendants get LW_PF_TREE; everywhere, processes
- * named "go" and their descendants get LW_PF_GO. The kernel decides from
- * cfg_need which flags make a process tracked.
- */
-/*
- * a running process's image, read once: Go-built? Read through its own
- * /proc links (the image's inode itself; its root for PT_INTERP), so a
- * container's file is never looked up by name in the host's tree.
- */
-static int running_is_go(struct run *r, const char *pid)
+static int on_track(void *ctx, uint32_t pid, uint32_t flags)
 {
-	char link[64], exe[4096];
-	struct stat st, rst, self;
-	int fd, rootfd, go;
-	ssize_t n;
+	struct run *r = ctx;
 
-	snprintf(link, sizeof(link), "/proc/%s/exe", pid);
-	n = readlink(link, exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return 0;
-	exe[n] = '\0';
-	if (strstr(exe, " (deleted)"))
-		return 0;
-	fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return 0;
-	snprintf(link, sizeof(link), "/proc/%s/root", pid);
-	rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || rootfd < 0 || fstat(rootfd, &rst) ||
-	    fstat(r->rootfd, &self)) {
-		close(fd);
-		if (rootfd >= 0)
-			close(rootfd);
-		return 0;
-	}
-	go = execache_classify_fd(r->ec, rootfd, fd, exe, kdev_of(st.st_dev), st.st_ino,
-			 rst.st_dev == self.st_dev && rst.st_ino == self.st_ino ? 0 :
-			 kpid(r, (uint32_t)atoi(pid)));
-	close(fd);
-	close(rootfd);
-	return go == 1;
+	return probe_track(r->pr, pid, flags);
 }
 
-static int track_running(struct run *r, struct probe *pr, uint32_t root)
+/* processes already running: with root, root and below; else the Go toolchain's */
+static int track_running(struct run *r, uint32_t root)
 {
-	struct { uint32_t pid, ppid, flags; } *t = NULL;
-	size_t n = 0, cap = 0, i, j;
-	struct dirent *d;
-	int changed = 1, found = 0;
-	DIR *dir;
+	struct procscan ps = {
+		.proc = "/proc", .rootfd = r->rootfd, .self = (uint32_t)getpid(), .ec = r->ec,
+		.kpid = on_kpid, .track = on_track, .ctx = r,
+	};
 
-	dir = opendir("/proc");
-	if (!dir)
-		return -errno;
-	while ((d = readdir(dir))) {
-		uint32_t ppid;
-		char comm[32];
-
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		if (read_stat(d->d_name, &ppid, comm, sizeof(comm)))
-			continue;
-		if (n == cap) {
-			void *nt = realloc(t, (cap = cap ? cap * 2 : 512) * sizeof(*t));
-
-			if (!nt)
-				break;
-			t = nt;
-		}
-		t[n].pid = strtoul(d->d_name, NULL, 10);
-		t[n].ppid = ppid;
-		t[n].flags = (root && t[n].pid == root ? LW_PF_TREE : 0) |
-			     (!strcmp(comm, "go") || running_is_go(r, d->d_name) ? LW_PF_GO : 0);
-		if (t[n].pid == (uint32_t)getpid())
-			t[n].flags = 0;
-		n++;
-	}
-	closedir(dir);
-	/* children inherit their parent's flags, as handle_fork does */
-	while (changed) {
-		changed = 0;
-		for (i = 0; i < n; i++)
-			for (j = 0; j < n; j++)
-				if (t[j].pid == t[i].ppid && (t[j].flags & ~t[i].flags)) {
-					t[i].flags |= t[j].flags;
-					changed = 1;
-				}
-	}
-	for (i = 0; i < n; i++)
-		if (t[i].flags && kpid(r, t[i].pid) && !probe_track(pr, kpid(r, t[i].pid), t[i].flags))
-			found++;
-	free(t);
-	return found;
+	return procscan_track(&ps, root);
 }
 
 static double now_s(void);
@@ -678,9 +584,9 @@ int main(int argc, char **argv)
 			err = -ESRCH;
 			goto cleanup;
 		}
-		track_running(&run, pr, o.pid);
+		track_running(&run, o.pid);
 	} else if (!o.all && !o.cmd) {
-		track_running(&run, pr, 0);
+		track_running(&run, 0);
 	}
 	if (child) {
 		char cwd[PATH_MAX], exe[PATH_MAX];
