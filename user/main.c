@@ -94,7 +94,7 @@ static int check_privilege(void)
 /* a pid of our namespace (getpid, fork, /proc, -p) as the kernel names it; 0: gone */
 static uint32_t kpid(const struct run *r, uint32_t pid)
 {
-	return r->pn ? pidns_to_kernel(r->pn, pid) : pid;
+	return pidns_kpid(r->pn, pid);
 }
 
 static uint32_t on_kpid(void *ctx, uint32_t pid)
@@ -169,13 +169,13 @@ static uint64_t on_losses(void *ctx)
 	return r->pr && !probe_stats(r->pr, &ks) ? ks.lost_reserve : 0;
 }
 
-static struct pidns *alive_pn;	/* for pid_alive: our namespace's table, when not the host's */
-
 /* a process the kernel names pid is alive (in our namespace's view, where that differs) */
-static int pid_alive(uint32_t pid)
+static int pid_alive(void *ctx, uint32_t pid)
 {
-	if (alive_pn)
-		return pidns_to_local(alive_pn, pid) != 0;
+	struct run *r = ctx;
+
+	if (r->pn)
+		return pidns_to_local(r->pn, pid) != 0;
 	return !kill((pid_t)pid, 0) || errno == EPERM;
 }
 
@@ -498,7 +498,6 @@ int main(int argc, char **argv)
 		pidns_close(run.pn);	/* both views agree: nothing to translate */
 		run.pn = NULL;
 	}
-	alive_pn = run.pn;
 	ops = (struct corr_ops){
 		.finding = on_finding, .load = o.loads ? on_load : NULL, .repeat = on_repeat,
 		.loader_seen = on_loader_seen, .exec_seen = on_exec_seen, .settle = on_settle,
