@@ -23,7 +23,7 @@
 #include "event.h"
 #include "execache.h"
 #include "output.h"
-#include "overlays.h"
+#include "loaders.h"
 #include "pidns.h"
 #include "probe.h"
 #include "procscan.h"
@@ -36,8 +36,7 @@ struct run {
 	struct output *out;
 	struct probe *pr;
 	struct pidns *pn;	/* our pid namespace against the kernel's; NULL: the same */
-	struct overlays *ovl;	/* the host's overlay mounts (container images) */
-	int mifd;		/* /proc/self/mountinfo, polled for changes; -1 before ready */
+	struct loaders *ld;	/* loader files probed ahead: an image's as it is mounted */
 	struct execache *ec;	/* each image read once: Go-built or not */
 	int rootfd;
 	struct lw_rec rec;
@@ -238,74 +237,19 @@ static int on_exec_seen(void *ctx, int rootfd, const char *path, uint32_t dev, u
 	return execache_classify(r->ec, rootfd, path, dev, ino, rootfd == r->rootfd ? 0 : pid);
 }
 
-/* where an image keeps its loader: probed as soon as its overlay is mounted */
-static const char *const image_loaders[] = {
-#if defined(__x86_64__)
-	"/lib64/ld-linux-x86-64.so.2", "/lib/ld-musl-x86_64.so.1",
-	"/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6",
-	"/lib/x86_64-linux-gnu/libdl.so.2", "/usr/lib/x86_64-linux-gnu/libdl.so.2",
-#elif defined(__aarch64__)
-	"/lib/ld-linux-aarch64.so.1", "/lib/ld-musl-aarch64.so.1",
-	"/lib/aarch64-linux-gnu/libc.so.6", "/usr/lib/aarch64-linux-gnu/libc.so.6",
-	"/lib/aarch64-linux-gnu/libdl.so.2", "/usr/lib/aarch64-linux-gnu/libdl.so.2",
-#endif
-	"/lib64/libc.so.6", "/usr/lib64/libc.so.6", "/usr/lib/libc.so.6", "/lib64/libdl.so.2",
-};
-
-/*
- * A new overlay mount is a container about to start: its image's ld.so and
- * libc are probed now, before its first process runs, so that its first
- * dlopen is heard. Files already probed (the image's layers) cost nothing.
- */
-static void on_new_overlay(void *ctx, const char *point, uint64_t id)
-{
-	struct run *r = ctx;
-	int fd = open(point, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	for (unsigned i = 0; i < sizeof(image_loaders) / sizeof(image_loaders[0]); i++)
-		probe_loader_mount(r->pr, fd, image_loaders[i], id);
-	close(fd);
-}
-
-static void scan_overlays(struct run *r)
-{
-	overlays_scan(r->ovl, r->ready ? on_new_overlay : NULL, r);
-}
-
-/* uprobes land on an overlay file's layer inode: name it so, and every container shares it */
 static int on_file_key(void *ctx, const struct stat *st, unsigned long long *dev,
 		       unsigned long long *ino)
 {
 	struct run *r = ctx;
-	dev_t real;
-	int err;
 
-	if (!r->ovl)
-		return -ENOENT;
-	err = overlays_real_dev(r->ovl, kdev_of(st->st_dev), &real);
-	if (err == -ENOENT && r->mifd >= 0) {
-		struct pollfd pf = { .fd = r->mifd, .events = POLLPRI };
-
-		/* mounted since the last look, and the loop has not heard yet */
-		if (poll(&pf, 1, 0) == 1 && (pf.revents & POLLPRI)) {
-			scan_overlays(r);
-			err = overlays_real_dev(r->ovl, kdev_of(st->st_dev), &real);
-		}
-	}
-	if (err)
-		return err;
-	*dev = real;
-	*ino = st->st_ino;
-	return 0;
+	return loaders_file_key(r->ld, st, dev, ino);
 }
 
 static int on_mounted(void *ctx, uint64_t id)
 {
 	struct run *r = ctx;
 
-	return r->ovl && overlays_present(r->ovl, id);
+	return loaders_mounted(r->ld, id);
 }
 
 static void on_settle(void *ctx, uint32_t pid, uint64_t ino, int go)
@@ -313,89 +257,6 @@ static void on_settle(void *ctx, uint32_t pid, uint64_t ino, int go)
 	struct run *r = ctx;
 
 	probe_settle(r->pr, pid, ino, go ? LW_PF_PENDING : LW_PF_GO | LW_PF_PENDING);
-}
-
-/* where execvp would find cmd: as given with a '/', else the first on PATH */
-static int find_command(const char *cmd, char *out, size_t n)
-{
-	const char *path = getenv("PATH"), *p, *e;
-
-	if (strchr(cmd, '/'))
-		return snprintf(out, n, "%s", cmd) < (int)n;
-	for (p = path ? path : "/usr/local/bin:/usr/bin:/bin"; *p; p = *e ? e + 1 : e) {
-		e = strchrnul(p, ':');
-		if ((size_t)snprintf(out, n, "%.*s/%s", (int)(e - p), e > p ? p : ".", cmd) < n &&
-		    !access(out, X_OK))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The loader files already in use: ours first, then every process's maps.
- * Each is opened through /proc/PID/map_files: the mapped inode itself, so a
- * container's file is never looked up by a name (maps shows names as seen
- * from our root, which for a container's file may be no path at all).
- */
-static void discover_loaders(struct run *r, struct probe *pr, int hostfd)
-{
-	struct stat self_root, root;
-	struct dirent *d;
-	char path[320], line[4352], last[4352];
-	DIR *dir;
-
-	if (fstat(hostfd, &self_root))
-		return;
-	dir = opendir("/proc");
-	if (!dir)
-		return;
-	for (int pass = 0; pass < 2; pass++) {
-		while ((d = pass ? readdir(dir) : NULL) || !pass) {
-			const char *pid = pass ? d->d_name : "self";
-			uint32_t owner = 0;
-			FILE *f;
-
-			if (pass && (d->d_name[0] < '1' || d->d_name[0] > '9'))
-				continue;
-			snprintf(path, sizeof(path), "/proc/%s/root", pid);
-			if (stat(path, &root))
-				goto next;
-			if (root.st_dev != self_root.st_dev || root.st_ino != self_root.st_ino)
-				owner = pass ? kpid(r, (uint32_t)atoi(pid)) : 0;
-			snprintf(path, sizeof(path), "/proc/%s/maps", pid);
-			f = fopen(path, "re");
-			if (!f)
-				goto next;
-			last[0] = '\0';
-			while (fgets(line, sizeof(line), f)) {
-				char *name = strchr(line, '/'), *b, *dash = strchr(line, ' ');
-				int fd;
-
-				if (!name || !dash)
-					continue;
-				name[strcspn(name, "\n")] = '\0';
-				b = strrchr(name, '/') + 1;
-				if (!corr_is_loader_name(b) || strstr(name, " (deleted)") ||
-				    !strcmp(name, last))
-					continue;
-				snprintf(last, sizeof(last), "%s", name);
-				*dash = '\0';	/* "start-end": its map_files entry */
-				if ((size_t)snprintf(path, sizeof(path), "/proc/%s/map_files/%.40s",
-						     pid, line) >= sizeof(path))
-					continue;
-				fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-				if (fd < 0)
-					continue;
-				probe_loader_fd(pr, fd, name, owner);
-				close(fd);
-			}
-			fclose(f);
-next:
-			if (!pass)
-				break;
-		}
-	}
-	closedir(dir);
 }
 
 static void on_finding(void *ctx, const struct finding *f)
@@ -443,7 +304,7 @@ static pid_t start_child(char **cmd, const sigset_t *oldmask, int *gofd)
 int main(int argc, char **argv)
 {
 	struct cli_config o = { 0 };
-	struct run run = { .mifd = -1 };
+	struct run run = { 0 };
 	struct probe *pr = NULL;
 	struct probe_info info = { 0 };
 	struct probe_cfg cfg = { 0 };
@@ -452,7 +313,7 @@ int main(int argc, char **argv)
 	struct final_stats fs = { 0 };
 	struct epoll_event ev;
 	sigset_t mask, oldmask;
-	int sfd = -1, efd = -1, gofd = -1, rootfd = -1;
+	int sfd = -1, efd = -1, gofd = -1, rootfd = -1, mfd = -1;
 	int err = 0, child_status = -1, stop = 0, forwarded = 0, more = 0;
 	double t_read = 0;
 	pid_t child = 0;
@@ -563,10 +424,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	run.pr = pr;
-	run.ovl = overlays_new("/proc/self/mountinfo");
-	if (run.ovl)
-		scan_overlays(&run);	/* the images mounted already: known, not probed */
-	discover_loaders(&run, pr, rootfd);
+	run.ld = loaders_new(pr, "/proc/self/mountinfo");	/* images mounted already: known */
+	loaders_discover(pr, run.pn, rootfd);
 	if (info.tracefs && !strcmp(info.tracefs, "mounted-private"))
 		fprintf(stderr, "ldwatch: tracefs was not mounted; mounted it in a private mount "
 			"namespace to attach (the host's mounts are unchanged)\n");
@@ -594,7 +453,7 @@ int main(int argc, char **argv)
 			corr_seed(run.corr, kpid(&run, child), cwd);
 		/* cwd is free again below: it takes the resolved path */
 		/* probe CMD's own binary (Go's plugin.Open) before it runs */
-		if (find_command(o.cmd[0], exe, sizeof(exe)) && realpath(exe, cwd))
+		if (loaders_find_command(o.cmd[0], exe, sizeof(exe)) && realpath(exe, cwd))
 			execache_classify(run.ec, rootfd, cwd, 0, 0, 0);
 		err = kpid(&run, child) ? probe_track(pr, kpid(&run, child), LW_PF_TREE) : -ESRCH;
 		if (err || write(gofd, "g", 1) != 1) {
@@ -630,12 +489,12 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	/* the mount table changes (EPOLLPRI): a container's image being mounted */
-	run.mifd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	mfd = loaders_watch(run.ld);
 	ev.events = EPOLLPRI;
-	ev.data.fd = run.mifd;
-	if (run.mifd < 0 || epoll_ctl(efd, EPOLL_CTL_ADD, run.mifd, &ev))
-		fprintf(stderr, "ldwatch: cannot watch the mount table (%s): a new image's first "
-			"process may run before its loader is probed, continuing\n", strerror(errno));
+	ev.data.fd = mfd;
+	if (mfd < 0 || epoll_ctl(efd, EPOLL_CTL_ADD, mfd, &ev))
+		lw_warn(NULL, "cannot watch the mount table (%s): a new image's first process may "
+			"run before its loader is probed, continuing", strerror(mfd < 0 ? -mfd : errno));
 	t0 = now_s();
 	next_stats = t0 + STATS_INTERVAL_S;
 	if (o.duration > 0)
@@ -663,8 +522,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ldwatch: epoll_wait: %s\n", strerror(-err));
 			break;
 		}
-		if (n == 1 && ev.data.fd == run.mifd && run.ovl)
-			scan_overlays(&run);
+		if (n == 1 && mfd >= 0 && ev.data.fd == mfd)
+			loaders_rescan(run.ld);
 		probe_poll(pr);	/* the worker's attaches, filed and told */
 		{
 			/* what a process exec'd in the batch read now may have lost is counted from here */
@@ -786,9 +645,7 @@ cleanup:
 	}
 	if (efd >= 0)
 		close(efd);
-	if (run.mifd >= 0)
-		close(run.mifd);
-	overlays_free(run.ovl);
+	loaders_free(run.ld);
 	if (sfd >= 0)
 		close(sfd);
 	if (rootfd >= 0)
