@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * session: one watch, its stages wired together. The ring's records go to
- * the correlator, its findings to the sink, its questions to host facts (the
- * exe cache, /proc) and to the probes. main() drives it in this order: open,
- * attach, track, ready, watch; then pump from the loop; then finish, close.
- * Each step says on stderr what went wrong, once; main only decides the exit.
- */
+/* session: one watch, its stages wired together */
 #ifndef LW_SESSION_H
 #define LW_SESSION_H
+
+/*
+ * The ring's records go to the correlator, its findings to the sink, its
+ * questions to host facts (the exe cache, /proc) and to the probes. main()
+ * drives it in this order: open, attach, track, ready, watch; then pump from
+ * the loop; then finish, close. Each step says on stderr what went wrong,
+ * once; main only decides the exit status.
+ */
 
 #include <stdint.h>
 #include <sys/types.h>

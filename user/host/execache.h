@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * execache: each executable inode read once, for one verdict: Go-built or
- * not. A file is read through an fd or a path inside a process's own root,
- * never by a name in ours; what is learnt on the way (its loader, a Go
- * binary that may open plugins) is handed to the ops, and so is the verdict,
- * which the kernel keeps to decide the next exec of that inode itself.
- */
+/* execache: one verdict per executable inode, Go-built or not, read from the file once */
 #ifndef LW_EXECACHE_H
 #define LW_EXECACHE_H
+
+/*
+ * A file is read through an fd or a path inside a process's own root, never
+ * by a name in ours; what is learnt on the way (its loader, a Go binary that
+ * may open plugins) is handed to the ops, and so is the verdict, which the
+ * kernel keeps to decide the next exec of that inode itself.
+ */
 
 #include <stdint.h>
 

@@ -1,9 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * procscan: the processes already running when ldwatch starts, read from
- * /proc (or a tree like it) and flagged as the kernel's handle_fork would
- * have flagged them had it seen them start.
- */
+/* procscan: the processes running when ldwatch starts, flagged as handle_fork would have */
 #ifndef LW_PROCSCAN_H
 #define LW_PROCSCAN_H
 
@@ -12,8 +8,9 @@
 
 struct execache;
 
+/* what a scan needs, passed to each call */
 struct procscan {
-	const char *proc;	/* normally /proc */
+	const char *proc;	/* normally /proc; a test's tree like it */
 	int rootfd;		/* our root: a process under another is a container's */
 	uint32_t self;		/* ldwatch's pid, as proc names it */
 	struct execache *ec;	/* running images, read once: Go-built? NULL: by name only */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* loaders: the loader files probed before they are asked for, at start and as images mount */
+/* loaders: loader files probed before they are asked for; it only attaches, so kernel/ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
+/* loaders: the loader files that get uprobes before any process asks for them */
+#ifndef LW_LOADERS_H
+#define LW_LOADERS_H
+
 /*
- * loaders: which loader files get uprobes before any process asks for them:
- * those mapped when ldwatch starts, and a container image's as soon as its
- * overlay is mounted; and the inode an overlay's file is probed on. All it
+ * Those mapped when ldwatch starts, a container image's as soon as its
+ * overlay is mounted, and the inode an overlay's file is probed on. All it
  * does is attach probes, so it sits with probe.c in kernel/; what it decides
  * from are host facts (/proc maps, the mount table through overlays.h).
  */
-#ifndef LW_LOADERS_H
-#define LW_LOADERS_H
 
 #include <stddef.h>
 #include <stdint.h>
