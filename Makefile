@@ -32,7 +32,8 @@ LIB_OBJS  := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 # the daemon's pure parts, built again with clang, libFuzzer and the sanitizers
-FUZZ_LIB  := $(filter-out user/main.c user/kernel/probe.c user/kernel/pidns.c user/kernel/uprobes.c,$(USER_SRCS))
+FUZZ_LIB  := $(filter-out user/main.c user/session.c user/kernel/probe.c user/kernel/pidns.c \
+	user/kernel/uprobes.c user/kernel/loaders.c,$(USER_SRCS))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror
 FUZZ_S	?= 20

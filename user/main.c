@@ -1,107 +1,22 @@
 // SPDX-License-Identifier: MIT
-/* ldwatch: flags, signals and the event loop; nothing else lives here */
-#include <dirent.h>
+/* ldwatch: flags, privileges, the -- CMD child, signals, the event loop (stages: session.c) */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <poll.h>
 #include <sys/epoll.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/sysmacros.h>
-#include <linux/magic.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
-#include "correlate.h"
-#include "elfinfo.h"
-#include "event.h"
-#include "output.h"
-#include "overlays.h"
-#include "pidns.h"
-#include "probe.h"
-#include "escape.h"
-#include "sbuf.h"
+#include "cgroup.h"
+#include "cli.h"
+#include "session.h"
 #include "util.h"
 
-#define LDWATCH_VERSION	"0.1.0"
 #define STATS_INTERVAL_S	60	/* a stats record (final:false) this often */
-
-static const char usage_text[] =
-"usage: ldwatch [options]                 watch this host until SIGINT/SIGTERM\n"
-"       ldwatch [options] -- CMD [ARG...]  run CMD, watch it and its descendants\n"
-"\n"
-"Explains why programs fail to start or to load a library: missing libraries\n"
-"and interpreters, permission and noexec refusals, from the loader's own lookups.\n"
-"\n"
-"scope (filters intersect):\n"
-"  (default)            the Go toolchain: processes named `go` and their descendants\n"
-"  -a, --all            every process on the host\n"
-"  -p, --pid PID        PID and its descendants\n"
-"  -- CMD               CMD and its descendants, whatever they are\n"
-"  --cgroup PATH        only processes in cgroup v2 PATH or below it (relative to\n"
-"                       the cgroup2 mount, or under it); filtered in the kernel\n"
-"  --container ID       only findings of the container whose id starts with ID\n"
-"                       (as recognised from its cgroup: docker, containerd, cri-o,\n"
-"                       podman, systemd-nspawn)\n"
-"output:\n"
-"  -j, --json           JSON Lines (schema in README.md) instead of text blocks\n"
-"  -l, --loads          also a record for every successful dlopen or plugin load\n"
-"  -o, --output FILE    write records to FILE instead of stdout\n"
-"  -d, --duration SECS  stop after SECS seconds\n"
-"  --ring-size SIZE     the kernel-to-daemon ring buffer (default 16M; a power of\n"
-"                       two, 4K to 1024M): a bigger one rides out longer bursts\n"
-"  --no-uprobes         attach no loader or plugin uprobe: every new process that\n"
-"                       maps ld.so or libc pays for their breakpoints (~1% of an\n"
-"                       exec each, here); findings then rest on lookups and fd 2\n"
-"  -v, --verbose        libbpf's debug messages on stderr\n"
-"  -h, --help           this text\n"
-"  -V, --version        print the version\n"
-"\n"
-"exit status: 0 after a clean stop, 1 on failure, 2 on bad usage; with -- CMD,\n"
-"CMD's status (128+N for signal N, 126/127 when it could not run, 125 when\n"
-"ldwatch itself failed).\n";
-
-struct opts {
-	int all, json, verbose, loads;
-	uint32_t pid;
-	const char *output;
-	const char *cgroup;		/* --cgroup, as given */
-	const char *container;		/* --container id prefix */
-	uint32_t ring_bytes;		/* --ring-size */
-	int no_uprobes;			/* --no-uprobes */
-	double duration;
-	char **cmd;
-};
-
-#define EXE_SEEN_MAX	1024
-
-struct run {
-	struct corr *corr;
-	struct output *out;
-	struct probe *pr;
-	struct pidns *pn;	/* our pid namespace against the kernel's; NULL: the same */
-	struct overlays *ovl;	/* the host's overlay mounts (container images) */
-	int mifd;		/* /proc/self/mountinfo, polled for changes; -1 before ready */
-	struct { unsigned long long dev, ino; int go; } exe_seen[EXE_SEEN_MAX];
-	unsigned n_exe_seen;
-	int rootfd;
-	struct lw_rec rec;
-	uint64_t received;
-	int ready;		/* the ready record is out: later probes are told */
-	double batch_end;	/* a consume call hands the loop back after this */
-	double stall_max;	/* the longest on one record or between two reads, s */
-};
-
-#define BATCH_S		0.05	/* the most one consume call keeps signals and timers waiting */
-#define DRAIN_S		2.0	/* the final drain's deadline */
+#define HOUSEKEEP_S		5	/* probes let go, losses said, this often */
 
 static int verbose;
 
@@ -110,121 +25,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	if (level == LIBBPF_DEBUG && !verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
-}
-
-static void usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "ldwatch: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s", usage_text);
-	exit(2);
-}
-
-static int parse_opts(int argc, char **argv, struct opts *o)
-{
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "loads", no_argument, NULL, 'l' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "cgroup", required_argument, NULL, 'C' },
-		{ "container", required_argument, NULL, 'I' },
-		{ "ring-size", required_argument, NULL, 'R' },
-		{ "no-uprobes", no_argument, NULL, 'U' },
-		{ 0 },
-	};
-	char *end;
-	long v;
-	int c;
-
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:ap:jlo:d:vhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			o->all = 1;
-			break;
-		case 'p':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || v <= 0 || v > INT_MAX)
-				usage_error("-p needs a process id, not '%s'", optarg);
-			o->pid = v;
-			break;
-		case 'j':
-			o->json = 1;
-			break;
-		case 'l':
-			o->loads = 1;
-			break;
-		case 'o':
-			if (!optarg[0])
-				usage_error("-o needs a file name%s", "");
-			o->output = optarg;
-			break;
-		case 'd':
-			errno = 0;
-			o->duration = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(o->duration > 0) ||
-			    o->duration > 1e9)
-				usage_error("--duration needs a positive number of seconds, not '%s'",
-					    optarg);
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		case 'C':
-			if (!optarg[0])
-				usage_error("--cgroup needs a cgroup path%s", "");
-			o->cgroup = optarg;
-			break;
-		case 'I':
-			if (!optarg[0] || strlen(optarg) > 128 ||
-			    strspn(optarg, "0123456789abcdefghijklmnopqrstuvwxyz"
-				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") != strlen(optarg))
-				usage_error("--container needs a container id (or its first "
-					    "characters), not '%s'", optarg);
-			o->container = optarg;
-			break;
-		case 'U':
-			o->no_uprobes = 1;
-			break;
-		case 'R':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (*end == 'K' || *end == 'k')
-				v <<= 10, end++;
-			else if (*end == 'M' || *end == 'm')
-				v <<= 20, end++;
-			if (errno || end == optarg || *end || v < 4096 || v > (1l << 30) || (v & (v - 1)))
-				usage_error("--ring-size needs a power of two from 4K to 1024M "
-					    "(bytes, or with K or M), not '%s'", optarg);
-			o->ring_bytes = v;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(0);
-		case 'V':
-			printf("ldwatch %s\n", LDWATCH_VERSION);
-			exit(0);
-		case ':':
-			usage_error("option '%s' needs an argument", argv[optind - 1]);
-			break;
-		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		o->cmd = argv + optind;
-	else if (optind > 0 && !strcmp(argv[optind - 1], "--"))
-		usage_error("a command must follow '--'%s", "");
-	if (o->cmd && o->pid)
-		usage_error("-p and -- CMD cannot be combined%s", "");
-	return 0;
 }
 
 /* effective capability bit from /proc/self/status */
@@ -247,551 +47,16 @@ static int check_privilege(void)
 {
 	/* CAP_BPF 39, CAP_PERFMON 38, CAP_SYS_ADMIN 21 */
 	if (!has_cap(21) || !has_cap(38) || !has_cap(39)) {
-		fprintf(stderr, "ldwatch: needs root (CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN) "
-			"to load its BPF programs; run it as root.\n");
+		lw_warn(NULL, "needs root (CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN) to load its BPF "
+			"programs; run it as root.");
 		return -EPERM;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		fprintf(stderr, "ldwatch: this kernel exposes no BTF (/sys/kernel/btf/vmlinux is "
-			"missing); it needs a kernel built with CONFIG_DEBUG_INFO_BTF=y.\n");
+		lw_warn(NULL, "this kernel exposes no BTF (/sys/kernel/btf/vmlinux is missing); it "
+			"needs a kernel built with CONFIG_DEBUG_INFO_BTF=y.");
 		return -ENOTSUP;
 	}
 	return 0;
-}
-
-struct run;
-static int classify_exe(struct run *r, int rootfd, const char *path, uint32_t dev, uint64_t ino,
-			uint32_t owner);
-static int classify_fd(struct run *r, int rootfd, int fd, const char *path, uint32_t dev,
-		       uint64_t ino, uint32_t owner);
-static uint32_t kernel_dev(dev_t d);
-
-/* a pid of our namespace (getpid, fork, /proc, -p) as the kernel names it; 0: gone */
-static uint32_t kpid(const struct run *r, uint32_t pid)
-{
-	return r->pn ? pidns_to_kernel(r->pn, pid) : pid;
-}
-
-static int read_stat(const char *pid, uint32_t *ppid, char *comm, size_t n)
-{
-	char path[64], buf[512], *l, *r;
-	FILE *f;
-	size_t len;
-
-	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	len = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	l = strchr(buf, '(');
-	r = strrchr(buf, ')');
-	if (!l || !r || r < l || sscanf(r + 1, " %*c %u", ppid) != 1)
-		return -EINVAL;
-	snprintf(comm, n, "%.*s", (int)(r - l - 1), l + 1);
-	return 0;
-}
-
-/*
- * Put processes already running into the tracked set, found from /proc:
- * with root, root and its descendants get LW_PF_TREE; everywhere, processes
- * named "go" and their descendants get LW_PF_GO. The kernel decides from
- * cfg_need which flags make a process tracked.
- */
-/*
- * a running process's image, read once: Go-built? Read through its own
- * /proc links (the image's inode itself; its root for PT_INTERP), so a
- * container's file is never looked up by name in the host's tree.
- */
-static int running_is_go(struct run *r, const char *pid)
-{
-	char link[64], exe[4096];
-	struct stat st, rst, self;
-	int fd, rootfd, go;
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/%s/exe", pid);
-	n = readlink(link, exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return 0;
-	exe[n] = '\0';
-	if (strstr(exe, " (deleted)"))
-		return 0;
-	fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return 0;
-	snprintf(link, sizeof(link), "/proc/%s/root", pid);
-	rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || rootfd < 0 || fstat(rootfd, &rst) ||
-	    fstat(r->rootfd, &self)) {
-		close(fd);
-		if (rootfd >= 0)
-			close(rootfd);
-		return 0;
-	}
-	go = classify_fd(r, rootfd, fd, exe, kernel_dev(st.st_dev), st.st_ino,
-			 rst.st_dev == self.st_dev && rst.st_ino == self.st_ino ? 0 :
-			 kpid(r, (uint32_t)atoi(pid)));
-	close(fd);
-	close(rootfd);
-	return go == 1;
-}
-
-static int track_running(struct run *r, struct probe *pr, uint32_t root)
-{
-	struct { uint32_t pid, ppid, flags; } *t = NULL;
-	size_t n = 0, cap = 0, i, j;
-	struct dirent *d;
-	int changed = 1, found = 0;
-	DIR *dir;
-
-	dir = opendir("/proc");
-	if (!dir)
-		return -errno;
-	while ((d = readdir(dir))) {
-		uint32_t ppid;
-		char comm[32];
-
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		if (read_stat(d->d_name, &ppid, comm, sizeof(comm)))
-			continue;
-		if (n == cap) {
-			void *nt = realloc(t, (cap = cap ? cap * 2 : 512) * sizeof(*t));
-
-			if (!nt)
-				break;
-			t = nt;
-		}
-		t[n].pid = strtoul(d->d_name, NULL, 10);
-		t[n].ppid = ppid;
-		t[n].flags = (root && t[n].pid == root ? LW_PF_TREE : 0) |
-			     (!strcmp(comm, "go") || running_is_go(r, d->d_name) ? LW_PF_GO : 0);
-		if (t[n].pid == (uint32_t)getpid())
-			t[n].flags = 0;
-		n++;
-	}
-	closedir(dir);
-	/* children inherit their parent's flags, as handle_fork does */
-	while (changed) {
-		changed = 0;
-		for (i = 0; i < n; i++)
-			for (j = 0; j < n; j++)
-				if (t[j].pid == t[i].ppid && (t[j].flags & ~t[i].flags)) {
-					t[i].flags |= t[j].flags;
-					changed = 1;
-				}
-	}
-	for (i = 0; i < n; i++)
-		if (t[i].flags && kpid(r, t[i].pid) && !probe_track(pr, kpid(r, t[i].pid), t[i].flags))
-			found++;
-	free(t);
-	return found;
-}
-
-static double now_s(void);
-
-static int on_event(void *ctx, void *data, size_t size)
-{
-	struct run *r = ctx;
-	double t0 = now_s(), t1;
-
-	r->received++;
-	if (event_decode(data, size, &r->rec))
-		corr_malformed(r->corr);
-	else
-		corr_feed(r->corr, &r->rec);
-	t1 = now_s();
-	if (t1 - t0 > r->stall_max)
-		r->stall_max = t1 - t0;
-	/*
-	 * the record is consumed either way; past the batch's time the loop
-	 * gets back to its signals and timers (a negative return ends this
-	 * consume call, libbpf has no bounded one before 1.4), then reads on
-	 */
-	return t1 > r->batch_end ? -EAGAIN : 0;
-}
-
-/* read what the ring holds, for at most BATCH_S: 1 when more is waiting */
-static int consume_batch(struct run *r)
-{
-	r->batch_end = now_s() + BATCH_S;
-	return probe_consume(r->pr) == -EAGAIN;
-}
-
-/* a container's loader probed, or let go: said after ready (the ready record lists the first) */
-static void on_probe_file(void *ctx, const struct probe_file *f, int attached)
-{
-	struct run *r = ctx;
-
-	if (r->ready && r->out)
-		output_uprobes(r->out, f->path, f->n_owners ? f->owners[0] : 0, f->syms, f->n,
-			       attached);
-}
-
-/* records the kernel could not put in the ring, so far */
-static uint64_t on_losses(void *ctx)
-{
-	struct run *r = ctx;
-	struct lw_stats ks;
-
-	return r->pr && !probe_stats(r->pr, &ks) ? ks.lost_reserve : 0;
-}
-
-static struct pidns *alive_pn;	/* for pid_alive: our namespace's table, when not the host's */
-
-/* a process the kernel names pid is alive (in our namespace's view, where that differs) */
-static int pid_alive(uint32_t pid)
-{
-	if (alive_pn)
-		return pidns_to_local(alive_pn, pid) != 0;
-	return !kill((pid_t)pid, 0) || errno == EPERM;
-}
-
-static uint32_t on_local_pid(void *ctx, uint32_t pid)
-{
-	struct run *r = ctx;
-
-	return pidns_to_local(r->pn, pid);
-}
-
-static void on_repeat(void *ctx, const struct repeat *r)
-{
-	struct run *run = ctx;
-
-	output_repeat(run->out, r);
-}
-
-static void on_load(void *ctx, const struct load *l)
-{
-	struct run *r = ctx;
-
-	output_load(r->out, l);
-}
-
-static void on_loader_seen(void *ctx, int rootfd, const char *path, uint32_t pid)
-{
-	struct run *r = ctx;
-
-	probe_loader_file(r->pr, rootfd, path, rootfd == r->rootfd ? 0 : pid);
-}
-
-static uint32_t kernel_dev(dev_t d)
-{
-	return kdev_of(d);
-}
-
-/*
- * Read an executable once per inode: is it Go-built (a Go build-ID note),
- * what is its PT_INTERP (which gets the loader probes), and, for a Go binary,
- * probe its plugin.open. The verdict goes to the kernel's exe_class map, so
- * the next exec of that file is decided there. Returns 1 for Go, 0 for not,
- * -1 when it could not be read.
- */
-/* the verdict on an image read before, or -2 */
-static int exe_seen(const struct run *r, uint32_t dev, uint64_t ino)
-{
-	for (unsigned i = 0; i < r->n_exe_seen; i++)
-		if (r->exe_seen[i].dev == dev && r->exe_seen[i].ino == ino)
-			return r->exe_seen[i].go;
-	return -2;
-}
-
-static int classify_fd(struct run *r, int rootfd, int fd, const char *path, uint32_t dev,
-		       uint64_t ino, uint32_t owner)
-{
-	struct elf_info *info;
-	int go = exe_seen(r, dev, ino);
-	unsigned i;
-
-	if (go != -2)
-		return go;
-	go = -1;
-	info = malloc(sizeof(*info));
-	if (!info)
-		return 1;
-	/* headers, PT_INTERP and the Go note sit in the first pages */
-	if (!elf_inspect_fd(fd, 64 << 10, info)) {
-		go = !!(info->flags & ELF_F_GO_BUILDID);
-		/* its loader, looked up inside its own root */
-		if (info->kind == ELF_KIND_ELF && info->interp[0] == '/')
-			probe_loader_file(r->pr, rootfd, info->interp, owner);
-		if (go && info->interp[0])
-			probe_go_fd(r->pr, fd, path, owner);
-	}
-	free(info);
-	if (go < 0)
-		return -1;	/* unreadable (gone already): keep watching this once */
-	if (dev || ino) {
-		i = r->n_exe_seen < EXE_SEEN_MAX ? r->n_exe_seen++ : (unsigned)(ino % EXE_SEEN_MAX);
-		r->exe_seen[i].dev = dev;
-		r->exe_seen[i].ino = ino;
-		r->exe_seen[i].go = go;
-		probe_classify(r->pr, dev, ino, go ? LW_EXE_GO : LW_EXE_OTHER);
-	}
-	return go;
-}
-
-/* the same, for a path inside rootfd (a process's root: never left) */
-static int classify_exe(struct run *r, int rootfd, const char *path, uint32_t dev, uint64_t ino,
-			uint32_t owner)
-{
-	int fd, go = dev || ino ? exe_seen(r, dev, ino) : -2;
-
-	if (go != -2)
-		return go;	/* read before: the file is not opened again */
-	if (elf_open_in_root(rootfd, path, &fd))
-		return -1;
-	go = classify_fd(r, rootfd, fd, path, dev, ino, owner);
-	close(fd);
-	return go;
-}
-
-static int on_exec_seen(void *ctx, int rootfd, const char *path, uint32_t dev, uint64_t ino,
-			int pending, uint32_t pid)
-{
-	struct run *r = ctx;
-
-	(void)pending;
-	return classify_exe(r, rootfd, path, dev, ino, rootfd == r->rootfd ? 0 : pid);
-}
-
-static char cg_root[4096];
-
-/* the cgroup v2 mount: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host */
-static int cgroup2_root(void)
-{
-	char line[4096], mnt[4096], type[64];
-	FILE *f;
-
-	if (cg_root[0])
-		return 0;
-	f = fopen("/proc/self/mounts", "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %4095s %63s", mnt, type) == 2 && !strcmp(type, "cgroup2")) {
-			snprintf(cg_root, sizeof(cg_root), "%s", mnt);
-			break;
-		}
-	fclose(f);
-	return cg_root[0] ? 0 : -ENOENT;
-}
-
-/*
- * --cgroup PATH: relative to the cgroup2 mount, or a path under it. The
- * kernel checks its id at the depth it has (bpf_get_current_ancestor_cgroup_id).
- */
-static int resolve_cgroup(const char *arg, uint64_t *id, uint32_t *level)
-{
-	char full[8192], real[PATH_MAX];
-	const char *rel = arg, *s;
-	struct statfs sf;
-	struct stat st;
-	size_t n;
-
-	if (cgroup2_root()) {
-		fprintf(stderr, "ldwatch: --cgroup: no cgroup v2 hierarchy is mounted here\n");
-		return -ENOENT;
-	}
-	n = strlen(cg_root);
-	if (!strncmp(arg, cg_root, n) && (arg[n] == '/' || !arg[n]))
-		rel = arg + n;
-	snprintf(full, sizeof(full), "%s/%s", cg_root, rel);
-	/* resolved, so "..", "." and "//" cannot lead out of the hierarchy or miscount */
-	if (!realpath(full, real) || strncmp(real, cg_root, n) || (real[n] && real[n] != '/') ||
-	    stat(real, &st) || !S_ISDIR(st.st_mode) || statfs(real, &sf) ||
-	    sf.f_type != CGROUP2_SUPER_MAGIC) {
-		struct sbuf b;
-
-		sbuf_init(&b);
-		escape_text(&b, arg, strlen(arg));
-		fprintf(stderr, "ldwatch: --cgroup: %.*s is not a cgroup under %s\n", (int)b.len,
-			b.p ? b.p : "", cg_root);
-		sbuf_free(&b);
-		return -ENOENT;
-	}
-	*id = st.st_ino;
-	*level = 0;
-	for (s = real + n; *s; s++)
-		*level += *s == '/';
-	return 0;
-}
-
-/* where an image keeps its loader: probed as soon as its overlay is mounted */
-static const char *const image_loaders[] = {
-#if defined(__x86_64__)
-	"/lib64/ld-linux-x86-64.so.2", "/lib/ld-musl-x86_64.so.1",
-	"/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6",
-	"/lib/x86_64-linux-gnu/libdl.so.2", "/usr/lib/x86_64-linux-gnu/libdl.so.2",
-#elif defined(__aarch64__)
-	"/lib/ld-linux-aarch64.so.1", "/lib/ld-musl-aarch64.so.1",
-	"/lib/aarch64-linux-gnu/libc.so.6", "/usr/lib/aarch64-linux-gnu/libc.so.6",
-	"/lib/aarch64-linux-gnu/libdl.so.2", "/usr/lib/aarch64-linux-gnu/libdl.so.2",
-#endif
-	"/lib64/libc.so.6", "/usr/lib64/libc.so.6", "/usr/lib/libc.so.6", "/lib64/libdl.so.2",
-};
-
-/*
- * A new overlay mount is a container about to start: its image's ld.so and
- * libc are probed now, before its first process runs, so that its first
- * dlopen is heard. Files already probed (the image's layers) cost nothing.
- */
-static void on_new_overlay(void *ctx, const char *point, uint64_t id)
-{
-	struct run *r = ctx;
-	int fd = open(point, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	for (unsigned i = 0; i < sizeof(image_loaders) / sizeof(image_loaders[0]); i++)
-		probe_loader_mount(r->pr, fd, image_loaders[i], id);
-	close(fd);
-}
-
-static void scan_overlays(struct run *r)
-{
-	overlays_scan(r->ovl, r->ready ? on_new_overlay : NULL, r);
-}
-
-/* uprobes land on an overlay file's layer inode: name it so, and every container shares it */
-static int on_file_key(void *ctx, const struct stat *st, unsigned long long *dev,
-		       unsigned long long *ino)
-{
-	struct run *r = ctx;
-	dev_t real;
-	int err;
-
-	if (!r->ovl)
-		return -ENOENT;
-	err = overlays_real_dev(r->ovl, kernel_dev(st->st_dev), &real);
-	if (err == -ENOENT && r->mifd >= 0) {
-		struct pollfd pf = { .fd = r->mifd, .events = POLLPRI };
-
-		/* mounted since the last look, and the loop has not heard yet */
-		if (poll(&pf, 1, 0) == 1 && (pf.revents & POLLPRI)) {
-			scan_overlays(r);
-			err = overlays_real_dev(r->ovl, kernel_dev(st->st_dev), &real);
-		}
-	}
-	if (err)
-		return err;
-	*dev = real;
-	*ino = st->st_ino;
-	return 0;
-}
-
-static int on_mounted(void *ctx, uint64_t id)
-{
-	struct run *r = ctx;
-
-	return r->ovl && overlays_present(r->ovl, id);
-}
-
-static void on_settle(void *ctx, uint32_t pid, uint64_t ino, int go)
-{
-	struct run *r = ctx;
-
-	probe_settle(r->pr, pid, ino, go ? LW_PF_PENDING : LW_PF_GO | LW_PF_PENDING);
-}
-
-/* where execvp would find cmd: as given with a '/', else the first on PATH */
-static int find_command(const char *cmd, char *out, size_t n)
-{
-	const char *path = getenv("PATH"), *p, *e;
-
-	if (strchr(cmd, '/'))
-		return snprintf(out, n, "%s", cmd) < (int)n;
-	for (p = path ? path : "/usr/local/bin:/usr/bin:/bin"; *p; p = *e ? e + 1 : e) {
-		e = strchrnul(p, ':');
-		if ((size_t)snprintf(out, n, "%.*s/%s", (int)(e - p), e > p ? p : ".", cmd) < n &&
-		    !access(out, X_OK))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The loader files already in use: ours first, then every process's maps.
- * Each is opened through /proc/PID/map_files: the mapped inode itself, so a
- * container's file is never looked up by a name (maps shows names as seen
- * from our root, which for a container's file may be no path at all).
- */
-static void discover_loaders(struct run *r, struct probe *pr, int hostfd)
-{
-	struct stat self_root, root;
-	struct dirent *d;
-	char path[320], line[4352], last[4352];
-	DIR *dir;
-
-	if (fstat(hostfd, &self_root))
-		return;
-	dir = opendir("/proc");
-	if (!dir)
-		return;
-	for (int pass = 0; pass < 2; pass++) {
-		while ((d = pass ? readdir(dir) : NULL) || !pass) {
-			const char *pid = pass ? d->d_name : "self";
-			uint32_t owner = 0;
-			FILE *f;
-
-			if (pass && (d->d_name[0] < '1' || d->d_name[0] > '9'))
-				continue;
-			snprintf(path, sizeof(path), "/proc/%s/root", pid);
-			if (stat(path, &root))
-				goto next;
-			if (root.st_dev != self_root.st_dev || root.st_ino != self_root.st_ino)
-				owner = pass ? kpid(r, (uint32_t)atoi(pid)) : 0;
-			snprintf(path, sizeof(path), "/proc/%s/maps", pid);
-			f = fopen(path, "re");
-			if (!f)
-				goto next;
-			last[0] = '\0';
-			while (fgets(line, sizeof(line), f)) {
-				char *name = strchr(line, '/'), *b, *dash = strchr(line, ' ');
-				int fd;
-
-				if (!name || !dash)
-					continue;
-				name[strcspn(name, "\n")] = '\0';
-				b = strrchr(name, '/') + 1;
-				if (!corr_is_loader_name(b) || strstr(name, " (deleted)") ||
-				    !strcmp(name, last))
-					continue;
-				snprintf(last, sizeof(last), "%s", name);
-				*dash = '\0';	/* "start-end": its map_files entry */
-				if ((size_t)snprintf(path, sizeof(path), "/proc/%s/map_files/%.40s",
-						     pid, line) >= sizeof(path))
-					continue;
-				fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-				if (fd < 0)
-					continue;
-				probe_loader_fd(pr, fd, name, owner);
-				close(fd);
-			}
-			fclose(f);
-next:
-			if (!pass)
-				break;
-		}
-	}
-	closedir(dir);
-}
-
-static void on_finding(void *ctx, const struct finding *f)
-{
-	struct run *r = ctx;
-
-	output_finding(r->out, f);	/* a failure is counted and said there */
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* the -- CMD child: waits until every probe is attached, then becomes CMD */
@@ -813,7 +78,7 @@ static pid_t start_child(char **cmd, const sigset_t *oldmask, int *gofd)
 		if (read(p[0], &go, 1) != 1)
 			_exit(125);
 		execvp(cmd[0], cmd);
-		fprintf(stderr, "ldwatch: %s: %s\n", cmd[0], strerror(errno));
+		lw_warn(NULL, "%s: %s", cmd[0], strerror(errno));
 		_exit(errno == ENOENT || errno == ENOTDIR ? 127 : 126);
 	}
 	close(p[0]);
@@ -821,70 +86,83 @@ static pid_t start_child(char **cmd, const sigset_t *oldmask, int *gofd)
 	return pid;
 }
 
+/* the signals read now: 1 when the loop is to stop */
+static int on_signals(int sfd, struct session *s, pid_t child, int *child_status,
+		      int *forwarded)
+{
+	struct signalfd_siginfo si;
+	int stop = 0, st;
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			session_reopen(s);	/* log rotation: the -o file is opened again */
+		} else if (si.ssi_signo == SIGCHLD) {
+			if (child && waitpid(child, &st, WNOHANG) == child) {
+				*child_status = st;
+				stop = 1;
+			}
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
+		} else if (child && !*forwarded) {
+			/* CMD gets the signal; we keep watching until it is gone */
+			kill(child, si.ssi_signo);
+			*forwarded = 1;
+		} else {
+			stop = 1;
+		}
+	}
+	return stop;
+}
+
+/* with -- CMD, CMD's status (125 when ldwatch failed); else 1 on failure */
+static int exit_status(const struct cli_config *o, int err, int child_status)
+{
+	if (!o->cmd)
+		return err ? 1 : 0;
+	if (err)
+		return 125;
+	if (WIFEXITED(child_status))
+		return WEXITSTATUS(child_status);
+	if (WIFSIGNALED(child_status))
+		return 128 + WTERMSIG(child_status);
+	return 125;
+}
+
 int main(int argc, char **argv)
 {
-	struct opts o = { 0 };
-	struct run run = { .mifd = -1 };
-	struct probe *pr = NULL;
-	struct probe_info info = { 0 };
-	struct probe_cfg cfg = { 0 };
-	struct corr_ops ops = { 0 };
-	struct ready_info ri = { 0 };
-	struct final_stats fs = { 0 };
+	struct cli_config o = { 0 };
+	struct session *s = NULL;
 	struct epoll_event ev;
 	sigset_t mask, oldmask;
-	int sfd = -1, efd = -1, gofd = -1, rootfd = -1;
-	int err = 0, child_status = -1, stop = 0, forwarded = 0, more = 0;
-	double t_read = 0;
-	pid_t child = 0;
+	int sfd = -1, efd = -1, gofd = -1;
+	int err, child_status = -1, stop = 0, forwarded = 0, more = 0;
 	double t0, deadline = 0, next_check = 0, next_stats;
-	uint64_t lost_seen = 0, cg_id = 0, loss_prev = 0;
+	uint64_t cg_id = 0;
 	uint32_t cg_level = 0;
+	pid_t child = 0;
 
-	parse_opts(argc, argv, &o);
+	err = cli_parse(argc, argv, &o);
+	if (err == CLI_HELP) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if (err == CLI_VERSION) {
+		printf("ldwatch %s\n", LDWATCH_VERSION);
+		return 0;
+	}
+	if (err)
+		return 2;
 	verbose = o.verbose;
-	if (o.cgroup && resolve_cgroup(o.cgroup, &cg_id, &cg_level))
+	if (o.cgroup && cgroup_from_arg("/proc/self/mountinfo", o.cgroup, &cg_id, &cg_level))
 		return 2;
 	libbpf_set_print(libbpf_print);
-	if (check_privilege())
-		return o.cmd ? 125 : 1;
+	err = check_privilege();
+	if (err)
+		return exit_status(&o, err, -1);
 
-	err = output_open(o.output, o.json, &run.out);
-	if (err) {
-		fprintf(stderr, "ldwatch: cannot open %s: %s\n", o.output, strerror(-err));
-		return o.cmd ? 125 : 1;
-	}
-	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	run.rootfd = rootfd;
-	/*
-	 * in a container with its own pid namespace getpid() is not the pid the
-	 * kernel side sees: without the kernel's, ldwatch would watch itself
-	 */
-	err = pidns_open(&run.pn);
-	if (err) {
-		fprintf(stderr, "ldwatch: cannot read this pid namespace's pids as the kernel sees them "
-			"(%s); assuming it is the host's, continuing\n", strerror(-err));
-		err = 0;
-	} else if (pidns_is_host(run.pn)) {
-		pidns_close(run.pn);	/* both views agree: nothing to translate */
-		run.pn = NULL;
-	}
-	alive_pn = run.pn;
-	ops = (struct corr_ops){
-		.finding = on_finding, .load = o.loads ? on_load : NULL, .repeat = on_repeat,
-		.loader_seen = on_loader_seen, .exec_seen = on_exec_seen, .settle = on_settle,
-		.ctx = &run, .rootfd = rootfd,
-		.mountinfo = "/proc/self/mountinfo", .proc = "/proc",
-		.container = o.container, .losses = on_losses,
-		.local_pid = run.pn ? on_local_pid : NULL,
-	};
-	run.corr = corr_new(&ops);
-	if (rootfd < 0 || !run.corr) {
-		err = -ENOMEM;
-		fprintf(stderr, "ldwatch: cannot set up: %s\n", strerror(errno));
+	err = session_open(&o, &s);
+	if (err)
 		goto cleanup;
-	}
-
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -894,7 +172,7 @@ int main(int argc, char **argv)
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		err = -errno;
-		fprintf(stderr, "ldwatch: signalfd: %s\n", strerror(-err));
+		lw_warn(NULL, "signalfd: %s", strerror(-err));
 		goto cleanup;
 	}
 	if (o.cmd) {
@@ -902,88 +180,28 @@ int main(int argc, char **argv)
 		if (child < 0) {
 			err = child;
 			child = 0;
-			fprintf(stderr, "ldwatch: cannot start %s: %s\n", o.cmd[0], strerror(-err));
+			lw_warn(NULL, "cannot start %s: %s", o.cmd[0], strerror(-err));
 			goto cleanup;
 		}
 	}
 
-	cfg.self_tgid = kpid(&run, (uint32_t)getpid());
-	if (o.cmd)
-		cfg.need = LW_PF_TREE;
-	else if (o.pid)
-		cfg.need = o.all ? LW_PF_TREE : LW_PF_TREE | LW_PF_GO;
-	else
-		cfg.need = o.all ? 0 : LW_PF_GO;
-	cfg.ring_bytes = o.ring_bytes ? o.ring_bytes : 16 << 20;
-	/* wake the reader at a quarter full, at most 256 KiB */
-	cfg.wakeup_bytes = cfg.ring_bytes / 4 < (256 << 10) ? cfg.ring_bytes / 4 : 256 << 10;
-	cfg.on_event = on_event;
-	cfg.ctx = &run;
-	cfg.on_file = on_probe_file;
-	cfg.file_key = on_file_key;
-	cfg.no_uprobes = o.no_uprobes;
-	cfg.cgroup_id = cg_id;
-	cfg.cgroup_level = cg_level;
-	err = probe_open(&cfg, &pr, &info);
-	if (err) {
-		fprintf(stderr, "ldwatch: cannot load and attach the BPF programs: %s\n",
-			strerror(-err));
+	err = session_attach(s, &o, cg_id, cg_level);
+	if (!err)
+		err = session_track(s, &o, child);
+	if (err)
 		goto cleanup;
-	}
-	run.pr = pr;
-	run.ovl = overlays_new("/proc/self/mountinfo");
-	if (run.ovl)
-		scan_overlays(&run);	/* the images mounted already: known, not probed */
-	discover_loaders(&run, pr, rootfd);
-	if (info.tracefs && !strcmp(info.tracefs, "mounted-private"))
-		fprintf(stderr, "ldwatch: tracefs was not mounted; mounted it in a private mount "
-			"namespace to attach (the host's mounts are unchanged)\n");
-
-	/* processes started since the table was read: a -- CMD child, a -p PID */
-	if (run.pn && (o.pid || child))
-		pidns_refresh(run.pn);
-	if (o.pid) {
-		char d[32];
-
-		snprintf(d, sizeof(d), "/proc/%u", o.pid);
-		if (access(d, F_OK) || !kpid(&run, o.pid)) {
-			fprintf(stderr, "ldwatch: no process %u\n", o.pid);
-			err = -ESRCH;
-			goto cleanup;
-		}
-		track_running(&run, pr, o.pid);
-	} else if (!o.all && !o.cmd) {
-		track_running(&run, pr, 0);
-	}
 	if (child) {
-		char cwd[PATH_MAX], exe[PATH_MAX];
-
-		if (getcwd(cwd, sizeof(cwd)))
-			corr_seed(run.corr, kpid(&run, child), cwd);
-		/* cwd is free again below: it takes the resolved path */
-		/* probe CMD's own binary (Go's plugin.Open) before it runs */
-		if (find_command(o.cmd[0], exe, sizeof(exe)) && realpath(exe, cwd))
-			classify_exe(&run, rootfd, cwd, 0, 0, 0);
-		err = kpid(&run, child) ? probe_track(pr, kpid(&run, child), LW_PF_TREE) : -ESRCH;
+		/* CMD runs once it is tracked */
+		err = session_track_child(s, child, o.cmd[0]);
 		if (err || write(gofd, "g", 1) != 1) {
-			fprintf(stderr, "ldwatch: cannot release %s: %s\n", o.cmd[0],
-				strerror(err ? -err : errno));
+			lw_warn(NULL, "cannot release %s: %s", o.cmd[0], strerror(err ? -err : errno));
 			err = err ? err : -EIO;
 			goto cleanup;
 		}
 		close(gofd);
 		gofd = -1;
 	}
-
-	ri.version = LDWATCH_VERSION;
-	ri.scope = o.cmd ? "command" : o.pid ? (o.all ? "pid" : "pid+go") : o.all ? "all" : "go";
-	ri.tracefs = info.tracefs;
-	ri.probes = info.n_progs;
-	ri.pid = o.pid ? o.pid : (uint32_t)child;
-	ri.files = probe_files(pr, &ri.n_files);
-	output_ready(run.out, &ri);
-	run.ready = 1;
-	probe_go_async(pr);	/* from now on uprobes come and go off the loop */
+	session_ready(s, &o, child);
 
 	efd = epoll_create1(EPOLL_CLOEXEC);
 	ev.events = EPOLLIN;
@@ -992,160 +210,52 @@ int main(int argc, char **argv)
 		err = -errno;
 		goto cleanup;
 	}
-	ev.data.fd = probe_epoll_fd(pr);
-	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
-		err = -errno;
+	err = session_watch(s, efd);
+	if (err)
 		goto cleanup;
-	}
-	/* the mount table changes (EPOLLPRI): a container's image being mounted */
-	run.mifd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	ev.events = EPOLLPRI;
-	ev.data.fd = run.mifd;
-	if (run.mifd < 0 || epoll_ctl(efd, EPOLL_CTL_ADD, run.mifd, &ev))
-		fprintf(stderr, "ldwatch: cannot watch the mount table (%s): a new image's first "
-			"process may run before its loader is probed, continuing\n", strerror(errno));
-	t0 = now_s();
+	t0 = lw_now_s();
 	next_stats = t0 + STATS_INTERVAL_S;
 	if (o.duration > 0)
 		deadline = t0 + o.duration;
 
 	while (!stop) {
-		struct signalfd_siginfo si;
 		/* wakeups are batched: poll the ring on a timer too; at once when a batch was cut */
 		int timeout = more ? 0 : 100;
 		int n;
 
 		if (deadline) {
-			double left = deadline - now_s();
+			double left = deadline - lw_now_s();
 
 			if (left <= 0)
 				break;
 			if (left * 1000 < timeout)
 				timeout = (int)(left * 1000) + 1;
 		}
-		if (t_read && now_s() - t_read > run.stall_max)
-			run.stall_max = now_s() - t_read;	/* the work since the last read */
+		session_waits(s);
 		n = epoll_wait(efd, &ev, 1, timeout);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
-			fprintf(stderr, "ldwatch: epoll_wait: %s\n", strerror(-err));
+			lw_warn(NULL, "epoll_wait: %s", strerror(-err));
 			break;
 		}
-		if (n == 1 && ev.data.fd == run.mifd && run.ovl)
-			scan_overlays(&run);
-		probe_poll(pr);	/* the worker's attaches, filed and told */
-		{
-			/* what a process exec'd in the batch read now may have lost is counted from here */
-			uint64_t l = on_losses(&run);
-
-			corr_set_loss_mark(run.corr, loss_prev);
-			loss_prev = l;
-		}
-		more = consume_batch(&run);
-		t_read = now_s();
-		{
-			struct timespec ts;
-
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			corr_tick(run.corr, (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
-		}
-		if (now_s() >= next_check) {
-			/* losses are said when they happen, not only in the final stats */
-			struct lw_stats ks;
-
-			next_check = now_s() + 5;
-			/* a container's ld.so and libc, once no process of it is left */
-			if (run.pn)
-				pidns_refresh(run.pn);
-			{
-				struct timespec ts;
-
-				clock_gettime(CLOCK_MONOTONIC, &ts);
-				probe_release_unused(pr, pid_alive, on_mounted, &run,
-						     (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
-			}
-			if (now_s() >= next_stats) {
+		more = session_pump(s, n == 1 ? ev.data.fd : -1);
+		if (lw_now_s() >= next_check) {
+			next_check = lw_now_s() + HOUSEKEEP_S;
+			session_housekeep(s);
+			if (lw_now_s() >= next_stats) {
 				/* a periodic stats record: silence is trusted only when it is counted */
-				struct final_stats ps = { .final = 0 };
-
-				next_stats = now_s() + STATS_INTERVAL_S;
-				if (!probe_stats(pr, &ps.k)) {
-					corr_stats(run.corr, &ps.u);
-					ps.received = run.received;
-					ps.write_errors = output_write_errors(run.out);
-					ps.stall_max_ms = run.stall_max * 1000;
-					ps.seconds = now_s() - t0;
-					output_stats(run.out, &ps);
-				}
+				next_stats = lw_now_s() + STATS_INTERVAL_S;
+				session_stats(s, 0, lw_now_s() - t0, NULL);
 			}
-			if (!probe_stats(pr, &ks) && ks.lost_reserve + ks.lost_read > lost_seen) {
-				uint64_t lost = ks.lost_reserve + ks.lost_read;
-
-				fprintf(stderr, "ldwatch: %llu records lost so far (%llu ring full, "
-					"%llu unreadable), continuing\n", (unsigned long long)lost,
-					(unsigned long long)ks.lost_reserve,
-					(unsigned long long)ks.lost_read);
-				lost_seen = lost;
-			}
+			/* losses are said when they happen, not only in the final stats */
+			session_warn_losses(s);
 		}
-		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-			if (si.ssi_signo == SIGHUP) {
-				/* log rotation: the -o file is opened again */
-				int e = output_reopen(run.out);
-
-				if (e)
-					fprintf(stderr, "ldwatch: reopening %s failed: %s, continuing "
-						"with the old file\n", o.output, strerror(-e));
-			} else if (si.ssi_signo == SIGCHLD) {
-				int st;
-
-				if (child && waitpid(child, &st, WNOHANG) == child) {
-					child_status = st;
-					stop = 1;
-				}
-				while (waitpid(-1, NULL, WNOHANG) > 0)
-					;
-			} else if (child && !forwarded) {
-				/* CMD gets the signal; we keep watching until it is gone */
-				kill(child, si.ssi_signo);
-				forwarded = 1;
-			} else {
-				stop = 1;
-			}
-		}
+		if (on_signals(sfd, s, child, &child_status, &forwarded))
+			stop = 1;
 	}
-	/*
-	 * the child's last records are in the ring before its parent hears of it;
-	 * detach first so that the counters and the records drained agree
-	 */
-	fs.seconds = now_s() - t0;
-	probe_detach(pr);
-	{
-		/* nothing is produced any more: drain what is left, within a deadline */
-		double end = now_s() + DRAIN_S;
-
-		while (consume_batch(&run) && now_s() < end)
-			;
-	}
-	corr_finish(run.corr);
-	probe_stats(pr, &fs.k);
-	fs.left_unread = fs.k.events > run.received ? fs.k.events - run.received : 0;
-	fs.stall_max_ms = run.stall_max * 1000;
-	corr_stats(run.corr, &fs.u);
-	fs.received = run.received;
-	fs.write_errors = output_write_errors(run.out);
-	fs.final = 1;
-	output_stats(run.out, &fs);
-	if (fs.left_unread)
-		fprintf(stderr, "ldwatch: stopped draining after %.0f s with %llu records unread\n",
-			DRAIN_S, (unsigned long long)fs.left_unread);
-	if (fs.k.lost_reserve + fs.k.lost_read)
-		fprintf(stderr, "ldwatch: %llu records lost in all (%llu ring full, %llu unreadable); "
-			"findings that may lack evidence say \"incomplete\"\n",
-			(unsigned long long)(fs.k.lost_reserve + fs.k.lost_read),
-			(unsigned long long)fs.k.lost_reserve, (unsigned long long)fs.k.lost_read);
+	session_finish(s, lw_now_s() - t0);
 cleanup:
-	probe_close(pr);	/* detach before waiting on anything else */
+	session_close(s);	/* detach before waiting on anything else */
 	if (gofd >= 0)
 		close(gofd);	/* an unreleased child exits 125 */
 	if (child && child_status < 0) {
@@ -1154,24 +264,7 @@ cleanup:
 	}
 	if (efd >= 0)
 		close(efd);
-	if (run.mifd >= 0)
-		close(run.mifd);
-	overlays_free(run.ovl);
 	if (sfd >= 0)
 		close(sfd);
-	if (rootfd >= 0)
-		close(rootfd);
-	corr_free(run.corr);
-	pidns_close(run.pn);
-	output_close(run.out);
-	if (o.cmd) {
-		if (err)
-			return 125;
-		if (WIFEXITED(child_status))
-			return WEXITSTATUS(child_status);
-		if (WIFSIGNALED(child_status))
-			return 128 + WTERMSIG(child_status);
-		return 125;
-	}
-	return err ? 1 : 0;
+	return exit_status(&o, err, child_status);
 }

@@ -24,4 +24,10 @@ uint32_t pidns_to_kernel(const struct pidns *pn, uint32_t nspid);
 /* the kernel's pid as ldwatch's namespace names it; 0 when it is not visible here */
 uint32_t pidns_to_local(const struct pidns *pn, uint32_t tgid);
 
+/* pidns_to_kernel where pn NULL means both views agree: nothing to translate */
+static inline uint32_t pidns_kpid(const struct pidns *pn, uint32_t nspid)
+{
+	return pn ? pidns_to_kernel(pn, nspid) : nspid;
+}
+
 #endif

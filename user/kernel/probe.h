@@ -93,7 +93,7 @@ int probe_loader_mount(struct probe *p, int rootfd, const char *path, uint64_t m
  * let go of the files under other roots that neither a live process nor a
  * mount still there uses, once unused for PROBE_IDLE_NS; how many
  */
-unsigned probe_release_unused(struct probe *p, int (*alive)(uint32_t pid),
+unsigned probe_release_unused(struct probe *p, int (*alive)(void *ctx, uint32_t pid),
 			      int (*mounted)(void *ctx, uint64_t id), void *ctx, uint64_t now_ns);
 /* from now on attach and destroy off the caller's thread (after ready) */
 void probe_go_async(struct probe *p);

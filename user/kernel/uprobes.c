@@ -511,7 +511,7 @@ unsigned probe_poll(struct probe *p)
  * they were found in is still there, after PROBE_IDLE_NS of that: a crash
  * loop or a run of short containers keeps its image's probes.
  */
-unsigned probe_release_unused(struct probe *p, int (*alive)(uint32_t pid),
+unsigned probe_release_unused(struct probe *p, int (*alive)(void *ctx, uint32_t pid),
 			      int (*mounted)(void *ctx, uint64_t id), void *ctx, uint64_t now_ns)
 {
 	unsigned files = 0;
@@ -523,7 +523,7 @@ unsigned probe_release_unused(struct probe *p, int (*alive)(uint32_t pid),
 		if (!f->path || f->shared || f->pending)
 			continue;
 		for (k = j = 0; k < f->n_owners; k++)
-			if (alive(f->owners[k]))
+			if (alive(ctx, f->owners[k]))
 				f->owners[j++] = f->owners[k];
 		for (k = m = 0; k < f->n_mounts; k++)
 			if (mounted && mounted(ctx, f->mounts[k]))

@@ -1,5 +1,5 @@
 /* small tools every stage uses: array length, literal prefixes, the kernel's
- * dev_t, and the one way a diagnostic reaches stderr */
+ * dev_t, the monotonic clock, and the one way a diagnostic reaches stderr */
 #ifndef LDWATCH_UTIL_H
 #define LDWATCH_UTIL_H
 
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -40,6 +41,23 @@ static inline uint32_t kdev_of(dev_t d)
 static inline uint32_t kdev_make(unsigned int maj, unsigned int min)
 {
 	return (uint32_t)(maj << 20 | (min & 0xfffff));
+}
+
+/* CLOCK_MONOTONIC, in seconds and in nanoseconds (as BPF's bpf_ktime_get_ns) */
+static inline double lw_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline uint64_t lw_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* "ldwatch: [SUBSYS: ]message\n" on stderr; subsys may be NULL. Diagnostics

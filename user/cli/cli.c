@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/* cli: the usage text and the options, parsed into a cli_config */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "util.h"
+
+static const char usage_text[] =
+"usage: ldwatch [options]                 watch this host until SIGINT/SIGTERM\n"
+"       ldwatch [options] -- CMD [ARG...]  run CMD, watch it and its descendants\n"
+"\n"
+"Explains why programs fail to start or to load a library: missing libraries\n"
+"and interpreters, permission and noexec refusals, from the loader's own lookups.\n"
+"\n"
+"scope (filters intersect):\n"
+"  (default)            the Go toolchain: processes named `go` and their descendants\n"
+"  -a, --all            every process on the host\n"
+"  -p, --pid PID        PID and its descendants\n"
+"  -- CMD               CMD and its descendants, whatever they are\n"
+"  --cgroup PATH        only processes in cgroup v2 PATH or below it (relative to\n"
+"                       the cgroup2 mount, or under it); filtered in the kernel\n"
+"  --container ID       only findings of the container whose id starts with ID\n"
+"                       (as recognised from its cgroup: docker, containerd, cri-o,\n"
+"                       podman, systemd-nspawn)\n"
+"output:\n"
+"  -j, --json           JSON Lines (schema in README.md) instead of text blocks\n"
+"  -l, --loads          also a record for every successful dlopen or plugin load\n"
+"  -o, --output FILE    write records to FILE instead of stdout\n"
+"  -d, --duration SECS  stop after SECS seconds\n"
+"  --ring-size SIZE     the kernel-to-daemon ring buffer (default 16M; a power of\n"
+"                       two, 4K to 1024M): a bigger one rides out longer bursts\n"
+"  --no-uprobes         attach no loader or plugin uprobe: every new process that\n"
+"                       maps ld.so or libc pays for their breakpoints (~1% of an\n"
+"                       exec each, here); findings then rest on lookups and fd 2\n"
+"  -v, --verbose        libbpf's debug messages on stderr\n"
+"  -h, --help           this text\n"
+"  -V, --version        print the version\n"
+"\n"
+"exit status: 0 after a clean stop, 1 on failure, 2 on bad usage; with -- CMD,\n"
+"CMD's status (128+N for signal N, 126/127 when it could not run, 125 when\n"
+"ldwatch itself failed).\n";
+
+void cli_usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+/* the message, then the usage, on stderr; the value cli_parse returns */
+#define usage_error(...) (lw_warn(NULL, __VA_ARGS__), fputs(usage_text, stderr), -EINVAL)
+
+int cli_parse(int argc, char **argv, struct cli_config *o)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "loads", no_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "cgroup", required_argument, NULL, 'C' },
+		{ "container", required_argument, NULL, 'I' },
+		{ "ring-size", required_argument, NULL, 'R' },
+		{ "no-uprobes", no_argument, NULL, 'U' },
+		{ 0 },
+	};
+	char *end;
+	long v;
+	int c;
+
+	opterr = 0;
+	optind = 0;	/* glibc starts afresh: a second parse (a test's) sees its own argv */
+	while ((c = getopt_long(argc, argv, "+:ap:jlo:d:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			o->all = 1;
+			break;
+		case 'p':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v <= 0 || v > INT_MAX)
+				return usage_error("-p needs a process id, not '%s'", optarg);
+			o->pid = v;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'l':
+			o->loads = 1;
+			break;
+		case 'o':
+			if (!optarg[0])
+				return usage_error("-o needs a file name");
+			o->output = optarg;
+			break;
+		case 'd':
+			errno = 0;
+			o->duration = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o->duration > 0) ||
+			    o->duration > 1e9)
+				return usage_error("--duration needs a positive number of seconds, "
+						   "not '%s'", optarg);
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'C':
+			if (!optarg[0])
+				return usage_error("--cgroup needs a cgroup path");
+			o->cgroup = optarg;
+			break;
+		case 'I':
+			if (!optarg[0] || strlen(optarg) > 128 ||
+			    strspn(optarg, "0123456789abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") != strlen(optarg))
+				return usage_error("--container needs a container id (or its first "
+						   "characters), not '%s'", optarg);
+			o->container = optarg;
+			break;
+		case 'U':
+			o->no_uprobes = 1;
+			break;
+		case 'R':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (*end == 'K' || *end == 'k')
+				v <<= 10, end++;
+			else if (*end == 'M' || *end == 'm')
+				v <<= 20, end++;
+			if (errno || end == optarg || *end || v < 4096 || v > (1l << 30) || (v & (v - 1)))
+				return usage_error("--ring-size needs a power of two from 4K to 1024M "
+						   "(bytes, or with K or M), not '%s'", optarg);
+			o->ring_bytes = v;
+			break;
+		case 'h':
+			return CLI_HELP;
+		case 'V':
+			return CLI_VERSION;
+		case ':':
+			return usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	else if (optind > 0 && !strcmp(argv[optind - 1], "--"))
+		return usage_error("a command must follow '--'");
+	if (o->cmd && o->pid)
+		return usage_error("-p and -- CMD cannot be combined");
+	return CLI_RUN;
+}
