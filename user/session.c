@@ -254,7 +254,7 @@ int session_open(const struct cli_config *o, struct session **out)
 		.loader_seen = on_loader_seen, .exec_seen = on_exec_seen, .settle = on_settle,
 		.ctx = s, .rootfd = s->rootfd,
 		.mountinfo = MOUNTINFO, .proc = "/proc",
-		.container = o->container, .losses = on_losses,
+		.container = o->container, .losses = on_losses, .mem_budget = o->max_memory,
 		.local_pid = s->pn ? on_local_pid : NULL,
 	};
 	s->ec = execache_new(&(struct execache_ops){
@@ -357,7 +357,12 @@ void session_ready(struct session *s, const struct cli_config *o, pid_t child)
 		.pid = o->pid ? o->pid : (uint32_t)child,
 	};
 
-	ri.files = probe_files(s->pr, &ri.n_files);
+	struct ready_file files[PROBE_FILES_MAX];
+	const struct probe_file *pf = probe_files(s->pr, &ri.n_files);
+
+	for (unsigned i = 0; i < ri.n_files && i < PROBE_FILES_MAX; i++)
+		files[i] = (struct ready_file){ pf[i].path, pf[i].syms, pf[i].n };
+	ri.files = files;
 	output_ready(s->out, &ri);
 	s->ready = 1;
 	probe_go_async(s->pr);	/* from now on uprobes come and go off the loop */

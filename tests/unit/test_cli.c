@@ -144,6 +144,31 @@ Test(cli, ring_size_units)
 	cr_assert_eq(c.ring_bytes, 1u << 30);
 }
 
+Test(cli, max_memory)
+{
+	struct cli_config c;
+
+	cr_assert_eq(parse(ARGV("--max-memory", "1M"), &c), CLI_RUN);
+	cr_assert_eq(c.max_memory, 1u << 20);
+	cr_assert_eq(parse(ARGV("--max-memory", "4096M"), &c), CLI_RUN);
+	cr_assert_eq(c.max_memory, 4ull << 30);
+	cr_assert_eq(parse(ARGV("--max-memory=262144k"), &c), CLI_RUN);
+	cr_assert_eq(c.max_memory, 256u << 20);
+	cr_assert_eq(parse(ARGV("-a"), &c), CLI_RUN);
+	cr_assert_eq(c.max_memory, 0, "unset: the correlator's default");
+	bad(ARGV("--max-memory", "1023K"),
+	    "--max-memory needs a size from 1M to 4096M (bytes, or with K or M), not '1023K'");
+	bad(ARGV("--max-memory", "4097M"),
+	    "--max-memory needs a size from 1M to 4096M (bytes, or with K or M), not '4097M'");
+	bad(ARGV("--max-memory", "64G"),
+	    "--max-memory needs a size from 1M to 4096M (bytes, or with K or M), not '64G'");
+	bad(ARGV("--max-memory", "-1M"),
+	    "--max-memory needs a size from 1M to 4096M (bytes, or with K or M), not '-1M'");
+	bad(ARGV("--max-memory", "99999999999999999999"),
+	    "--max-memory needs a size from 1M to 4096M (bytes, or with K or M), not "
+	    "'99999999999999999999'");
+}
+
 Test(cli, container_id_of_128_characters)
 {
 	char id[129];

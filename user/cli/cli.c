@@ -33,6 +33,9 @@ static const char usage_text[] =
 "  -d, --duration SECS  stop after SECS seconds\n"
 "  --ring-size SIZE     the kernel-to-daemon ring buffer (default 16M; a power of\n"
 "                       two, 4K to 1024M): a bigger one rides out longer bursts\n"
+"  --max-memory SIZE   the daemon's bound on what it keeps per process, all\n"
+"                       together (default 64M; 1M to 4096M): past it the least\n"
+"                       recently seen processes are forgotten, counted as evicted\n"
 "  --no-uprobes         attach no loader or plugin uprobe: every new process that\n"
 "                       maps ld.so or libc pays for their breakpoints (~1% of an\n"
 "                       exec each, here); findings then rest on lookups and fd 2\n"
@@ -52,6 +55,23 @@ void cli_usage(FILE *f)
 /* the message, then the usage, on stderr; the value cli_parse returns */
 #define usage_error(...) (lw_warn(NULL, __VA_ARGS__), fputs(usage_text, stderr), -EINVAL)
 
+/* "4096", "64K", "16M": bytes, or -1 for anything else */
+static long long parse_size(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0 || v > (1ll << 40))
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	return *end ? -1 : v;
+}
+
 int cli_parse(int argc, char **argv, struct cli_config *o)
 {
 	static const struct option longopts[] = {
@@ -68,10 +88,11 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 		{ "container", required_argument, NULL, 'I' },
 		{ "ring-size", required_argument, NULL, 'R' },
 		{ "no-uprobes", no_argument, NULL, 'U' },
+		{ "max-memory", required_argument, NULL, 'M' },
 		{ 0 },
 	};
 	char *end;
-	long v;
+	long long v;
 	int c;
 
 	opterr = 0;
@@ -127,16 +148,18 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 			o->no_uprobes = 1;
 			break;
 		case 'R':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (*end == 'K' || *end == 'k')
-				v <<= 10, end++;
-			else if (*end == 'M' || *end == 'm')
-				v <<= 20, end++;
-			if (errno || end == optarg || *end || v < 4096 || v > (1l << 30) || (v & (v - 1)))
+			v = parse_size(optarg);
+			if (v < 4096 || v > (1l << 30) || (v & (v - 1)))
 				return usage_error("--ring-size needs a power of two from 4K to 1024M "
 						   "(bytes, or with K or M), not '%s'", optarg);
 			o->ring_bytes = v;
+			break;
+		case 'M':
+			v = parse_size(optarg);
+			if (v < (1l << 20) || v > (4ll << 30))
+				return usage_error("--max-memory needs a size from 1M to 4096M (bytes, "
+						   "or with K or M), not '%s'", optarg);
+			o->max_memory = v;
 			break;
 		case 'h':
 			return CLI_HELP;

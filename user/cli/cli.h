@@ -16,6 +16,7 @@ struct cli_config {
 	const char *container;		/* --container id prefix */
 	uint32_t ring_bytes;		/* --ring-size; 0: the default */
 	int no_uprobes;			/* --no-uprobes */
+	uint64_t max_memory;		/* --max-memory; 0: the correlator's default */
 	double duration;		/* -d; 0: until a signal */
 	char **cmd;			/* -- CMD [ARG...], inside argv; NULL: none */
 };

@@ -5,7 +5,6 @@
 #include "errnames.h"
 #include "escape.h"
 #include "event.h"
-#include "probe.h"
 #include "report_internal.h"
 
 static void json_str(struct sbuf *b, const char *key, const char *v)

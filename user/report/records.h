@@ -142,13 +142,18 @@ struct corr_stats {
 	uint64_t filtered;	/* findings and loads of other containers (--container) */
 };
 
-struct probe_file;	/* the kernel side's uprobe file table (probe.h) */
+/* one file's loader uprobes, as the ready record lists them */
+struct ready_file {
+	const char *path;
+	const char *const *syms;	/* "dlopen", "dlopen%return", ... */
+	unsigned n;
+};
 
 struct ready_info {
 	const char *version, *scope, *tracefs;
 	int probes;
 	uint32_t pid;		/* -p PID or the -- CMD child; 0 when none */
-	const struct probe_file *files;	/* loader uprobes, per file */
+	const struct ready_file *files;	/* loader uprobes, per file */
 	unsigned n_files;
 };
 

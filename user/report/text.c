@@ -6,7 +6,6 @@
 #include "escape.h"
 #include "hwcaps.h"
 #include "event.h"
-#include "probe.h"
 #include "report_internal.h"
 
 static void text_line(struct sbuf *b, const char *key, const char *v)
