@@ -1,3 +1,4 @@
+/* errnames: errno values by their symbolic names (ENOENT), as strace prints them */
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <stddef.h>

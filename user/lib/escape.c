@@ -1,3 +1,4 @@
+/* escape: outside bytes (paths, fd-2 text, ELF strings) made safe for JSON and for a terminal */
 // SPDX-License-Identifier: MIT
 #include <stdint.h>
 

@@ -1,3 +1,4 @@
+/* sbuf: a growable byte buffer, bounded, that remembers its first error */
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <stdarg.h>
