@@ -52,7 +52,7 @@ static int attach_with_tracefs(struct ldwatch_bpf *skel, const char **how)
 	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) ||
 	    mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
 		err = -errno;
-		fprintf(stderr, "ldwatch: tracefs is not mounted and mounting it privately failed: %s\n",
+		lw_warn(NULL, "tracefs is not mounted and mounting it privately failed: %s",
 			strerror(-err));
 		setns(hostns, CLONE_NEWNS);
 		fchdir(cwd);
@@ -64,8 +64,7 @@ static int attach_with_tracefs(struct ldwatch_bpf *skel, const char **how)
 	if (!err2 && fchdir(cwd))
 		err2 = -errno;
 	if (err2) {
-		fprintf(stderr, "ldwatch: cannot return to the host mount namespace: %s\n",
-			strerror(-err2));
+		lw_warn(NULL, "cannot return to the host mount namespace: %s", strerror(-err2));
 		if (!err)
 			err = err2;
 	}

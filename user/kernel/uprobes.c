@@ -430,8 +430,8 @@ static int loader_fd(struct probe *p, int fd, const char *path, uint32_t owner, 
 	/* a loader file without glibc's error points: musl's, say so once */
 	if (!strncmp(strrchr(path, '/') ? strrchr(path, '/') + 1 : path, "ld-", 3) &&
 	    (err || !offs[0]))
-		fprintf(stderr, "ldwatch: %s%s has no glibc loader error points (musl?): failures "
-			"there are read from lookups and fd 2 only\n", path,
+		lw_warn(NULL, "%s%s has no glibc loader error points (musl?): failures there are "
+			"read from lookups and fd 2 only", path,
 			owner || mount_id ? " (in a container's root)" : "");
 	return err;
 }

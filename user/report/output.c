@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "output.h"
 #include "report_internal.h"
+#include "util.h"
 
 struct output {
 	int fd;
@@ -116,9 +117,9 @@ static int flush_record(struct output *o)
 	if (err) {
 		o->write_errors++;
 		if (err != o->last_errno)
-			fprintf(stderr, "ldwatch: writing a record to %s failed: %s; records are "
-				"counted as lost until it works again, continuing\n",
-				o->path ? o->path : "stdout", strerror(-err));
+			lw_warn(NULL, "writing a record to %s failed: %s; records are counted as "
+				"lost until it works again, continuing", o->path ? o->path : "stdout",
+				strerror(-err));
 		o->last_errno = err;
 	} else {
 		o->last_errno = 0;
