@@ -140,6 +140,42 @@ t_ctr_root_missing_library()
 	return 0
 }
 
+# what fixes it: the missing library is in the root, where nothing in the search names it
+t_ctr_fix_unlisted_directory()
+{
+	local F=$W/rec.json R=$W/root
+	need_bpf
+	mk_root "$R" needs_missing
+	mkdir -p "$R/opt/foo/lib" "$R/var/lib/dpkg/info"
+	cp "$FIX/lib/libfoo.so" "$R/opt/foo/lib/libmissing.so"
+	printf '/opt/foo\n/opt/foo/lib\n/opt/foo/lib/libmissing.so\n' >"$R/var/lib/dpkg/info/foo:amd64.list"
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	in_container chroot "$R" /bin/needs_missing >/dev/null 2>&1
+	ctr_finding "$F" missing-library
+	check_fields "$FND" .object '"libmissing.so"' .fix '"libmissing.so is in /opt/foo/lib, which nothing in the search names: add /opt/foo/lib to the binary'"'"'s RUNPATH (-Wl,-rpath,/opt/foo/lib) or to LD_LIBRARY_PATH, or list it in /etc/ld.so.conf.d/ and run ldconfig (/opt/foo/lib/libmissing.so is from the installed package foo:amd64)"'
+}
+
+# what fixes it: ld.so.conf lists the directory, but ldconfig was not run since
+t_ctr_fix_ldconfig_not_run()
+{
+	local F=$W/rec.json R=$W/root
+	need_bpf
+	mk_root "$R" needs_missing
+	mkdir -p "$R/usr/local/lib" "$R/etc"
+	printf '/usr/local/lib\n' >"$R/etc/ld.so.conf"
+	: >"$R/etc/ld.so.cache"
+	touch -d '2020-01-01' "$R/etc/ld.so.cache"
+	cp "$FIX/lib/libfoo.so" "$R/usr/local/lib/libmissing.so"
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	in_container chroot "$R" /bin/needs_missing >/dev/null 2>&1
+	ctr_finding "$F" missing-library
+	check_fields "$FND" .object '"libmissing.so"' .fix '"libmissing.so is in /usr/local/lib, which /etc/ld.so.conf lists, but /etc/ld.so.cache is older than the file: run ldconfig"'
+}
+
 # a container's loader probes are let go once no process of it is left
 t_ctr_loader_probes_released()
 {

@@ -49,7 +49,7 @@ Test(output, json_finding_exact)
 		"{\"path\":\"/opt/lib/glibc-hwcaps/x86-64-v3/libfoo.so\",\"op\":\"openat\",\"errno\":\"ENOENT\"},"
 		"{\"path\":\"/opt/lib/libfoo.so\",\"op\":\"openat\",\"errno\":\"ENOENT\"},"
 		"{\"path\":\"/usr/lib/libfoo.so\",\"op\":\"open\",\"errno\":null}],"
-		"\"hint\":\"h\"}\n");
+		"\"hint\":\"h\",\"fix\":null}\n");
 	sbuf_free(&b);
 }
 

@@ -228,6 +228,10 @@ const char *last_opened(struct proc *p, const char *name, unsigned since);
 const struct attempt *att_last(struct proc *p, const char *path);
 unsigned att_under(struct proc *p, const char *path, struct attempt **out);
 
+/* fix.c */
+void fix_missing_library(struct corr *c, const struct where *w, struct proc *p,
+			 struct pending *pd, const char *name);
+
 /* gate.c */
 void verdict_clear(struct verdict *v);
 void pending_clear(struct pending *pd);
@@ -248,6 +252,7 @@ bool library_refused(struct corr *c, const struct where *w, struct proc *p, stru
 void missing_library(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
 		     const char *name, const char *enotdir);
 void missing_preload(struct pending *pd, const char *name);
+void search_entry(const char *cand, const char *name, char *out, size_t cap);
 void diagnose_class(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
 		    const char *name, const char *errstr, unsigned since);
 void on_version_line(struct proc *p, const char *line, size_t len, const char *at,

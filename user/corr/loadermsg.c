@@ -108,7 +108,7 @@ static char *find_needer(struct corr *c, const struct where *w, struct proc *p, 
  * The search-path entry behind a candidate: strip "/name", then the
  * glibc-hwcaps and legacy hwcaps subdirectories the loader appends.
  */
-static void search_entry(const char *cand, const char *name, char *out, size_t cap)
+void search_entry(const char *cand, const char *name, char *out, size_t cap)
 {
 	size_t n = strlen(cand), k = strlen(name);
 
@@ -221,6 +221,7 @@ void missing_library(struct corr *c, const struct where *w, struct proc *p, stru
 	pd->v.err = ENOENT;
 	if (!pd->v.needed_by)
 		pd->v.needed_by = find_needer(c, w, p, name);
+	fix_missing_library(c, w, p, pd, name);
 	if (enotdir[0])
 		pd->v.hint = xprintf("%s was not found in any directory the loader searched, and %s "
 				   "in the search path is a file, not a directory: install %s or "

@@ -200,3 +200,17 @@ int fs_noexec_in_root(int rootfd, const char *path)
 	close(fd);
 	return ret;
 }
+
+int fs_open_in_root(int rootfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)flags | O_CLOEXEC | O_NOCTTY,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	if (rootfd < 0)
+		return -EBADF;
+	fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}

@@ -35,4 +35,10 @@ int fs_noexec_in_root(int rootfd, const char *path);
 /* stat path inside the tree of rootfd, never leaving it */
 int fs_stat_in_root(int rootfd, const char *path, struct stat *st);
 
+/*
+ * open path inside the tree of rootfd, never leaving it (O_RDONLY|O_DIRECTORY
+ * for a directory to list): an fd or -errno; symlinks resolve inside the root
+ */
+int fs_open_in_root(int rootfd, const char *path, int flags);
+
 #endif

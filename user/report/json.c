@@ -121,6 +121,7 @@ void print_finding_json(struct sbuf *b, const struct finding *f, int64_t off)
 	}
 	sbuf_putc(b, ']');
 	json_str(b, "hint", f->v.hint);
+	json_str(b, "fix", f->v.fix);
 	sbuf_puts(b, "}\n");
 }
 

@@ -69,7 +69,8 @@ const char *lw_severity_name(enum lw_severity s);
 	X(exe)		/* when the finding is about another binary than the image */ \
 	X(object) X(needed_by) X(message) X(mount) X(hint) \
 	X(symbol) X(version) X(elf_class) X(machine) X(dependency) \
-	X(variable)	/* the environment variable at fault, NAME=VALUE */
+	X(variable)	/* the environment variable at fault, NAME=VALUE */ \
+	X(fix)		/* where the missing thing really is, and what makes the loader find it */
 
 /* what one family decided: the part of a finding that is not the process's */
 struct verdict {

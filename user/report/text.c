@@ -100,6 +100,7 @@ void print_finding_plain(struct sbuf *b, const struct finding *f, int64_t off)
 		sbuf_putc(b, '\n');
 	}
 	text_line(b, "hint", f->v.hint);
+	text_line(b, "fix", f->v.fix);
 	sbuf_putc(b, '\n');
 }
 
