@@ -93,6 +93,36 @@ sc_permission_exec_mode()
 	)
 }
 
+# PT_INTERP names a directory: execve says EACCES, the binary's mode allows it
+sc_permission_interp_dir_elf()
+{
+	SC_CMD=("$FIX/dir_interp") SC_RC=126 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"permission-denied"'
+		.severity '"error"'
+		.cause '"is-a-directory"'
+		.object '$fix + "/interp_dir"'
+		.exe '$fix + "/dir_interp"'
+		.errno '"EACCES"'
+		'.hint | contains("(PT_INTERP)")' true
+	)
+}
+
+# the same with a #! line
+sc_permission_interp_dir_script()
+{
+	SC_CMD=("$FIX/dir_shebang") SC_RC=126 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"permission-denied"'
+		.severity '"error"'
+		.cause '"is-a-directory"'
+		.object '$fix + "/interp_dir"'
+		.exe '$fix + "/dir_shebang"'
+		.errno '"EACCES"'
+		'.hint | contains("#! interpreter")' true
+	)
+}
+
 # the only candidate for libfoo.so is mode 0600 root: ld.so says ENOENT
 sc_permission_lib_mode()
 {

@@ -6,8 +6,11 @@ enum lw_cause deny_cause(struct corr *c, const struct where *w, const char *path
 		       int want, struct stat *st, char **mount)
 {
 	char mnt[4096];
-	int noexec = 0;
+	int noexec = 0, found = !fs_stat_in_root(w->root, path, st);
 
+	/* exec refuses a directory before its mount or mode is looked at (may_open) */
+	if ((want & X_OK) && found && S_ISDIR(st->st_mode))
+		return LW_C_IS_A_DIRECTORY;
 	if ((want & X_OK) && w->mountinfo &&
 	    !fs_mount_of(w->mountinfo, path, mnt, sizeof(mnt), &noexec) && noexec) {
 		*mount = strdup(mnt);
@@ -18,7 +21,7 @@ enum lw_cause deny_cause(struct corr *c, const struct where *w, const char *path
 		*mount = NULL;
 		return LW_C_NOEXEC_MOUNT;
 	}
-	if (!fs_stat_in_root(w->root, path, st) && fs_mode_denies(st, uid, want))
+	if (found && fs_mode_denies(st, uid, want))
 		return LW_C_FILE_MODE;
 	return fs_lsm_active() ? LW_C_SECURITY_MODULE : LW_C_UNKNOWN;
 }
@@ -44,7 +47,8 @@ char *deny_hint(enum lw_cause cause, const char *path, uint32_t uid, int want,
 /*
  * A failed execve whose process then failed too. ENOENT on a file that
  * exists is its interpreter missing; EACCES is the mode, the mount, or a
- * security module.
+ * security module, of the file or of its interpreter, or an interpreter
+ * that is a directory.
  */
 void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const struct execfail *x,
 		   uint64_t ts, int code, int sig)
@@ -155,7 +159,16 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
 				pd.v.variable = xprintf("%s=%s", vars[k], v);
 		}
 	}
-	pd.v.hint = deny_hint(cause, obj, p->uid, X_OK, &st, mount);
+	if (cause == LW_C_IS_A_DIRECTORY)
+		/* only an interpreter gets here: the file itself is a regular one */
+		pd.v.hint = c->elf.kind == ELF_KIND_SCRIPT ?
+			xprintf("%s is a directory, yet %s names it as its #! interpreter: point "
+				"the #! line at the interpreter program itself", obj, x->path) :
+			xprintf("%s is a directory, yet %s names it as its interpreter (PT_INTERP): "
+				"give the program the loader itself (patchelf --set-interpreter), "
+				"or rebuild it for this system", obj, x->path);
+	else
+		pd.v.hint = deny_hint(cause, obj, p->uid, X_OK, &st, mount);
 	if (pd.v.variable) {
 		free(pd.v.hint);
 		pd.v.hint = xprintf("%s is on %s, which is mounted noexec, because %s: point GOTMPDIR "

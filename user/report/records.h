@@ -49,6 +49,7 @@ enum lw_cause {
 	LW_C_NOT_A_DIRECTORY,
 	LW_C_SRC_NOT_A_DIRECTORY,
 	LW_C_NO_SRC,
+	LW_C_IS_A_DIRECTORY,
 	LW_C__COUNT,
 };
 
