@@ -81,6 +81,21 @@ sc_missing_interpreter_script()
 	)
 }
 
+# #!/bin/sh saved with CRLF line endings: the kernel looks for "/bin/sh\r"
+sc_missing_interpreter_crlf()
+{
+	SC_CMD=("$FIX/crlf_shebang") SC_RC=127 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"missing-interpreter"'
+		.severity '"error"'
+		.cause '"crlf-line-endings"'
+		.object '"/bin/sh\r"'
+		.exe '$fix + "/crlf_shebang"'
+		.errno '"ENOENT"'
+		'.hint | contains("dos2unix " + $fix + "/crlf_shebang")' true
+	)
+}
+
 sc_permission_exec_mode()
 {
 	SC_CMD=("$FIX/no_x") SC_RC=126 SC_HEALTHY=0

@@ -284,7 +284,45 @@ Test(correlate, missing_script_interpreter)
 	lookup(20, LW_OP_EXECVE, script, -ENOENT);
 	exits(20, 127);
 	expect_only_finding(.kind = "missing-interpreter", .object = "/nonexistent/bin/sh",
-			    .exe = script, .err = ENOENT);
+			    .exe = script, .err = ENOENT, .cause = "");
+}
+
+/* binfmt_script keeps the \r of a CRLF line in the name: "/bin/sh\r" is looked for */
+Test(correlate, crlf_shebang_is_its_line_endings)
+{
+	char script[128], fix[320];
+
+	tmp_file(script, sizeof(script), "run.sh", 0755, "#!/bin/sh\r\necho hi\r\n");
+	lookup(20, LW_OP_EXECVE, script, -ENOENT);
+	exits(20, 127);
+	snprintf(fix, sizeof(fix), "dos2unix %s (or sed -i 's/\\r$//' %s)", script, script);
+	expect_only_finding(.kind = "missing-interpreter", .cause = "crlf-line-endings",
+			    .object = "/bin/sh\r", .exe = script, .err = ENOENT, .hint_has = fix,
+			    .hint_lacks = "does not exist either");
+}
+
+Test(correlate, crlf_shebang_of_an_absent_interpreter_says_both)
+{
+	char script[128];
+
+	tmp_file(script, sizeof(script), "run.sh", 0755, "#!/nonexistent/bin/sh\r\n");
+	lookup(20, LW_OP_EXECVE, script, -ENOENT);
+	exits(20, 127);
+	expect_only_finding(.kind = "missing-interpreter", .cause = "crlf-line-endings",
+			    .object = "/nonexistent/bin/sh\r",
+			    .hint_has = "/nonexistent/bin/sh does not exist either");
+}
+
+/* the fix is a command to paste: a path a shell would split is quoted */
+Test(correlate, crlf_fix_quotes_the_path)
+{
+	char script[128], fix[320];
+
+	tmp_file(script, sizeof(script), "it's a.sh", 0755, "#!/bin/sh\r\n");
+	lookup(20, LW_OP_EXECVE, script, -ENOENT);
+	exits(20, 127);
+	snprintf(fix, sizeof(fix), "dos2unix '%s/it'\\''s a.sh' (or sed", tmp);
+	expect_only_finding(.cause = "crlf-line-endings", .hint_has = fix);
 }
 
 Test(correlate, exec_of_absent_file_is_a_path_walk)
