@@ -81,6 +81,21 @@ sc_missing_interpreter_script()
 	)
 }
 
+# #!/bin/sh saved with CRLF line endings: the kernel looks for "/bin/sh\r"
+sc_missing_interpreter_crlf()
+{
+	SC_CMD=("$FIX/crlf_shebang") SC_RC=127 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"missing-interpreter"'
+		.severity '"error"'
+		.cause '"crlf-line-endings"'
+		.object '"/bin/sh\r"'
+		.exe '$fix + "/crlf_shebang"'
+		.errno '"ENOENT"'
+		'.hint | contains("dos2unix " + $fix + "/crlf_shebang")' true
+	)
+}
+
 sc_permission_exec_mode()
 {
 	SC_CMD=("$FIX/no_x") SC_RC=126 SC_HEALTHY=0
@@ -90,6 +105,36 @@ sc_permission_exec_mode()
 		.cause '"file-mode"'
 		.object '$fix + "/no_x"'
 		.errno '"EACCES"'
+	)
+}
+
+# PT_INTERP names a directory: execve says EACCES, the binary's mode allows it
+sc_permission_interp_dir_elf()
+{
+	SC_CMD=("$FIX/dir_interp") SC_RC=126 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"permission-denied"'
+		.severity '"error"'
+		.cause '"is-a-directory"'
+		.object '$fix + "/interp_dir"'
+		.exe '$fix + "/dir_interp"'
+		.errno '"EACCES"'
+		'.hint | contains("(PT_INTERP)")' true
+	)
+}
+
+# the same with a #! line
+sc_permission_interp_dir_script()
+{
+	SC_CMD=("$FIX/dir_shebang") SC_RC=126 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"permission-denied"'
+		.severity '"error"'
+		.cause '"is-a-directory"'
+		.object '$fix + "/interp_dir"'
+		.exe '$fix + "/dir_shebang"'
+		.errno '"EACCES"'
+		'.hint | contains("#! interpreter")' true
 	)
 }
 

@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -50,17 +51,62 @@ static void teardown(void)
 	strcpy(tmp, "/tmp/lw-corr-XXXXXX");
 }
 
-/* a file of exactly mode holding text in the scratch folder; its path in path */
-static void tmp_file(char *path, size_t cap, const char *name, mode_t mode, const char *text)
+/* a file of exactly mode holding len bytes in the scratch folder; its path in path */
+static void tmp_bytes(char *path, size_t cap, const char *name, mode_t mode, const void *buf,
+		      size_t len)
 {
 	int fd;
 
 	snprintf(path, cap, "%s/%s", tmp, name);
 	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, mode);
 	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	cr_assert_eq(write(fd, buf, len), (ssize_t)len);
 	cr_assert_eq(fchmod(fd, mode), 0);
 	close(fd);
+}
+
+static void tmp_file(char *path, size_t cap, const char *name, mode_t mode, const char *text)
+{
+	tmp_bytes(path, cap, name, mode, text, strlen(text));
+}
+
+/* a 64-bit executable in the scratch folder whose one program header is PT_INTERP interp */
+static void tmp_elf(char *path, size_t cap, const char *name, const char *interp)
+{
+	struct {
+		Elf64_Ehdr eh;
+		Elf64_Phdr ph;
+		char interp[128];
+	} img = {
+		.eh = { .e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB,
+				     EV_CURRENT },
+			.e_type = ET_EXEC, .e_machine = EM_X86_64, .e_version = EV_CURRENT,
+			.e_phoff = sizeof(Elf64_Ehdr), .e_ehsize = sizeof(Elf64_Ehdr),
+			.e_phentsize = sizeof(Elf64_Phdr), .e_phnum = 1 },
+		.ph = { .p_type = PT_INTERP, .p_offset = sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr),
+			.p_filesz = strlen(interp) + 1, .p_align = 1 },
+	};
+
+	cr_assert_lt(strlen(interp), sizeof(img.interp));
+	strcpy(img.interp, interp);
+	tmp_bytes(path, cap, name, 0755, &img, sizeof(img));
+}
+
+/* a directory in the scratch folder; its path in path */
+static void tmp_dir(char *path, size_t cap, const char *name)
+{
+	snprintf(path, cap, "%s/%s", tmp, name);
+	cr_assert_eq(mkdir(path, 0755), 0);
+}
+
+/* a script run.sh of mode whose #! interpreter is a directory, bin/; their paths */
+static void tmp_script_of_dir(char script[128], char dir[128], mode_t mode)
+{
+	char text[192];
+
+	tmp_dir(dir, 128, "bin");
+	snprintf(text, sizeof(text), "#!%s\necho hi\n", dir);
+	tmp_file(script, 128, "run.sh", mode, text);
 }
 
 /* glibc's walk for one name over two directories, as recorded on Debian 12 */
@@ -238,7 +284,45 @@ Test(correlate, missing_script_interpreter)
 	lookup(20, LW_OP_EXECVE, script, -ENOENT);
 	exits(20, 127);
 	expect_only_finding(.kind = "missing-interpreter", .object = "/nonexistent/bin/sh",
-			    .exe = script, .err = ENOENT);
+			    .exe = script, .err = ENOENT, .cause = "");
+}
+
+/* binfmt_script keeps the \r of a CRLF line in the name: "/bin/sh\r" is looked for */
+Test(correlate, crlf_shebang_is_its_line_endings)
+{
+	char script[128], fix[320];
+
+	tmp_file(script, sizeof(script), "run.sh", 0755, "#!/bin/sh\r\necho hi\r\n");
+	lookup(20, LW_OP_EXECVE, script, -ENOENT);
+	exits(20, 127);
+	snprintf(fix, sizeof(fix), "dos2unix %s (or sed -i 's/\\r$//' %s)", script, script);
+	expect_only_finding(.kind = "missing-interpreter", .cause = "crlf-line-endings",
+			    .object = "/bin/sh\r", .exe = script, .err = ENOENT, .hint_has = fix,
+			    .hint_lacks = "does not exist either");
+}
+
+Test(correlate, crlf_shebang_of_an_absent_interpreter_says_both)
+{
+	char script[128];
+
+	tmp_file(script, sizeof(script), "run.sh", 0755, "#!/nonexistent/bin/sh\r\n");
+	lookup(20, LW_OP_EXECVE, script, -ENOENT);
+	exits(20, 127);
+	expect_only_finding(.kind = "missing-interpreter", .cause = "crlf-line-endings",
+			    .object = "/nonexistent/bin/sh\r",
+			    .hint_has = "/nonexistent/bin/sh does not exist either");
+}
+
+/* the fix is a command to paste: a path a shell would split is quoted */
+Test(correlate, crlf_fix_quotes_the_path)
+{
+	char script[128], fix[320];
+
+	tmp_file(script, sizeof(script), "it's a.sh", 0755, "#!/bin/sh\r\n");
+	lookup(20, LW_OP_EXECVE, script, -ENOENT);
+	exits(20, 127);
+	snprintf(fix, sizeof(fix), "dos2unix '%s/it'\\''s a.sh' (or sed", tmp);
+	expect_only_finding(.cause = "crlf-line-endings", .hint_has = fix);
 }
 
 Test(correlate, exec_of_absent_file_is_a_path_walk)
@@ -267,6 +351,41 @@ Test(correlate, exec_eacces_without_x_bit)
 	lookup(23, LW_OP_EXECVE, bin, -EACCES);
 	exits(23, 126);
 	expect_only_finding(.kind = "permission-denied", .cause = "file-mode", .exit_code = 126);
+}
+
+/* exec opens an interpreter as it opens the file: a directory is EACCES (may_open) */
+Test(correlate, script_interpreter_that_is_a_directory)
+{
+	char dir[128], script[128];
+
+	tmp_script_of_dir(script, dir, 0755);
+	lookup(24, LW_OP_EXECVE, script, -EACCES);
+	exits(24, 126);
+	expect_only_finding(.kind = "permission-denied", .cause = "is-a-directory", .object = dir,
+			    .exe = script, .err = EACCES, .hint_has = "names it as its #! interpreter");
+}
+
+Test(correlate, elf_interpreter_that_is_a_directory)
+{
+	char dir[128], bin[128];
+
+	tmp_dir(dir, sizeof(dir), "ld.so");
+	tmp_elf(bin, sizeof(bin), "tool", dir);
+	lookup(25, LW_OP_EXECVE, bin, -EACCES);
+	exits(25, 126);
+	expect_only_finding(.kind = "permission-denied", .cause = "is-a-directory", .object = dir,
+			    .exe = bin, .err = EACCES, .hint_has = "its interpreter (PT_INTERP)");
+}
+
+/* the file's own mode is checked before its interpreter is opened */
+Test(correlate, script_without_x_bit_is_blamed_before_its_interpreter)
+{
+	char dir[128], script[128];
+
+	tmp_script_of_dir(script, dir, 0644);
+	lookup(26, LW_OP_EXECVE, script, -EACCES);
+	exits(26, 126);
+	expect_only_finding(.kind = "permission-denied", .cause = "file-mode", .object = script);
 }
 
 Test(correlate, glibc_message_with_newline_in_path_is_one_line)

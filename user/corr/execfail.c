@@ -6,8 +6,11 @@ enum lw_cause deny_cause(struct corr *c, const struct where *w, const char *path
 		       int want, struct stat *st, char **mount)
 {
 	char mnt[4096];
-	int noexec = 0;
+	int noexec = 0, found = !fs_stat_in_root(w->root, path, st);
 
+	/* exec refuses a directory before its mount or mode is looked at (may_open) */
+	if ((want & X_OK) && found && S_ISDIR(st->st_mode))
+		return LW_C_IS_A_DIRECTORY;
 	if ((want & X_OK) && w->mountinfo &&
 	    !fs_mount_of(w->mountinfo, path, mnt, sizeof(mnt), &noexec) && noexec) {
 		*mount = strdup(mnt);
@@ -18,7 +21,7 @@ enum lw_cause deny_cause(struct corr *c, const struct where *w, const char *path
 		*mount = NULL;
 		return LW_C_NOEXEC_MOUNT;
 	}
-	if (!fs_stat_in_root(w->root, path, st) && fs_mode_denies(st, uid, want))
+	if (found && fs_mode_denies(st, uid, want))
 		return LW_C_FILE_MODE;
 	return fs_lsm_active() ? LW_C_SECURITY_MODULE : LW_C_UNKNOWN;
 }
@@ -41,10 +44,64 @@ char *deny_hint(enum lw_cause cause, const char *path, uint32_t uid, int want,
 	return xprintf("access to %s was refused for a reason ldwatch could not determine", path);
 }
 
+/* s as one shell word, quoted only when it must be */
+static void sh_word(struct sbuf *b, const char *s)
+{
+	static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				    "0123456789/._-+,:@%=";
+
+	if (*s && !s[strspn(s, plain)]) {
+		sbuf_puts(b, s);
+		return;
+	}
+	sbuf_putc(b, '\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			sbuf_puts(b, "'\\''");
+		else
+			sbuf_putc(b, *s);
+	sbuf_putc(b, '\'');
+}
+
+/*
+ * a script saved with CRLF line endings: binfmt_script trims only spaces
+ * and tabs, so the \r stays in the interpreter's name and "sh\r" is looked
+ * for. The fix is the file's, whether or not the bare name exists.
+ */
+static char *crlf_hint(const struct where *w, const char *script, const char *interp)
+{
+	size_t n = strlen(interp);
+	struct sbuf b;
+	struct stat st;
+	char *bare, *hint;
+
+	while (n && interp[n - 1] == '\r')
+		n--;
+	bare = strndup(interp, n);
+	if (!bare)
+		return NULL;
+	sbuf_init(&b);
+	sbuf_printf(&b, "%s has CRLF (DOS) line endings: its #! line names %s followed by a "
+		    "carriage return, and no file has that name; convert it: dos2unix ", script, bare);
+	sh_word(&b, script);
+	/* dos2unix first: the output shows a backslash as \\ (escape.h), pasted as such */
+	sbuf_puts(&b, " (or sed -i 's/\\r$//' ");
+	sh_word(&b, script);
+	sbuf_putc(&b, ')');
+	if (fs_stat_in_root(w->root, bare, &st) == -ENOENT)
+		sbuf_printf(&b, "; without the carriage return, %s does not exist either: install "
+			    "it too, or fix the #! line", bare);
+	hint = b.err ? NULL : strdup(sbuf_str(&b));
+	sbuf_free(&b);
+	free(bare);
+	return hint;
+}
+
 /*
  * A failed execve whose process then failed too. ENOENT on a file that
  * exists is its interpreter missing; EACCES is the mode, the mount, or a
- * security module.
+ * security module, of the file or of its interpreter, or an interpreter
+ * that is a directory.
  */
 void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const struct execfail *x,
 		   uint64_t ts, int code, int sig)
@@ -93,6 +150,7 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
 	if (x->err == ENOENT) {
 		char interp[ELF_STR_MAX + 4096];
 		struct stat ist;
+		size_t n;
 
 		if (inspect(w, x->path, &c->elf) || !c->elf.interp[0])
 			return;
@@ -104,12 +162,19 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
 			return;
 		pd.v.kind = LW_K_MISSING_INTERPRETER;
 		pd.v.object = interp;
-		pd.v.hint = c->elf.kind == ELF_KIND_SCRIPT ?
-			xprintf("%s exists, but its #! interpreter %s does not: install it or fix "
-				"the #! line", x->path, interp) :
-			xprintf("%s exists, but its interpreter (PT_INTERP) %s does not: install "
-				"that loader, rebuild the program for this system, or run it with "
-				"the right one (patchelf --set-interpreter)", x->path, interp);
+		n = strlen(c->elf.interp);
+		if (c->elf.kind == ELF_KIND_SCRIPT && n > 1 && c->elf.interp[n - 1] == '\r') {
+			pd.v.cause = LW_C_CRLF_LINE_ENDINGS;
+			pd.v.hint = crlf_hint(w, x->path, interp);
+		} else if (c->elf.kind == ELF_KIND_SCRIPT) {
+			pd.v.hint = xprintf("%s exists, but its #! interpreter %s does not: install "
+					  "it or fix the #! line", x->path, interp);
+		} else {
+			pd.v.hint = xprintf("%s exists, but its interpreter (PT_INTERP) %s does not: "
+					  "install that loader, rebuild the program for this system, "
+					  "or run it with the right one (patchelf --set-interpreter)",
+					  x->path, interp);
+		}
 		pd.att = &a;
 		pd.n_att = 1;
 		emit(c, w, p, &pd, code, sig);
@@ -155,7 +220,16 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
 				pd.v.variable = xprintf("%s=%s", vars[k], v);
 		}
 	}
-	pd.v.hint = deny_hint(cause, obj, p->uid, X_OK, &st, mount);
+	if (cause == LW_C_IS_A_DIRECTORY)
+		/* only an interpreter gets here: the file itself is a regular one */
+		pd.v.hint = c->elf.kind == ELF_KIND_SCRIPT ?
+			xprintf("%s is a directory, yet %s names it as its #! interpreter: point "
+				"the #! line at the interpreter program itself", obj, x->path) :
+			xprintf("%s is a directory, yet %s names it as its interpreter (PT_INTERP): "
+				"give the program the loader itself (patchelf --set-interpreter), "
+				"or rebuild it for this system", obj, x->path);
+	else
+		pd.v.hint = deny_hint(cause, obj, p->uid, X_OK, &st, mount);
 	if (pd.v.variable) {
 		free(pd.v.hint);
 		pd.v.hint = xprintf("%s is on %s, which is mounted noexec, because %s: point GOTMPDIR "

@@ -32,6 +32,8 @@ static const char *const cause_names[LW_C__COUNT] = {
 	[LW_C_NOT_A_DIRECTORY]		= "not-a-directory",
 	[LW_C_SRC_NOT_A_DIRECTORY]	= "src-not-a-directory",
 	[LW_C_NO_SRC]			= "no-src",
+	[LW_C_IS_A_DIRECTORY]		= "is-a-directory",
+	[LW_C_CRLF_LINE_ENDINGS]	= "crlf-line-endings",
 };
 
 const char *lw_kind_name(enum lw_kind k)

@@ -38,7 +38,7 @@ enum lw_kind {
 	LW_K__COUNT,
 };
 
-/* why, for the kinds that have one (permission-denied, goroot-broken) */
+/* why, for the kinds that have one (permission-denied, goroot-broken, missing-interpreter) */
 enum lw_cause {
 	LW_C_NONE,
 	LW_C_FILE_MODE,
@@ -49,6 +49,8 @@ enum lw_cause {
 	LW_C_NOT_A_DIRECTORY,
 	LW_C_SRC_NOT_A_DIRECTORY,
 	LW_C_NO_SRC,
+	LW_C_IS_A_DIRECTORY,
+	LW_C_CRLF_LINE_ENDINGS,
 	LW_C__COUNT,
 };
 
