@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "correlate.h"
 #include "story.h"
+#include <gnu/libc-version.h>
 
 static char tmp[] = "/tmp/lw-corr-XXXXXX";
 static char mountinfo[64];
@@ -634,6 +635,23 @@ Test(loader, version_mismatch_at_startup)
 	/* nothing says it is a Go program: no Go advice */
 	expect_only_finding(.kind = "version-mismatch", .object = "/lib/x86_64-linux-gnu/libc.so.6",
 			    .needed_by = "/opt/app/cgo", .exit_code = 1, .hint_lacks = "CGO_ENABLED");
+}
+
+/* both sides: what is needed, and the newest of that family this root's libc defines */
+Test(loader, version_mismatch_names_both_sides)
+{
+	char fix[512];
+
+	snprintf(fix, sizeof(fix), "/opt/app/new needs GLIBC_2.99; this root's libc.so.6 defines "
+		 "up to GLIBC_%s: it was built on a newer system than it runs on: build it on the "
+		 "oldest system you deploy to (or in a container of that release)",
+		 gnu_get_libc_version());
+	exec_(146, "/opt/app/new");
+	lookup(146, LW_OP_OPENAT, "/lib/x86_64-linux-gnu/libc.so.6", 3);
+	says(146, "/opt/app/new: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.99' not "
+	     "found (required by /opt/app/new)\n");
+	exits(146, 1);
+	expect_only_finding(.kind = "version-mismatch", .version = "GLIBC_2.99", .fix = fix);
 }
 
 Test(loader, undefined_symbol_at_startup_with_version)

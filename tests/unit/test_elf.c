@@ -1084,3 +1084,29 @@ Test(elf, go_module_of_refuses_what_is_not_there)
 	cr_assert_eq(elf_go_module_of(fd, "example.com/host", v, sizeof(v)), -ENOENT);
 	close(fd);
 }
+
+/* DT_VERDEF: the highest GLIBC_ version this host's libc defines is its own release */
+#include <gnu/libc-version.h>
+
+Test(elf, verdef_max_of_the_real_libc)
+{
+	char v[32];
+	int fd = open("/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY | O_CLOEXEC);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(elf_verdef_max(fd, "GLIBC_", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, gnu_get_libc_version());
+	cr_assert_eq(elf_verdef_max(fd, "NOSUCH_", v, sizeof(v)), -ENOENT);
+	cr_assert_str_eq(v, "");
+	close(fd);
+}
+
+Test(elf, verdef_max_of_a_file_without_versions)
+{
+	char v[32];
+	int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(elf_verdef_max(fd, "GLIBC_", v, sizeof(v)), -ENOEXEC);
+	close(fd);
+}

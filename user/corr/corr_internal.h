@@ -255,8 +255,8 @@ void missing_preload(struct pending *pd, const char *name);
 void search_entry(const char *cand, const char *name, char *out, size_t cap);
 void diagnose_class(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
 		    const char *name, const char *errstr, unsigned since);
-void on_version_line(struct proc *p, const char *line, size_t len, const char *at,
-			    uint64_t ts);
+void on_version_line(const struct where *w, struct proc *p, const char *line, size_t len,
+		     const char *at, uint64_t ts);
 void on_symbol_line(struct proc *p, const char *line, size_t len, const char *rest,
 			   uint64_t ts);
 void on_musl_reloc_line(struct proc *p, const char *line, size_t len, uint64_t ts);

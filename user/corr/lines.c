@@ -85,7 +85,7 @@ void on_line(struct corr *c, const struct where *w, struct proc *p, const char *
 		else if (pd && errstr && !library_refused(c, w, p, pd, name, errstr, 0, enotdir))
 			missing_library(c, w, p, pd, name, enotdir);
 	} else if ((s = find_bytes(line, len, version, sizeof(version) - 1))) {
-		on_version_line(p, line, len, s, ts);
+		on_version_line(w, p, line, len, s, ts);
 	} else if ((s = find_bytes(line, len, symerr, sizeof(symerr) - 1))) {
 		on_symbol_line(p, line, len, s + sizeof(symerr) - 1, ts);
 	} else if (len > sizeof(musl_reloc) - 1 && !memcmp(line, musl_reloc, sizeof(musl_reloc) - 1)) {

@@ -270,9 +270,33 @@ void diagnose_class(struct corr *c, const struct where *w, struct proc *p, struc
 			   mach ? " " : "", mach ? mach : "", base_name(name));
 }
 
+/*
+ * both sides of a version mismatch: what the library in this root defines
+ * of the same family (GLIBC_2.38 wanted, GLIBC_2.36 the newest there)
+ */
+static void version_fix(const struct where *w, struct pending *pd)
+{
+	const char *us = pd->v.version ? strrchr(pd->v.version, '_') : NULL;
+	char prefix[64], have[64];
+	int fd;
+
+	if (!us || !pd->v.object || us[1] < '0' || us[1] > '9' ||
+	    (size_t)(us + 1 - pd->v.version) >= sizeof(prefix) ||
+	    elf_open_in_root(w->root, pd->v.object, &fd))
+		return;
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)(us + 1 - pd->v.version), pd->v.version);
+	if (!elf_verdef_max(fd, prefix, have, sizeof(have)))
+		pd->v.fix = xprintf("%s needs %s; this root's %s defines up to %s%s: it was built on "
+				    "a newer system than it runs on: build it on the oldest system "
+				    "you deploy to (or in a container of that release)",
+				    pd->v.needed_by ? pd->v.needed_by : "the program", pd->v.version,
+				    base_name(pd->v.object), prefix, have);
+	close(fd);
+}
+
 /* "PROG: OBJ: version `V' not found (required by REQ)", then exit 1 */
-void on_version_line(struct proc *p, const char *line, size_t len, const char *at,
-			    uint64_t ts)
+void on_version_line(const struct where *w, struct proc *p, const char *line, size_t len,
+		     const char *at, uint64_t ts)
 {
 	const char *v = at + LIT_LEN(": version `"), *end = line + len, *q, *req, *obj;
 	struct pending *pd;
@@ -305,6 +329,7 @@ void on_version_line(struct proc *p, const char *line, size_t len, const char *a
 			   "against a newer %s than this system has; rebuild it against this "
 			   "system's library (or an older base image), or install a newer one",
 			   pd->v.needed_by, pd->v.version, pd->v.object, base_name(pd->v.object));
+	version_fix(w, pd);
 }
 
 static void undefined_symbol(struct pending *pd, const char *obj, size_t objlen,

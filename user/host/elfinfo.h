@@ -67,6 +67,12 @@ int elf_open_in_root(int rootfd, const char *path, int *fdp);
  */
 int elf_go_module_of(int fd, const char *pkg, char *out, size_t cap);
 
+/*
+ * the highest version a library defines (DT_VERDEF) among those named
+ * PREFIX<number>... ("GLIBC_" -> "2.36"), into out: 0, -ENOENT, -errno
+ */
+int elf_verdef_max(int fd, const char *prefix, char *out, size_t cap);
+
 /* "x86-64", "i386", "aarch64", "arm", "riscv", "ppc64", "s390"... or NULL */
 const char *elf_machine_name(uint16_t machine);
 

@@ -264,3 +264,92 @@ int elf_go_module_of(int fd, const char *pkg, char *out, size_t cap)
 	free(buf);
 	return err ? err : -ENOENT;
 }
+
+#define VERDEF_BYTES	(1u << 20)	/* of the version definitions and their strings */
+#define VERDEF_MAX	4096		/* definitions walked */
+
+/* "2.36" < "2.38" < "2.38.1", numerically; non-digits end a number */
+static int vercmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		unsigned long x = strtoul(a, (char **)&a, 10), y = strtoul(b, (char **)&b, 10);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (*a == '.')
+			a++;
+		if (*b == '.')
+			b++;
+		if ((*a && !(*a >= '0' && *a <= '9')) || (*b && !(*b >= '0' && *b <= '9')))
+			break;
+	}
+	return 0;
+}
+
+int elf_verdef_max(int fd, const char *prefix, char *out, size_t cap)
+{
+	size_t plen = strlen(prefix);
+	uint64_t size = 0;
+	Elf64_Shdr *sh = NULL;
+	unsigned char *vd = NULL;
+	char *strs = NULL;
+	Elf64_Ehdr eh;
+	int err, found = 0;
+
+	out[0] = '\0';
+	err = elf_regular_size(fd, &size);
+	if (err)
+		return err;
+	if (size < sizeof(eh) || pread_exact(fd, &eh, sizeof(eh), 0) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_shentsize != sizeof(Elf64_Shdr) ||
+	    !eh.e_shnum || !in_file(eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(*sh), size, ELF_READ_CAP))
+		return -ENOEXEC;
+	sh = malloc(eh.e_shnum * sizeof(*sh));
+	if (!sh)
+		return -ENOMEM;
+	err = pread_exact(fd, sh, eh.e_shnum * sizeof(*sh), eh.e_shoff);
+	for (unsigned i = 0; !err && i < eh.e_shnum && !vd; i++) {
+		const Elf64_Shdr *d = &sh[i], *st;
+		uint64_t off = 0;
+
+		if (d->sh_type != SHT_GNU_verdef || d->sh_link >= eh.e_shnum)
+			continue;
+		st = &sh[d->sh_link];
+		if (!in_file(d->sh_offset, d->sh_size, size, VERDEF_BYTES) ||
+		    !in_file(st->sh_offset, st->sh_size, size, VERDEF_BYTES) || !st->sh_size)
+			break;
+		vd = malloc(d->sh_size ? d->sh_size : 1);
+		strs = malloc(st->sh_size);
+		if (!vd || !strs || pread_exact(fd, vd, d->sh_size, d->sh_offset) ||
+		    pread_exact(fd, strs, st->sh_size, st->sh_offset))
+			break;
+		strs[st->sh_size - 1] = '\0';
+		/* each definition's first aux names it; vd_next chains them */
+		for (unsigned k = 0; k < VERDEF_MAX && off + sizeof(Elf64_Verdef) <= d->sh_size; k++) {
+			Elf64_Verdef def;
+			Elf64_Verdaux aux;
+
+			memcpy(&def, vd + off, sizeof(def));
+			if (def.vd_aux && off + def.vd_aux + sizeof(aux) <= d->sh_size) {
+				memcpy(&aux, vd + off + def.vd_aux, sizeof(aux));
+				if (aux.vda_name < st->sh_size) {
+					const char *name = strs + aux.vda_name;
+
+					if (!strncmp(name, prefix, plen) && name[plen] >= '0' &&
+					    name[plen] <= '9' && (!found || vercmp(name + plen, out) > 0)) {
+						snprintf(out, cap, "%s", name + plen);
+						found = 1;
+					}
+				}
+			}
+			if (!def.vd_next || def.vd_next > d->sh_size - off)
+				break;
+			off += def.vd_next;
+		}
+	}
+	free(sh);
+	free(vd);
+	free(strs);
+	return err ? err : found ? 0 : -ENOENT;
+}
