@@ -176,27 +176,26 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
  */
 #define PATH_DIRS_MAX 64
 
-void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uint64_t ts, int code,
-		      int sig)
-{
-	const char *path = env_find(c, p, "PATH"), *gobin;
-	const char *dirs[PATH_DIRS_MAX];
-	size_t dlen[PATH_DIRS_MAX];
-	unsigned nd = 0, i, j, best_n = 0;
-	const char *best = NULL;
-	struct pending pd = { .v = { .severity = LW_SEV_ERROR, .err = ENOENT }, .ts_ns = ts };
-	char *dup, *save, *tok, buf[4096];
-	struct attempt *v;
-	struct stat st;
+/* directories, each a pointer and a length into a string that outlives them */
+struct dirs {
+	const char *at[PATH_DIRS_MAX];
+	size_t len[PATH_DIRS_MAX];
+	unsigned n;
+};
 
-	if (!path || !(dup = strdup(path)))
-		return;
-	for (tok = strtok_r(dup, ":", &save); tok && nd < PATH_DIRS_MAX;
-	     tok = strtok_r(NULL, ":", &save)) {
-		dirs[nd] = path + (tok - dup);
-		dlen[nd++] = strlen(tok);
-	}
-	/* the name with most PATH directories tried, none of them a hit */
+/* its own words name it: a shell's "command not found", env's "No such file", Go's error */
+static bool said_names(const struct proc *p, const char *name)
+{
+	return p->said && find_bytes(p->said, p->said_len, name, strlen(name));
+}
+
+/* the name with most exec-time PATH directories tried, none of them a hit */
+static const char *path_best(struct proc *p, const struct dirs *path)
+{
+	unsigned i, j, best_n = 0;
+	const char *best = NULL;
+	char buf[4096];
+
 	for (i = 0; i < p->att_n; i++) {
 		struct attempt *a = att_at(p, i);
 		const char *b = base_name(a->path);
@@ -205,8 +204,8 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 
 		if (a->err != ENOENT || is_open_op(a->op) || a->op == LW_OP_MMAP)
 			continue;
-		for (j = 0; j < nd; j++) {
-			int k = snprintf(buf, sizeof(buf), "%.*s/%s", (int)dlen[j], dirs[j], b);
+		for (j = 0; j < path->n; j++) {
+			int k = snprintf(buf, sizeof(buf), "%.*s/%s", (int)path->len[j], path->at[j], b);
 			const struct attempt *l;
 
 			if (k <= 0 || (size_t)k >= sizeof(buf))
@@ -221,21 +220,42 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 		}
 	}
 	/*
-	 * its own words name it: a shell's "command not found", env's "No such
-	 * file", Go's error. A PATH search that came to nothing and an exit 127
-	 * alone are a relay's status (podman exec looked for crun, then passed
-	 * on its container's 127) or an optional tool not found
+	 * a PATH search that came to nothing and an exit 127 alone are a
+	 * relay's status (podman exec looked for crun, then passed on its
+	 * container's 127) or an optional tool not found
 	 */
-	if (!best || best_n < (nd < 2 ? nd : 2) ||
-	    !p->said || !find_bytes(p->said, p->said_len, best, strlen(best))) {
+	if (!best || best_n < (path->n < 2 ? path->n : 2) || !said_names(p, best))
+		return NULL;
+	return best;
+}
+
+void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uint64_t ts, int code,
+		      int sig)
+{
+	const char *path = env_find(c, p, "PATH"), *gobin, *best;
+	struct dirs dirs = { .n = 0 };
+	unsigned j;
+	struct pending pd = { .v = { .severity = LW_SEV_ERROR, .err = ENOENT }, .ts_ns = ts };
+	char *dup, *save, *tok, buf[4096];
+	struct attempt *v;
+	struct stat st;
+
+	if (!path || !(dup = strdup(path)))
+		return;
+	for (tok = strtok_r(dup, ":", &save); tok && dirs.n < PATH_DIRS_MAX;
+	     tok = strtok_r(NULL, ":", &save)) {
+		dirs.at[dirs.n] = path + (tok - dup);
+		dirs.len[dirs.n++] = strlen(tok);
+	}
+	if (!(best = path_best(p, &dirs))) {
 		free(dup);
 		return;
 	}
-	v = calloc(nd ? nd : 1, sizeof(*v));
-	for (j = 0; v && j < nd; j++) {
+	v = calloc(dirs.n ? dirs.n : 1, sizeof(*v));
+	for (j = 0; v && j < dirs.n; j++) {
 		const struct attempt *l;
 
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)dlen[j], dirs[j], best);
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)dirs.len[j], dirs.at[j], best);
 		if ((l = att_last(p, buf))) {
 			v[pd.n_att] = *l;
 			v[pd.n_att].path = strdup(l->path);
@@ -253,18 +273,18 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 				  best, gobin, gobin);
 	else {
 		/* the directories really searched: a script may have changed PATH */
-		struct sbuf dirs;
+		struct sbuf list;
 
-		sbuf_init(&dirs);
+		sbuf_init(&list);
 		for (j = 0; j < pd.n_att; j++) {
 			const char *a = pd.att[j].path;
 
-			sbuf_printf(&dirs, "%s%.*s", j ? ", " : "", (int)(base_name(a) - 1 - a), a);
+			sbuf_printf(&list, "%s%.*s", j ? ", " : "", (int)(base_name(a) - 1 - a), a);
 		}
 		pd.v.hint = xprintf("%s is in none of the PATH directories searched (%s): install it, "
 				  "or add the directory that holds it to PATH (for `go install`ed "
-				  "tools, GOBIN or GOPATH/bin)", best, sbuf_str(&dirs));
-		sbuf_free(&dirs);
+				  "tools, GOBIN or GOPATH/bin)", best, sbuf_str(&list));
+		sbuf_free(&list);
 	}
 	emit(c, w, p, &pd, code, sig);
 	free(pd.v.hint);
