@@ -173,10 +173,13 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
 /*
  * A command searched for in every PATH directory and found in none, then a
  * failed exit (a shell's 127, or Go's "executable file not found in $PATH").
+ * The directories are the ones its lookups went through: a script that sets
+ * PATH itself (sh -c 'PATH=/opt/a:/opt/b; cmd') searched those, not the PATH
+ * it had at exec.
  */
 #define PATH_DIRS_MAX 64
 
-/* directories, each a pointer and a length into a string that outlives them */
+/* directories, each a pointer and a length into a string that outlives them; 0: "/" */
 struct dirs {
 	const char *at[PATH_DIRS_MAX];
 	size_t len[PATH_DIRS_MAX];
@@ -229,33 +232,137 @@ static const char *path_best(struct proc *p, const struct dirs *path)
 	return best;
 }
 
+/* a lookup a PATH search makes of DIR/NAME: a shell's stat, execvp's exec, an access */
+static bool is_search_op(uint32_t op)
+{
+	return !is_open_op(op) && op != LW_OP_MMAP && op != LW_OP_READLINK &&
+	       op != LW_OP_READLINKAT;
+}
+
+/*
+ * the directories the process looked for name in, in order, each once: its
+ * failed lookups of DIR/name (ENOENT, ENOTDIR); none when one found it.
+ * *last: the position of the search's last lookup
+ */
+static void searched(struct proc *p, const char *name, struct dirs *d, unsigned *last)
+{
+	d->n = 0;
+	for (unsigned i = 0; i < p->att_n; i++) {
+		const struct attempt *a = att_at(p, i);
+		const char *b = base_name(a->path);
+		size_t len = b > a->path ? (size_t)(b - 1 - a->path) : 0;
+		unsigned j;
+
+		if (!is_search_op(a->op) || b == a->path || strcmp(b, name))
+			continue;
+		if (!a->err) {
+			d->n = 0;
+			return;
+		}
+		if (a->err != ENOENT && a->err != ENOTDIR)
+			continue;
+		*last = i;
+		for (j = 0; j < d->n && (d->len[j] != len || memcmp(d->at[j], a->path, len)); j++)
+			;
+		if (j == d->n && d->n < PATH_DIRS_MAX) {
+			d->at[d->n] = a->path;
+			d->len[d->n++] = len;
+		}
+	}
+}
+
+/*
+ * the name searched for in two directories or more, found in none, that the
+ * process's words name; of several, the one searched for last: bash looks
+ * itself up at start (for $BASH), well before the command
+ */
+static const char *searched_best(struct proc *p, struct dirs *d)
+{
+	const char *best = NULL;
+	unsigned best_last = 0;
+	struct dirs t;
+
+	for (unsigned i = 0; i < p->att_n; i++) {
+		const struct attempt *a = att_at(p, i);
+		const char *b = base_name(a->path);
+		unsigned last = 0;
+
+		if (!is_search_op(a->op) || (a->err != ENOENT && a->err != ENOTDIR) ||
+		    (best && !strcmp(b, best)) || !said_names(p, b))
+			continue;
+		searched(p, b, &t, &last);
+		if (t.n >= 2 && (!best || last > best_last)) {
+			best = b;
+			best_last = last;
+			*d = t;
+		}
+	}
+	return best;
+}
+
+/* each directory searched an entry of the exec-time PATH (resolved as lookups are), in order */
+static bool path_explains(const struct proc *p, const struct dirs *path, const struct dirs *seen)
+{
+	char buf[LIB_PATH_MAX];
+	unsigned i = 0;
+
+	for (unsigned j = 0; j < seen->n; j++, i++) {
+		for (; i < path->n; i++) {
+			size_t k = event_resolve(p->cwd ? p->cwd : "", path->at[i], path->len[i],
+						 buf, sizeof(buf));
+
+			if (k == 1 && buf[0] == '/')
+				k = 0;
+			if (k == seen->len[j] && !memcmp(buf, seen->at[j], k))
+				break;
+		}
+		if (i == path->n)
+			return false;
+	}
+	return true;
+}
+
 void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uint64_t ts, int code,
 		      int sig)
 {
 	const char *path = env_find(c, p, "PATH"), *gobin, *best;
-	struct dirs dirs = { .n = 0 };
-	unsigned j;
+	struct dirs dirs = { .n = 0 }, seen = { .n = 0 };
+	const struct dirs *from = &dirs;
+	unsigned j, last = 0;
 	struct pending pd = { .v = { .severity = LW_SEV_ERROR, .err = ENOENT }, .ts_ns = ts };
-	char *dup, *save, *tok, buf[4096];
+	char *dup = NULL, *save, *tok, buf[4096];
 	struct attempt *v;
 	struct stat st;
 
-	if (!path || !(dup = strdup(path)))
-		return;
-	for (tok = strtok_r(dup, ":", &save); tok && dirs.n < PATH_DIRS_MAX;
-	     tok = strtok_r(NULL, ":", &save)) {
-		dirs.at[dirs.n] = path + (tok - dup);
-		dirs.len[dirs.n++] = strlen(tok);
+	if (path && (dup = strdup(path)))
+		for (tok = strtok_r(dup, ":", &save); tok && dirs.n < PATH_DIRS_MAX;
+		     tok = strtok_r(NULL, ":", &save)) {
+			dirs.at[dirs.n] = path + (tok - dup);
+			dirs.len[dirs.n++] = strlen(tok);
+		}
+	/*
+	 * the exec-time PATH, as long as it explains the search; else the
+	 * directories the lookups went through (a script set PATH)
+	 */
+	if ((best = path_best(p, &dirs)))
+		searched(p, best, &seen, &last);
+	if (!best || !path_explains(p, &dirs, &seen)) {
+		const char *b = searched_best(p, &seen);
+
+		if (b) {
+			best = b;
+			from = path && path_explains(p, &dirs, &seen) ? &dirs : &seen;
+		}
 	}
-	if (!(best = path_best(p, &dirs))) {
+	if (!best) {
 		free(dup);
 		return;
 	}
-	v = calloc(dirs.n ? dirs.n : 1, sizeof(*v));
-	for (j = 0; v && j < dirs.n; j++) {
+	v = calloc(from->n ? from->n : 1, sizeof(*v));
+	for (j = 0; v && j < from->n; j++) {
 		const struct attempt *l;
 
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)dirs.len[j], dirs.at[j], best);
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)from->len[j], from->at[j], best);
 		if ((l = att_last(p, buf))) {
 			v[pd.n_att] = *l;
 			v[pd.n_att].path = strdup(l->path);
@@ -265,14 +372,27 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 	pd.att = v;
 	pd.v.kind = LW_K_COMMAND_NOT_FOUND;
 	pd.v.object = (char *)best;
-	pd.v.variable = xprintf("PATH=%s", path);
+	if (from == &dirs) {
+		pd.v.variable = xprintf("PATH=%s", path);
+	} else {
+		/* the PATH as searched */
+		struct sbuf var;
+
+		sbuf_init(&var);
+		sbuf_puts(&var, "PATH=");
+		for (j = 0; j < seen.n; j++)
+			sbuf_printf(&var, "%s%.*s", j ? ":" : "", seen.len[j] ? (int)seen.len[j] : 1,
+				    seen.len[j] ? seen.at[j] : "/");
+		pd.v.variable = xstrdup(sbuf_str(&var));
+		sbuf_free(&var);
+	}
 	gobin = env_find(c, p, "GOBIN");
 	if (gobin && snprintf(buf, sizeof(buf), "%s/%s", gobin, best) < (int)sizeof(buf) &&
 	    !fs_stat_in_root(w->root, buf, &st))
 		pd.v.hint = xprintf("%s is in GOBIN (%s), which is not on PATH: add %s to PATH",
 				  best, gobin, gobin);
 	else {
-		/* the directories really searched: a script may have changed PATH */
+		/* the directories really searched */
 		struct sbuf list;
 
 		sbuf_init(&list);
