@@ -810,16 +810,35 @@ Test(command, a_path_sharing_directories_is_the_one_searched)
 			    .n_attempts = 3, .first_attempt = "/opt/a/tool");
 }
 
-/* every directory searched is on the exec-time PATH, in its order: that PATH, as before */
-Test(command, the_exec_time_path_explains_a_search_of_part_of_it)
+/* bash -c 'PATH=/usr/bin:/bin tool': part of the exec-time PATH is not all of it */
+Test(command, a_search_of_part_of_the_exec_time_path_is_that_part)
 {
 	shell_starts(94, "/usr/bin/dash");
 	lookup(94, LW_OP_FSTATAT, "/usr/bin/tool", -ENOENT);
 	lookup(94, LW_OP_FSTATAT, "/bin/tool", -ENOENT);
 	says(94, "sh: 1: tool: not found\n");
 	exits(94, 127);
-	expect_only_finding(.object = "tool", .variable = "PATH=/usr/local/bin:/usr/bin:/bin",
-			    .n_attempts = 2);
+	expect_only_finding(.object = "tool", .variable = "PATH=/usr/bin:/bin", .n_attempts = 2);
+}
+
+/*
+ * the exec-time PATH searched as it is: a repeated entry, an empty one (the
+ * working directory), one refused (EACCES): that PATH, as it always was
+ */
+Test(command, the_exec_time_path_searched_whole_is_that_path)
+{
+	exec_(101, "/usr/bin/dash");
+	env_(101, "PATH=/usr/local/bin:/opt/locked:/usr/bin::/usr/local/bin\0");
+	lookup(101, LW_OP_FSTATAT, "/usr/local/bin/tool", -ENOENT);
+	lookup(101, LW_OP_FSTATAT, "/opt/locked/tool", -EACCES);
+	lookup(101, LW_OP_FSTATAT, "/usr/bin/tool", -ENOENT);
+	lookup(101, LW_OP_FSTATAT, "tool", -ENOENT);
+	lookup(101, LW_OP_FSTATAT, "/usr/local/bin/tool", -ENOENT);
+	says(101, "sh: 1: tool: not found\n");
+	exits(101, 127);
+	expect_only_finding(.object = "tool",
+			    .variable = "PATH=/usr/local/bin:/opt/locked:/usr/bin::/usr/local/bin",
+			    .first_attempt = "/usr/local/bin/tool");
 }
 
 /* no PATH captured at exec (a forked child, env -i): the lookups say where it looked */

@@ -300,26 +300,45 @@ static const char *searched_best(struct proc *p, struct dirs *d)
 	return best;
 }
 
-/* each directory searched an entry of the exec-time PATH (resolved as lookups are), in order */
-static bool path_explains(const struct proc *p, const struct dirs *path, const struct dirs *seen)
+/*
+ * the exec-time PATH explains the search when the directories searched are
+ * its entries, in its order: a repeated entry once, an empty one the working
+ * directory, one looked up with another error (EACCES) passed over, none
+ * left out
+ */
+static bool path_explains(struct proc *p, const char *path, const char *name,
+			  const struct dirs *seen)
 {
-	char buf[LIB_PATH_MAX];
-	unsigned i = 0;
+	char dir[LIB_PATH_MAX], buf[LIB_PATH_MAX];
+	const char *s, *e;
+	unsigned i, j = 0;
 
-	for (unsigned j = 0; j < seen->n; j++, i++) {
-		for (; i < path->n; i++) {
-			size_t k = event_resolve(p->cwd ? p->cwd : "", path->at[i], path->len[i],
-						 buf, sizeof(buf));
+	if (!seen->n)
+		return true;
+	for (s = path; s; s = *e ? e + 1 : NULL) {
+		const struct attempt *l;
+		size_t k;
 
-			if (k == 1 && buf[0] == '/')
-				k = 0;
-			if (k == seen->len[j] && !memcmp(buf, seen->at[j], k))
-				break;
+		e = strchrnul(s, ':');
+		k = event_resolve(p->cwd ? p->cwd : "", e > s ? s : ".", e > s ? (size_t)(e - s) : 1,
+				  dir, sizeof(dir));
+		if (k >= sizeof(dir))
+			return false;
+		k = k == 1 && dir[0] == '/' ? 0 : k;
+		for (i = 0; i < j && (seen->len[i] != k || memcmp(seen->at[i], dir, k)); i++)
+			;
+		if (i < j)
+			continue;
+		if (j < seen->n && seen->len[j] == k && !memcmp(seen->at[j], dir, k)) {
+			j++;
+			continue;
 		}
-		if (i == path->n)
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)k, dir, name);
+		l = att_last(p, buf);
+		if (!l || l->err == ENOENT || l->err == ENOTDIR)
 			return false;
 	}
-	return true;
+	return j == seen->n;
 }
 
 void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uint64_t ts, int code,
@@ -346,12 +365,12 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 	 */
 	if ((best = path_best(p, &dirs)))
 		searched(p, best, &seen, &last);
-	if (!best || !path_explains(p, &dirs, &seen)) {
+	if (!best || !path_explains(p, path, best, &seen)) {
 		const char *b = searched_best(p, &seen);
 
 		if (b) {
 			best = b;
-			from = path && path_explains(p, &dirs, &seen) ? &dirs : &seen;
+			from = path_explains(p, path, b, &seen) ? &dirs : &seen;
 		}
 	}
 	if (!best) {
