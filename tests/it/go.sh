@@ -177,7 +177,8 @@ t_go_command_not_found()
 		bad "no command-not-found within ${FINDING_S}s; findings: $(findings_summary "$F")"
 	lw_stop "$F"
 	FND=$(go_finding "$F" command-not-found)
-	check_fields "$FND" .object '"ldwatch-nosuchcmd"' .exit_code 127 .pid "$p"
+	check_fields "$FND" .object '"ldwatch-nosuchcmd"' .exit_code 127 .pid "$p" \
+		.variable '"PATH=/usr/local/bin:/usr/bin:/bin"'
 	jq -e '[.attempts[] | select(.path == "/usr/bin/ldwatch-nosuchcmd")] | length == 1' <<<"$FND" >/dev/null ||
 		bad "attempts lack /usr/bin/ldwatch-nosuchcmd: $(jq -c .attempts <<<"$FND")"
 }

@@ -476,6 +476,27 @@ sc_musl_missing_library()
 	)
 }
 
+# SHELL -c with a script that sets PATH itself: the command is looked for on
+# that PATH, not on the one the shell had at exec (bash first finds itself there)
+script_path_scenario()
+{
+	SC_CMD=("$1" -c 'PATH=/opt/ldwatch-a:/opt/ldwatch-b; ldwatch_no_such_cmd') SC_RC=127 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"command-not-found"'
+		.severity '"error"'
+		.object '"ldwatch_no_such_cmd"'
+		.variable '"PATH=/opt/ldwatch-a:/opt/ldwatch-b"'
+		.comm "\"$1\""
+		.errno '"ENOENT"'
+		.exit_code 127
+		'[.attempts[].path]' '["/opt/ldwatch-a/ldwatch_no_such_cmd", "/opt/ldwatch-b/ldwatch_no_such_cmd"]'
+	)
+}
+
+# Debian's sh is dash
+sc_command_not_found_script_path_sh() { script_path_scenario sh; }
+sc_command_not_found_script_path_bash() { script_path_scenario bash; }
+
 # procps: ps dlopens libnuma.so, which is not installed, and carries on (exit 0)
 sc_noise_ps()
 {

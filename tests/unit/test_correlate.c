@@ -859,6 +859,198 @@ Test(gotool, a_command_found_later_is_not_missing)
 	expect_no_finding();
 }
 
+/* --- a command not found where the process really searched --- */
+
+TestSuite(command, .init = setup, .fini = teardown);
+
+#define EXEC_PATH	"PATH=/usr/local/bin:/usr/bin:/bin\0"
+
+/* a shell's start as Debian 12's dash and bash make it, in STORY_CWD */
+static void shell_starts(uint32_t pid, const char *exe)
+{
+	exec_(pid, exe);
+	env_(pid, EXEC_PATH);
+	lookup(pid, LW_OP_ACCESS, "/etc/ld.so.preload", -ENOENT);
+	stat_finds(pid, STORY_CWD, S_IFDIR | 0755);
+	stat_finds(pid, ".", S_IFDIR | 0755);
+}
+
+/* bash finds itself on the exec-time PATH (for $BASH) before running the command */
+static void bash_finds_itself(uint32_t pid)
+{
+	stat_finds(pid, STORY_CWD, S_IFDIR | 0755);
+	stat_finds(pid, "/work/main", S_IFDIR | 0755);	/* $PWD */
+	stat_finds(pid, ".", S_IFDIR | 0755);
+	lookup(pid, LW_OP_FSTATAT, "/usr/local/bin/bash", -ENOENT);
+	stat_finds(pid, "/usr/bin/bash", S_IFREG | 0755);
+	stat_finds(pid, "/usr/bin/bash", S_IFREG | 0755);
+	lookup(pid, LW_OP_ACCESS, "/usr/bin/bash", 0);
+	stat_finds(pid, "/usr/bin/bash", S_IFREG | 0755);
+	lookup(pid, LW_OP_ACCESS, "/usr/bin/bash", 0);
+	stat_finds(pid, ".", S_IFDIR | 0755);
+}
+
+/* sh -c 'PATH=/opt/a:/opt/b; nosuchcmd' under dash 0.5.12, as strace saw it */
+Test(command, dash_searches_the_path_its_script_set)
+{
+	shell_starts(90, "/usr/bin/dash");
+	lookup(90, LW_OP_FSTATAT, "/opt/a/nosuchcmd", -ENOENT);
+	lookup(90, LW_OP_FSTATAT, "/opt/b/nosuchcmd", -ENOENT);
+	writes(90, "sh: 1: ");
+	writes(90, "nosuchcmd: not found");
+	writes(90, "\n");
+	exits(90, 127);
+	expect_only_finding(.kind = "command-not-found", .object = "nosuchcmd",
+			    .variable = "PATH=/opt/a:/opt/b", .err = ENOENT, .exit_code = 127,
+			    .n_attempts = 2, .first_attempt = "/opt/a/nosuchcmd",
+			    .hint_has = "searched (/opt/a, /opt/b)");
+}
+
+/* the same under bash 5.2.15 */
+Test(command, bash_searches_the_path_its_script_set)
+{
+	shell_starts(91, "/usr/bin/bash");
+	bash_finds_itself(91);
+	lookup(91, LW_OP_FSTATAT, "/opt/a/nosuchcmd", -ENOENT);
+	lookup(91, LW_OP_FSTATAT, "/opt/b/nosuchcmd", -ENOENT);
+	writes(91, "bash: line 1: nosuchcmd: command not found\n");
+	exits(91, 127);
+	expect_only_finding(.kind = "command-not-found", .object = "nosuchcmd",
+			    .variable = "PATH=/opt/a:/opt/b", .n_attempts = 2,
+			    .first_attempt = "/opt/a/nosuchcmd");
+}
+
+/* sh -c 'PATH=/opt/a:/opt/b; exec nosuchcmd': dash tries execve in each directory */
+Test(command, dash_exec_searches_with_execve)
+{
+	shell_starts(92, "/usr/bin/dash");
+	lookup(92, LW_OP_EXECVE, "/opt/a/nosuchcmd", -ENOENT);
+	lookup(92, LW_OP_EXECVE, "/opt/b/nosuchcmd", -ENOENT);
+	writes(92, "sh: 1: exec: ");
+	writes(92, "nosuchcmd: not found");
+	writes(92, "\n");
+	exits(92, 127);
+	expect_only_finding(.kind = "command-not-found", .object = "nosuchcmd",
+			    .variable = "PATH=/opt/a:/opt/b", .n_attempts = 2);
+}
+
+/* a script's PATH that shares two directories with the exec-time one is still its own */
+Test(command, a_path_sharing_directories_is_the_one_searched)
+{
+	shell_starts(93, "/usr/bin/dash");
+	lookup(93, LW_OP_FSTATAT, "/opt/a/tool", -ENOENT);
+	lookup(93, LW_OP_FSTATAT, "/usr/bin/tool", -ENOENT);
+	lookup(93, LW_OP_FSTATAT, "/bin/tool", -ENOENT);
+	says(93, "sh: 1: tool: not found\n");
+	exits(93, 127);
+	expect_only_finding(.object = "tool", .variable = "PATH=/opt/a:/usr/bin:/bin",
+			    .n_attempts = 3, .first_attempt = "/opt/a/tool");
+}
+
+/* bash -c 'PATH=/usr/bin:/bin tool': part of the exec-time PATH is not all of it */
+Test(command, a_search_of_part_of_the_exec_time_path_is_that_part)
+{
+	shell_starts(94, "/usr/bin/dash");
+	lookup(94, LW_OP_FSTATAT, "/usr/bin/tool", -ENOENT);
+	lookup(94, LW_OP_FSTATAT, "/bin/tool", -ENOENT);
+	says(94, "sh: 1: tool: not found\n");
+	exits(94, 127);
+	expect_only_finding(.object = "tool", .variable = "PATH=/usr/bin:/bin", .n_attempts = 2);
+}
+
+/*
+ * the exec-time PATH searched as it is: a repeated entry, an empty one (the
+ * working directory), one refused (EACCES): that PATH, as it always was
+ */
+Test(command, the_exec_time_path_searched_whole_is_that_path)
+{
+	exec_(101, "/usr/bin/dash");
+	env_(101, "PATH=/usr/local/bin:/opt/locked:/usr/bin::/usr/local/bin\0");
+	lookup(101, LW_OP_FSTATAT, "/usr/local/bin/tool", -ENOENT);
+	lookup(101, LW_OP_FSTATAT, "/opt/locked/tool", -EACCES);
+	lookup(101, LW_OP_FSTATAT, "/usr/bin/tool", -ENOENT);
+	lookup(101, LW_OP_FSTATAT, "tool", -ENOENT);
+	lookup(101, LW_OP_FSTATAT, "/usr/local/bin/tool", -ENOENT);
+	says(101, "sh: 1: tool: not found\n");
+	exits(101, 127);
+	expect_only_finding(.object = "tool",
+			    .variable = "PATH=/usr/local/bin:/opt/locked:/usr/bin::/usr/local/bin",
+			    .first_attempt = "/usr/local/bin/tool");
+}
+
+/* no PATH captured at exec (a forked child, env -i): the lookups say where it looked */
+Test(command, no_exec_time_path)
+{
+	exec_(95, "/usr/bin/dash");
+	lookup(95, LW_OP_FSTATAT, "/usr/local/bin/tool", -ENOENT);
+	lookup(95, LW_OP_FSTATAT, "/usr/bin/tool", -ENOENT);
+	says(95, "sh: 1: tool: not found\n");
+	exits(95, 127);
+	expect_only_finding(.object = "tool", .variable = "PATH=/usr/local/bin:/usr/bin");
+}
+
+/*
+ * bash run as "bash" from off its PATH (exec -a bash /bin/bash) looks itself
+ * up in vain first, and its words name it: the command is the later search
+ */
+Test(command, a_shell_looking_itself_up_is_not_the_command)
+{
+	exec_(96, "/bin/bash");
+	env_(96, "PATH=/opt/x:/opt/y\0");
+	lookup(96, LW_OP_FSTATAT, "/opt/x/bash", -ENOENT);
+	lookup(96, LW_OP_FSTATAT, "/opt/y/bash", -ENOENT);
+	lookup(96, LW_OP_FSTATAT, "bash", -ENOENT);
+	lookup(96, LW_OP_FSTATAT, "/opt/a/nosuchcmd", -ENOENT);
+	lookup(96, LW_OP_FSTATAT, "/opt/b/nosuchcmd", -ENOENT);
+	says(96, "bash: line 1: nosuchcmd: command not found\n");
+	exits(96, 127);
+	expect_only_finding(.object = "nosuchcmd", .variable = "PATH=/opt/a:/opt/b");
+}
+
+/* command -v tool || ...: a probe its words never name is no finding */
+Test(command, an_unreported_probe_in_the_scripts_path_is_no_finding)
+{
+	shell_starts(97, "/usr/bin/dash");
+	lookup(97, LW_OP_FSTATAT, "/opt/a/tool", -ENOENT);
+	lookup(97, LW_OP_FSTATAT, "/opt/b/tool", -ENOENT);
+	says(97, "setup failed\n");
+	exits(97, 127);
+	expect_no_finding();
+}
+
+/* podman exec passes on its container's words and 127; its own search is for crun */
+Test(command, a_relay_of_a_shells_words_is_no_finding)
+{
+	exec_(98, "/usr/bin/podman");
+	lookup(98, LW_OP_FSTATAT, "/opt/a/crun", -ENOENT);
+	lookup(98, LW_OP_FSTATAT, "/opt/b/crun", -ENOENT);
+	says(98, "sh: 1: nosuchcmd: not found\n");
+	exits(98, 127);
+	expect_no_finding();
+}
+
+/* one directory is no search: PATH=/opt/a; tool is not told from a file looked for */
+Test(command, one_directory_is_no_search)
+{
+	shell_starts(99, "/usr/bin/dash");
+	lookup(99, LW_OP_FSTATAT, "/opt/a/tool", -ENOENT);
+	says(99, "sh: 1: tool: not found\n");
+	exits(99, 127);
+	expect_no_finding();
+}
+
+/* found in the second directory it searched: nothing was missing */
+Test(command, found_in_the_scripts_path_is_no_finding)
+{
+	shell_starts(100, "/usr/bin/dash");
+	lookup(100, LW_OP_FSTATAT, "/opt/a/tool", -ENOENT);
+	stat_finds(100, "/opt/b/tool", S_IFREG | 0755);
+	lookup(100, LW_OP_FSTATAT, "/opt/c/tool", -ENOENT);
+	says(100, "tool: bad usage\n");
+	exits(100, 127);
+	expect_no_finding();
+}
+
 /* every image is Go-built, as the daemon's ELF reader would say of a cgo binary */
 static int exec_is_go(void *ctx, int rootfd, const char *path, uint32_t dev, uint64_t ino,
 		      int pending, uint32_t pid)

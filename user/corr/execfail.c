@@ -247,30 +247,32 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
 /*
  * A command searched for in every PATH directory and found in none, then a
  * failed exit (a shell's 127, or Go's "executable file not found in $PATH").
+ * The directories are the ones its lookups went through: a script that sets
+ * PATH itself (sh -c 'PATH=/opt/a:/opt/b; cmd') searched those, not the PATH
+ * it had at exec.
  */
 #define PATH_DIRS_MAX 64
 
-void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uint64_t ts, int code,
-		      int sig)
-{
-	const char *path = env_find(c, p, "PATH"), *gobin;
-	const char *dirs[PATH_DIRS_MAX];
-	size_t dlen[PATH_DIRS_MAX];
-	unsigned nd = 0, i, j, best_n = 0;
-	const char *best = NULL;
-	struct pending pd = { .v = { .severity = LW_SEV_ERROR, .err = ENOENT }, .ts_ns = ts };
-	char *dup, *save, *tok, buf[4096];
-	struct attempt *v;
-	struct stat st;
+/* directories, each a pointer and a length into a string that outlives them; 0: "/" */
+struct dirs {
+	const char *at[PATH_DIRS_MAX];
+	size_t len[PATH_DIRS_MAX];
+	unsigned n;
+};
 
-	if (!path || !(dup = strdup(path)))
-		return;
-	for (tok = strtok_r(dup, ":", &save); tok && nd < PATH_DIRS_MAX;
-	     tok = strtok_r(NULL, ":", &save)) {
-		dirs[nd] = path + (tok - dup);
-		dlen[nd++] = strlen(tok);
-	}
-	/* the name with most PATH directories tried, none of them a hit */
+/* its own words name it: a shell's "command not found", env's "No such file", Go's error */
+static bool said_names(const struct proc *p, const char *name)
+{
+	return p->said && find_bytes(p->said, p->said_len, name, strlen(name));
+}
+
+/* the name with most exec-time PATH directories tried, none of them a hit */
+static const char *path_best(struct proc *p, const struct dirs *path)
+{
+	unsigned i, j, best_n = 0;
+	const char *best = NULL;
+	char buf[4096];
+
 	for (i = 0; i < p->att_n; i++) {
 		struct attempt *a = att_at(p, i);
 		const char *b = base_name(a->path);
@@ -279,8 +281,8 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 
 		if (a->err != ENOENT || is_open_op(a->op) || a->op == LW_OP_MMAP)
 			continue;
-		for (j = 0; j < nd; j++) {
-			int k = snprintf(buf, sizeof(buf), "%.*s/%s", (int)dlen[j], dirs[j], b);
+		for (j = 0; j < path->n; j++) {
+			int k = snprintf(buf, sizeof(buf), "%.*s/%s", (int)path->len[j], path->at[j], b);
 			const struct attempt *l;
 
 			if (k <= 0 || (size_t)k >= sizeof(buf))
@@ -295,21 +297,165 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 		}
 	}
 	/*
-	 * its own words name it: a shell's "command not found", env's "No such
-	 * file", Go's error. A PATH search that came to nothing and an exit 127
-	 * alone are a relay's status (podman exec looked for crun, then passed
-	 * on its container's 127) or an optional tool not found
+	 * a PATH search that came to nothing and an exit 127 alone are a
+	 * relay's status (podman exec looked for crun, then passed on its
+	 * container's 127) or an optional tool not found
 	 */
-	if (!best || best_n < (nd < 2 ? nd : 2) ||
-	    !p->said || !find_bytes(p->said, p->said_len, best, strlen(best))) {
+	if (!best || best_n < (path->n < 2 ? path->n : 2) || !said_names(p, best))
+		return NULL;
+	return best;
+}
+
+/* a lookup a PATH search makes of DIR/NAME: a shell's stat, execvp's exec, an access */
+static bool is_search_op(uint32_t op)
+{
+	return !is_open_op(op) && op != LW_OP_MMAP && op != LW_OP_READLINK &&
+	       op != LW_OP_READLINKAT;
+}
+
+/*
+ * the directories the process looked for name in, in order, each once: its
+ * failed lookups of DIR/name (ENOENT, ENOTDIR); none when one found it.
+ * *last: the position of the search's last lookup
+ */
+static void searched(struct proc *p, const char *name, struct dirs *d, unsigned *last)
+{
+	d->n = 0;
+	for (unsigned i = 0; i < p->att_n; i++) {
+		const struct attempt *a = att_at(p, i);
+		const char *b = base_name(a->path);
+		size_t len = b > a->path ? (size_t)(b - 1 - a->path) : 0;
+		unsigned j;
+
+		if (!is_search_op(a->op) || b == a->path || strcmp(b, name))
+			continue;
+		if (!a->err) {
+			d->n = 0;
+			return;
+		}
+		if (a->err != ENOENT && a->err != ENOTDIR)
+			continue;
+		*last = i;
+		for (j = 0; j < d->n && (d->len[j] != len || memcmp(d->at[j], a->path, len)); j++)
+			;
+		if (j == d->n && d->n < PATH_DIRS_MAX) {
+			d->at[d->n] = a->path;
+			d->len[d->n++] = len;
+		}
+	}
+}
+
+/*
+ * the name searched for in two directories or more, found in none, that the
+ * process's words name; of several, the one searched for last: bash looks
+ * itself up at start (for $BASH), well before the command
+ */
+static const char *searched_best(struct proc *p, struct dirs *d)
+{
+	const char *best = NULL;
+	unsigned best_last = 0;
+	struct dirs t;
+
+	for (unsigned i = 0; i < p->att_n; i++) {
+		const struct attempt *a = att_at(p, i);
+		const char *b = base_name(a->path);
+		unsigned last = 0;
+
+		if (!is_search_op(a->op) || (a->err != ENOENT && a->err != ENOTDIR) ||
+		    (best && !strcmp(b, best)) || !said_names(p, b))
+			continue;
+		searched(p, b, &t, &last);
+		if (t.n >= 2 && (!best || last > best_last)) {
+			best = b;
+			best_last = last;
+			*d = t;
+		}
+	}
+	return best;
+}
+
+/*
+ * the exec-time PATH explains the search when the directories searched are
+ * its entries, in its order: a repeated entry once, an empty one the working
+ * directory, one looked up with another error (EACCES) passed over, none
+ * left out
+ */
+static bool path_explains(struct proc *p, const char *path, const char *name,
+			  const struct dirs *seen)
+{
+	char dir[LIB_PATH_MAX], buf[LIB_PATH_MAX];
+	const char *s, *e;
+	unsigned i, j = 0;
+
+	if (!seen->n)
+		return true;
+	for (s = path; s; s = *e ? e + 1 : NULL) {
+		const struct attempt *l;
+		size_t k;
+
+		e = strchrnul(s, ':');
+		k = event_resolve(p->cwd ? p->cwd : "", e > s ? s : ".", e > s ? (size_t)(e - s) : 1,
+				  dir, sizeof(dir));
+		if (k >= sizeof(dir))
+			return false;
+		k = k == 1 && dir[0] == '/' ? 0 : k;
+		for (i = 0; i < j && (seen->len[i] != k || memcmp(seen->at[i], dir, k)); i++)
+			;
+		if (i < j)
+			continue;
+		if (j < seen->n && seen->len[j] == k && !memcmp(seen->at[j], dir, k)) {
+			j++;
+			continue;
+		}
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)k, dir, name);
+		l = att_last(p, buf);
+		if (!l || l->err == ENOENT || l->err == ENOTDIR)
+			return false;
+	}
+	return j == seen->n;
+}
+
+void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uint64_t ts, int code,
+		      int sig)
+{
+	const char *path = env_find(c, p, "PATH"), *gobin, *best;
+	struct dirs dirs = { .n = 0 }, seen = { .n = 0 };
+	const struct dirs *from = &dirs;
+	unsigned j, last = 0;
+	struct pending pd = { .v = { .severity = LW_SEV_ERROR, .err = ENOENT }, .ts_ns = ts };
+	char *dup = NULL, *save, *tok, buf[4096];
+	struct attempt *v;
+	struct stat st;
+
+	if (path && (dup = strdup(path)))
+		for (tok = strtok_r(dup, ":", &save); tok && dirs.n < PATH_DIRS_MAX;
+		     tok = strtok_r(NULL, ":", &save)) {
+			dirs.at[dirs.n] = path + (tok - dup);
+			dirs.len[dirs.n++] = strlen(tok);
+		}
+	/*
+	 * the exec-time PATH, as long as it explains the search; else the
+	 * directories the lookups went through (a script set PATH)
+	 */
+	if ((best = path_best(p, &dirs)))
+		searched(p, best, &seen, &last);
+	if (!best || !path_explains(p, path, best, &seen)) {
+		const char *b = searched_best(p, &seen);
+
+		if (b) {
+			best = b;
+			from = path_explains(p, path, b, &seen) ? &dirs : &seen;
+		}
+	}
+	if (!best) {
 		free(dup);
 		return;
 	}
-	v = calloc(nd ? nd : 1, sizeof(*v));
-	for (j = 0; v && j < nd; j++) {
+	v = calloc(from->n ? from->n : 1, sizeof(*v));
+	for (j = 0; v && j < from->n; j++) {
 		const struct attempt *l;
 
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)dlen[j], dirs[j], best);
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)from->len[j], from->at[j], best);
 		if ((l = att_last(p, buf))) {
 			v[pd.n_att] = *l;
 			v[pd.n_att].path = strdup(l->path);
@@ -319,26 +465,39 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 	pd.att = v;
 	pd.v.kind = LW_K_COMMAND_NOT_FOUND;
 	pd.v.object = (char *)best;
-	pd.v.variable = xprintf("PATH=%s", path);
+	if (from == &dirs) {
+		pd.v.variable = xprintf("PATH=%s", path);
+	} else {
+		/* the PATH as searched */
+		struct sbuf var;
+
+		sbuf_init(&var);
+		sbuf_puts(&var, "PATH=");
+		for (j = 0; j < seen.n; j++)
+			sbuf_printf(&var, "%s%.*s", j ? ":" : "", seen.len[j] ? (int)seen.len[j] : 1,
+				    seen.len[j] ? seen.at[j] : "/");
+		pd.v.variable = xstrdup(sbuf_str(&var));
+		sbuf_free(&var);
+	}
 	gobin = env_find(c, p, "GOBIN");
 	if (gobin && snprintf(buf, sizeof(buf), "%s/%s", gobin, best) < (int)sizeof(buf) &&
 	    !fs_stat_in_root(w->root, buf, &st))
 		pd.v.hint = xprintf("%s is in GOBIN (%s), which is not on PATH: add %s to PATH",
 				  best, gobin, gobin);
 	else {
-		/* the directories really searched: a script may have changed PATH */
-		struct sbuf dirs;
+		/* the directories really searched */
+		struct sbuf list;
 
-		sbuf_init(&dirs);
+		sbuf_init(&list);
 		for (j = 0; j < pd.n_att; j++) {
 			const char *a = pd.att[j].path;
 
-			sbuf_printf(&dirs, "%s%.*s", j ? ", " : "", (int)(base_name(a) - 1 - a), a);
+			sbuf_printf(&list, "%s%.*s", j ? ", " : "", (int)(base_name(a) - 1 - a), a);
 		}
 		pd.v.hint = xprintf("%s is in none of the PATH directories searched (%s): install it, "
 				  "or add the directory that holds it to PATH (for `go install`ed "
-				  "tools, GOBIN or GOPATH/bin)", best, sbuf_str(&dirs));
-		sbuf_free(&dirs);
+				  "tools, GOBIN or GOPATH/bin)", best, sbuf_str(&list));
+		sbuf_free(&list);
 	}
 	emit(c, w, p, &pd, code, sig);
 	free(pd.v.hint);
