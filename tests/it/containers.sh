@@ -176,6 +176,25 @@ t_ctr_fix_ldconfig_not_run()
 	check_fields "$FND" .object '"libmissing.so"' .fix '"libmissing.so is in /usr/local/lib, which /etc/ld.so.conf lists, but /etc/ld.so.cache is older than the file: run ldconfig"'
 }
 
+# no GOBIN, no GOPATH: go install wrote to $HOME/go/bin, HOME as the root's passwd says
+t_ctr_command_in_default_gopath_bin()
+{
+	local F=$W/rec.json R=$W/root
+	need_bpf
+	mk_root "$R" hello
+	cp /bin/dash "$R/bin/sh"
+	mkdir -p "$R/etc" "$R/home/gopher/go/bin" "$R/usr/bin"
+	printf 'root:x:0:0:root:/home/gopher:/bin/sh\n' >"$R/etc/passwd"
+	cp "$FIX/hello" "$R/home/gopher/go/bin/ldwatch-gotool"
+	ctr_cgroup "ldwatch-test.slice/docker-$CTR_HEX.scope"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	in_container env -i "$(command -v chroot)" "$R" /bin/sh -c 'PATH=/usr/bin:/bin; ldwatch-gotool' >/dev/null 2>&1
+	ctr_finding "$F" command-not-found
+	check_fields "$FND" .object '"ldwatch-gotool"' .variable '"PATH=/usr/bin:/bin"' .hint \
+		'"ldwatch-gotool is in the default GOPATH'"'"'s bin (/home/gopher/go/bin), which is not on PATH: add /home/gopher/go/bin to PATH"'
+}
+
 # a container's loader probes are let go once no process of it is left
 t_ctr_loader_probes_released()
 {

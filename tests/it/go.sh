@@ -202,3 +202,23 @@ t_go_command_in_gobin_not_on_path()
 	jq -r .hint <<<"$FND" | grep -qF "GOBIN ($W/gobin), which is not on PATH" ||
 		bad "the hint does not name GOBIN: $(jq -r .hint <<<"$FND")"
 }
+
+# without GOBIN, `go install` writes to each GOPATH entry's bin
+t_go_command_in_gopath_bin_not_on_path()
+{
+	local F=$W/rec.json p
+	need_bpf
+	mkdir -p "$W/gp2/bin"
+	cp "$FIX/hello" "$W/gp2/bin/ldwatch-gotool"
+	lw_start "$F" --all --json
+	wait_ready "$F"
+	env -u GOBIN GOPATH="$W/gp1:$W/gp2" bash -c 'PATH=/usr/bin:/bin ldwatch-gotool' >/dev/null 2>&1 &
+	p=$!
+	wait "$p"
+	wait_rec "$F" "$FINDING_S" 'select(.type == "finding" and .kind == "command-not-found")' ||
+		bad "no command-not-found within ${FINDING_S}s; findings: $(findings_summary "$F")"
+	lw_stop "$F"
+	FND=$(go_finding "$F" command-not-found)
+	check_fields "$FND" .object '"ldwatch-gotool"' .hint \
+		"\"ldwatch-gotool is in GOPATH/bin ($W/gp2/bin), which is not on PATH: add $W/gp2/bin to PATH\""
+}

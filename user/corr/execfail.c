@@ -244,6 +244,80 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
 	free(mount);
 }
 
+/* the home directory of uid in the root's own /etc/passwd, into out */
+static bool home_of(const struct where *w, uint32_t uid, char *out, size_t cap)
+{
+	char line[1024];
+	bool found = false;
+	FILE *f;
+	int fd = fs_open_in_root(w->root, "/etc/passwd", O_RDONLY);
+
+	if (fd < 0 || !(f = fdopen(fd, "r"))) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *fld[7], *t = line;
+		unsigned n = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		/* name:pw:uid:gid:gecos:home:shell, empty fields kept */
+		for (char *sep; n < 7 && t; t = sep ? sep + 1 : NULL) {
+			sep = strchr(t, ':');
+			if (sep)
+				*sep = '\0';
+			fld[n++] = t;
+		}
+		if (n == 7 && strtoul(fld[2], NULL, 10) == uid && fld[5][0] == '/')
+			found = snprintf(out, cap, "%s", fld[5]) < (int)cap;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * where `go install` puts cmd, if it is there: GOBIN, else each GOPATH
+ * entry's bin, else the default GOPATH's ($HOME/go/bin, HOME from the root's
+ * passwd). Returns what to call it ("GOBIN (/x)", "GOPATH/bin (/y/bin)"),
+ * with the directory in dir; NULL when cmd is in none
+ */
+static const char *go_bin_with(struct corr *c, const struct where *w, struct proc *p,
+			       const char *cmd, char *dir, size_t cap)
+{
+	static char what[4200];
+	const char *gobin = env_find(c, p, "GOBIN"), *gopath = env_find(c, p, "GOPATH");
+	char path[4096], home[512];
+	struct stat st;
+
+	if (gobin) {
+		snprintf(dir, cap, "%s", gobin);
+		snprintf(what, sizeof(what), "GOBIN (%s)", gobin);
+		return snprintf(path, sizeof(path), "%s/%s", gobin, cmd) < (int)sizeof(path) &&
+		       !fs_stat_in_root(w->root, path, &st) ? what : NULL;
+	}
+	if (gopath) {
+		for (const char *e = gopath; *e; e += strcspn(e, ":"), e += !!*e) {
+			size_t n = strcspn(e, ":");
+
+			if (!n || snprintf(path, sizeof(path), "%.*s/bin/%s", (int)n, e, cmd) >=
+			    (int)sizeof(path) || fs_stat_in_root(w->root, path, &st))
+				continue;
+			snprintf(dir, cap, "%.*s/bin", (int)n, e);
+			snprintf(what, sizeof(what), "GOPATH/bin (%s)", dir);
+			return what;
+		}
+		return NULL;
+	}
+	if (!home_of(w, p->uid, home, sizeof(home)) ||
+	    snprintf(path, sizeof(path), "%s/go/bin/%s", home, cmd) >= (int)sizeof(path) ||
+	    fs_stat_in_root(w->root, path, &st))
+		return NULL;
+	snprintf(dir, cap, "%s/go/bin", home);
+	snprintf(what, sizeof(what), "the default GOPATH's bin (%s)", dir);
+	return what;
+}
+
 /*
  * A command searched for in every PATH directory and found in none, then a
  * failed exit (a shell's 127, or Go's "executable file not found in $PATH").
@@ -425,7 +499,6 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 	struct pending pd = { .v = { .severity = LW_SEV_ERROR, .err = ENOENT }, .ts_ns = ts };
 	char *dup = NULL, *save, *tok, buf[4096];
 	struct attempt *v;
-	struct stat st;
 
 	if (path && (dup = strdup(path)))
 		for (tok = strtok_r(dup, ":", &save); tok && dirs.n < PATH_DIRS_MAX;
@@ -479,11 +552,10 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 		pd.v.variable = xstrdup(sbuf_str(&var));
 		sbuf_free(&var);
 	}
-	gobin = env_find(c, p, "GOBIN");
-	if (gobin && snprintf(buf, sizeof(buf), "%s/%s", gobin, best) < (int)sizeof(buf) &&
-	    !fs_stat_in_root(w->root, buf, &st))
-		pd.v.hint = xprintf("%s is in GOBIN (%s), which is not on PATH: add %s to PATH",
-				  best, gobin, gobin);
+	gobin = go_bin_with(c, w, p, best, buf, sizeof(buf));
+	if (gobin)
+		pd.v.hint = xprintf("%s is in %s, which is not on PATH: add %s to PATH",
+				  best, gobin, buf);
 	else {
 		/* the directories really searched */
 		struct sbuf list;
