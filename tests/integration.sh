@@ -108,11 +108,15 @@ fi
 WORK=$TMP/work
 PRIV=$TMP/priv	# libfoo.so that uid 65534 cannot read, the only candidate
 NX=$TMP/nx	# lib/ is a noexec tmpfs holding libfoo.so and an executable
+SUID=$TMP/suid	# needs_missing setuid root; its libmissing.so only in lib/, for LD_LIBRARY_PATH
 ODD=$TMP/$'odd\ndir\there\xff'
 # ODD as text mode must print it (tests/it/text.sh)
 # shellcheck disable=SC2034
 ODD_ESC="$TMP/odd\\x0adir\\x09here\\xff"
-mkdir -p "$WORK" "$PRIV/lib" "$NX/lib" "$ODD"
+mkdir -p "$WORK" "$PRIV/lib" "$NX/lib" "$ODD" "$SUID/lib"
+cp "$FIX/needs_missing" "$SUID/"
+chmod 4755 "$SUID/needs_missing"
+cp "$FIX/lib/libfoo.so" "$SUID/lib/libmissing.so"
 cp "$FIX/foo_origin" "$PRIV/"
 cp "$FIX/lib/libfoo.so" "$PRIV/lib/"
 chmod 0600 "$PRIV/lib/libfoo.so"
@@ -128,6 +132,7 @@ else
 fi
 
 JQ_ARGS=(--arg fix "$FIX" --arg root "$ROOT" --arg priv "$PRIV" --arg nx "$NX" --arg gofix "$GOFIX"
+	--arg suid "$SUID"
 	--arg ldso "$LDSO_REAL" --arg libc "$LIBC_REAL"
 	--arg ldso_enoent "$LDSO_ENOENT" --arg notthere "$NOTTHERE" --arg nodep "$NODEP")
 

@@ -138,6 +138,22 @@ sc_permission_interp_dir_script()
 	)
 }
 
+# a setuid program run by another user: the loader ignores LD_LIBRARY_PATH,
+# where its library is; that is the cause, not a missing package
+sc_missing_library_setuid_ld_library_path()
+{
+	SC_CMD=("${AS_NOBODY[@]}" env "LD_LIBRARY_PATH=$SUID/lib" "$SUID/needs_missing") SC_RC=127
+	SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"missing-library"'
+		.object '"libmissing.so"'
+		.uid 65534
+		.variable '"LD_LIBRARY_PATH=" + $suid + "/lib"'
+		.hint '"libmissing.so is in " + $suid + "/lib, which LD_LIBRARY_PATH names, but " + $suid + "/needs_missing is setuid (owner 0, run by uid 65534): the loader ignores LD_LIBRARY_PATH in secure-execution mode"'
+		'.fix | startswith("install libmissing.so in a system library directory")' true
+	)
+}
+
 # the only candidate for libfoo.so is mode 0600 root: ld.so says ENOENT
 sc_permission_lib_mode()
 {

@@ -654,6 +654,47 @@ Test(loader, version_mismatch_names_both_sides)
 	expect_only_finding(.kind = "version-mismatch", .version = "GLIBC_2.99", .fix = fix);
 }
 
+/*
+ * a setuid program run by another user: the loader ignored LD_LIBRARY_PATH
+ * (AT_SECURE), and the library is only there: that is the cause, and the
+ * hint must not recommend LD_LIBRARY_PATH
+ */
+Test(loader, ld_library_path_ignored_in_secure_execution)
+{
+	FILE *f;
+
+	cr_assert_eq(system("mkdir -p /tmp/lw-secure-llp"), 0);
+	f = fopen("/tmp/lw-secure-llp/libsecure.so.1", "w");
+	cr_assert_not_null(f);
+	fclose(f);
+	story.uid = 65534;
+	exec_(147, "/usr/bin/passwd");	/* setuid root on Debian */
+	env_(147, "LD_LIBRARY_PATH=/tmp/lw-secure-llp\0");
+	lookup(147, LW_OP_OPENAT, "/lib/x86_64-linux-gnu/libsecure.so.1", -ENOENT);
+	lookup(147, LW_OP_OPENAT, "/usr/lib/x86_64-linux-gnu/libsecure.so.1", -ENOENT);
+	says(147, "/usr/bin/passwd: error while loading shared libraries: libsecure.so.1: cannot "
+	     "open shared object file: No such file or directory\n");
+	exits(147, 127);
+	expect_only_finding(.kind = "missing-library", .object = "libsecure.so.1",
+			    .variable = "LD_LIBRARY_PATH=/tmp/lw-secure-llp",
+			    .hint = "libsecure.so.1 is in /tmp/lw-secure-llp, which LD_LIBRARY_PATH "
+				    "names, but /usr/bin/passwd is setuid (owner 0, run by uid 65534): "
+				    "the loader ignores LD_LIBRARY_PATH in secure-execution mode",
+			    .hint_lacks = "add the directory");
+	/* the same program run by its owner is not in secure mode: the usual hint */
+	story.uid = 0;
+	exec_(148, "/usr/bin/passwd");
+	env_(148, "LD_LIBRARY_PATH=/tmp/lw-secure-llp\0");
+	lookup(148, LW_OP_OPENAT, "/lib/x86_64-linux-gnu/libsecure.so.1", -ENOENT);
+	lookup(148, LW_OP_OPENAT, "/usr/lib/x86_64-linux-gnu/libsecure.so.1", -ENOENT);
+	says(148, "/usr/bin/passwd: error while loading shared libraries: libsecure.so.1: cannot "
+	     "open shared object file: No such file or directory\n");
+	exits(148, 127);
+	expect_findings(2);
+	expect_finding(1, .variable = "", .hint_has = "to LD_LIBRARY_PATH or the binary's RUNPATH");
+	cr_assert_eq(system("rm -rf /tmp/lw-secure-llp"), 0);
+}
+
 Test(loader, undefined_symbol_at_startup_with_version)
 {
 	exec_(47, "/opt/app/prog");

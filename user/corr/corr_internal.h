@@ -229,6 +229,8 @@ const struct attempt *att_last(struct proc *p, const char *path);
 unsigned att_under(struct proc *p, const char *path, struct attempt **out);
 
 /* fix.c */
+bool fix_ignored_library_path(const struct where *w, struct proc *p, struct pending *pd,
+			      const char *name);
 void fix_missing_library(struct corr *c, const struct where *w, struct proc *p,
 			 struct pending *pd, const char *name);
 

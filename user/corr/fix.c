@@ -4,6 +4,9 @@
  * really is in the process's root (libfind: ld.so.conf's directories, the
  * usual ones, /opt/<pkg>/lib) and the package that owns it
  */
+#include <sys/statvfs.h>
+#include <sys/xattr.h>
+
 #include "corr_internal.h"
 #include "libfind.h"
 
@@ -89,4 +92,77 @@ void fix_missing_library(struct corr *c, const struct where *w, struct proc *p,
 	pd->v.fix = owned(f, s);
 	free(s);
 	free(f);
+}
+
+/*
+ * Why the program ran in secure-execution mode (AT_SECURE), where the loader
+ * ignores LD_LIBRARY_PATH: setuid to another user, setgid, or file
+ * capabilities. NULL when it did not.
+ */
+static const char *secure_why(const struct where *w, const struct proc *p, char *buf, size_t cap)
+{
+	struct statvfs sv;
+	struct stat st;
+	int fd;
+
+	if (!p->exe || fs_stat_in_root(w->root, p->exe, &st))
+		return NULL;
+	/* on a nosuid mount the bits and capabilities raise nothing */
+	fd = fs_open_in_root(w->root, p->exe, O_PATH);
+	if (fd >= 0) {
+		int nosuid = !fstatvfs(fd, &sv) && (sv.f_flag & ST_NOSUID);
+
+		close(fd);
+		if (nosuid)
+			return NULL;
+	}
+	if ((st.st_mode & S_ISUID) && st.st_uid != p->uid) {
+		snprintf(buf, cap, "setuid (owner %u, run by uid %u)", (unsigned)st.st_uid, p->uid);
+		return buf;
+	}
+	if ((st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP)) {
+		snprintf(buf, cap, "setgid (group %u)", (unsigned)st.st_gid);
+		return buf;
+	}
+	fd = fs_open_in_root(w->root, p->exe, O_RDONLY);
+	if (fd >= 0) {
+		ssize_t n = fgetxattr(fd, "security.capability", NULL, 0);
+
+		close(fd);
+		if (n > 0 && p->uid != 0) {
+			snprintf(buf, cap, "given file capabilities (security.capability)");
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+bool fix_ignored_library_path(const struct where *w, struct proc *p, struct pending *pd,
+			      const char *name)
+{
+	const char *llp = env_get(p, "LD_LIBRARY_PATH"), *why;
+	char why_buf[96], path[LIB_PATH_MAX];
+	struct stat st;
+
+	if (!llp || w->root < 0 || strchr(name, '/') || !(why = secure_why(w, p, why_buf,
+									 sizeof(why_buf))))
+		return false;
+	for (const char *e = llp; *e; e += strcspn(e, ":"), e += !!*e) {
+		size_t n = strcspn(e, ":");
+
+		if (!n || e[0] != '/' ||
+		    snprintf(path, sizeof(path), "%.*s/%s", (int)n, e, name) >= (int)sizeof(path) ||
+		    fs_stat_in_root(w->root, path, &st) || !S_ISREG(st.st_mode))
+			continue;
+		pd->v.variable = xprintf("LD_LIBRARY_PATH=%s", llp);
+		pd->v.hint = xprintf("%s is in %.*s, which LD_LIBRARY_PATH names, but %s is %s: the "
+				     "loader ignores LD_LIBRARY_PATH in secure-execution mode", name,
+				     (int)n, e, p->exe, why);
+		pd->v.fix = xprintf("install %s in a system library directory (one /etc/ld.so.conf "
+				    "lists, then run ldconfig), or give %s a RUNPATH that names %.*s "
+				    "(-Wl,-rpath,%.*s); LD_LIBRARY_PATH cannot reach a program run "
+				    "with raised privileges", name, p->exe, (int)n, e, (int)n, e);
+		return true;
+	}
+	return false;
 }

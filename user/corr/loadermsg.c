@@ -221,6 +221,9 @@ void missing_library(struct corr *c, const struct where *w, struct proc *p, stru
 	pd->v.err = ENOENT;
 	if (!pd->v.needed_by)
 		pd->v.needed_by = find_needer(c, w, p, name);
+	/* a setuid program: the directory it was meant to come from was never searched */
+	if (fix_ignored_library_path(w, p, pd, name))
+		return;
 	fix_missing_library(c, w, p, pd, name);
 	if (enotdir[0])
 		pd->v.hint = xprintf("%s was not found in any directory the loader searched, and %s "
