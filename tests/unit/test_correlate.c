@@ -695,6 +695,28 @@ Test(loader, ld_library_path_ignored_in_secure_execution)
 	cr_assert_eq(system("rm -rf /tmp/lw-secure-llp"), 0);
 }
 
+/* the refused candidate came from LD_LIBRARY_PATH: variable says so */
+Test(loader, wrong_class_candidate_from_ld_library_path)
+{
+	exec_(149, "/opt/app/prog");
+	env_(149, "LD_LIBRARY_PATH=/srv/x:/opt/lib32/\0");
+	lookup(149, LW_OP_OPENAT, "/srv/x/libfoo.so", -ENOENT);
+	lookup(149, LW_OP_OPENAT, "/opt/lib32/libfoo.so", 3);
+	says(149, "/opt/app/prog: error while loading shared libraries: libfoo.so: wrong ELF "
+	     "class: ELFCLASS32\n");
+	exits(149, 127);
+	expect_only_finding(.kind = "wrong-elf-class", .object = "/opt/lib32/libfoo.so",
+			    .variable = "LD_LIBRARY_PATH=/srv/x:/opt/lib32/");
+	/* found elsewhere: no variable */
+	exec_(150, "/opt/app/prog");
+	env_(150, "LD_LIBRARY_PATH=/srv/x\0");
+	lookup(150, LW_OP_OPENAT, "/usr/lib/libfoo.so", 3);
+	says(150, "/opt/app/prog: error while loading shared libraries: libfoo.so: wrong ELF "
+	     "class: ELFCLASS32\n");
+	exits(150, 127);
+	expect_finding(1, .kind = "wrong-elf-class", .object = "/usr/lib/libfoo.so", .variable = "");
+}
+
 Test(loader, undefined_symbol_at_startup_with_version)
 {
 	exec_(47, "/opt/app/prog");

@@ -247,6 +247,26 @@ void missing_preload(struct pending *pd, const char *name)
 			     "ran without it: correct the path or unset LD_PRELOAD", name);
 }
 
+/* LD_LIBRARY_PATH=..., when one of its directories is where path was found */
+static char *llp_naming(const struct proc *p, const char *path)
+{
+	const char *llp = env_get(p, "LD_LIBRARY_PATH"), *slash = path ? strrchr(path, '/') : NULL;
+	size_t dn;
+
+	if (!llp || !slash)
+		return NULL;
+	dn = slash - path;
+	for (const char *e = llp; *e; e += strcspn(e, ":"), e += !!*e) {
+		size_t n = strcspn(e, ":");
+
+		while (n > 1 && e[n - 1] == '/')
+			n--;
+		if (n == dn && !memcmp(e, path, n))
+			return xprintf("LD_LIBRARY_PATH=%s", llp);
+	}
+	return NULL;
+}
+
 /* every candidate had the wrong class or machine: name the one refused */
 void diagnose_class(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
 		    const char *name, const char *errstr, unsigned since)
@@ -271,6 +291,7 @@ void diagnose_class(struct corr *c, const struct where *w, struct proc *p, struc
 			   "for this program's architecture, or fix the search path that found "
 			   "this one", cand ? cand : name, pd->v.elf_class ? pd->v.elf_class : "foreign",
 			   mach ? " " : "", mach ? mach : "", base_name(name));
+	pd->v.variable = llp_naming(p, cand);
 }
 
 /*
