@@ -24,39 +24,28 @@ static void wanted_elf(const struct where *w, struct corr *c, const struct pendi
 	}
 }
 
-static char *owned(const struct libfind *f, const char *s)
+static char *owned(const struct libfind *f, char *s)
 {
 	char *out;
 
 	if (!s || !f->owner[0])
-		return s ? strdup(s) : NULL;
+		return s;
 	out = xprintf("%s (%s is from the installed package %s)", s, f->path, f->owner);
+	free(s);
 	return out;
 }
 
-void fix_missing_library(struct corr *c, const struct where *w, struct proc *p,
-			 struct pending *pd, const char *name)
+char *fix_text_for(int rootfd, const char *name, uint8_t cls, uint16_t mach,
+		   const char *const *skip, unsigned n_skip)
 {
-	const char *skip[CORR_ATT_MAX];
-	char entries[16][LIB_PATH_MAX];
-	unsigned n_skip = 0;
 	struct libfind *f;
 	char *s = NULL, dir[LIB_PATH_MAX];
-	uint8_t cls;
-	uint16_t mach;
 
-	if (w->root < 0 || strchr(name, '/') || !(f = malloc(sizeof(*f))))
-		return;
-	/* the directories the loader did search hold nothing to say */
-	for (unsigned i = 0; i < pd->n_att && n_skip < ARRAY_SIZE(entries); i++) {
-		search_entry(pd->att[i].path, name, entries[n_skip], sizeof(entries[0]));
-		skip[n_skip] = entries[n_skip];
-		n_skip++;
-	}
-	wanted_elf(w, c, pd, p, &cls, &mach);
-	if (libfind_search(w->root, name, cls, mach, skip, n_skip, f) || f->what == LIBFIND_NONE) {
+	if (rootfd < 0 || strchr(name, '/') || !(f = malloc(sizeof(*f))))
+		return NULL;
+	if (libfind_search(rootfd, name, cls, mach, skip, n_skip, f) || f->what == LIBFIND_NONE) {
 		free(f);
-		return;
+		return NULL;
 	}
 	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(f->path, '/') - f->path), f->path);
 	switch (f->what) {
@@ -89,9 +78,28 @@ void fix_missing_library(struct corr *c, const struct where *w, struct proc *p,
 	case LIBFIND_NONE:
 		break;
 	}
-	pd->v.fix = owned(f, s);
-	free(s);
+	s = owned(f, s);
 	free(f);
+	return s;
+}
+
+void fix_missing_library(struct corr *c, const struct where *w, struct proc *p,
+			 struct pending *pd, const char *name)
+{
+	const char *skip[16];
+	char entries[16][LIB_PATH_MAX];
+	unsigned n_skip = 0;
+	uint8_t cls;
+	uint16_t mach;
+
+	/* the directories the loader did search hold nothing to say */
+	for (unsigned i = 0; i < pd->n_att && n_skip < ARRAY_SIZE(entries); i++) {
+		search_entry(pd->att[i].path, name, entries[n_skip], sizeof(entries[0]));
+		skip[n_skip] = entries[n_skip];
+		n_skip++;
+	}
+	wanted_elf(w, c, pd, p, &cls, &mach);
+	pd->v.fix = fix_text_for(w->root, name, cls, mach, skip, n_skip);
 }
 
 /*
