@@ -229,12 +229,6 @@ const struct attempt *att_last(struct proc *p, const char *path);
 unsigned att_under(struct proc *p, const char *path, struct attempt **out);
 
 /* fix.c */
-/*
- * what makes the loader find name in the root: where it really is, said as
- * the remedy (NULL when it is nowhere looked); skip: directories searched
- */
-char *fix_text_for(int rootfd, const char *name, uint8_t cls, uint16_t mach,
-		   const char *const *skip, unsigned n_skip);
 bool fix_ignored_library_path(const struct where *w, struct proc *p, struct pending *pd,
 			      const char *name);
 void fix_missing_library(struct corr *c, const struct where *w, struct proc *p,

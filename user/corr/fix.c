@@ -24,65 +24,6 @@ static void wanted_elf(const struct where *w, struct corr *c, const struct pendi
 	}
 }
 
-static char *owned(const struct libfind *f, char *s)
-{
-	char *out;
-
-	if (!s || !f->owner[0])
-		return s;
-	out = xprintf("%s (%s is from the installed package %s)", s, f->path, f->owner);
-	free(s);
-	return out;
-}
-
-char *fix_text_for(int rootfd, const char *name, uint8_t cls, uint16_t mach,
-		   const char *const *skip, unsigned n_skip)
-{
-	struct libfind *f;
-	char *s = NULL, dir[LIB_PATH_MAX];
-
-	if (rootfd < 0 || strchr(name, '/') || !(f = malloc(sizeof(*f))))
-		return NULL;
-	if (libfind_search(rootfd, name, cls, mach, skip, n_skip, f) || f->what == LIBFIND_NONE) {
-		free(f);
-		return NULL;
-	}
-	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(f->path, '/') - f->path), f->path);
-	switch (f->what) {
-	case LIBFIND_FILE:
-		if (f->conf && f->cache_older)
-			s = xprintf("%s is in %s, which /etc/ld.so.conf lists, but /etc/ld.so.cache is "
-				    "older than the file: run ldconfig", name, dir);
-		else if (f->conf)
-			s = xprintf("%s is in %s, which /etc/ld.so.conf lists, yet /etc/ld.so.cache "
-				    "does not lead the loader to it: run ldconfig (if it is still not "
-				    "found, the file's SONAME is not %s)", name, dir, name);
-		else
-			s = xprintf("%s is in %s, which nothing in the search names: add %s to the "
-				    "binary's RUNPATH (-Wl,-rpath,%s) or to LD_LIBRARY_PATH, or list it "
-				    "in /etc/ld.so.conf.d/ and run ldconfig", name, dir, dir, dir);
-		break;
-	case LIBFIND_WRONG_ELF: {
-		const char *m = elf_machine_name(f->machine), *wm = elf_machine_name(mach);
-
-		s = xprintf("%s in %s is %s %s, and the program needs %s %s: install the %s build "
-			    "of it", name, dir, f->ei_class == ELFCLASS32 ? "ELFCLASS32" : "ELFCLASS64",
-			    m ? m : "of another machine", cls == ELFCLASS32 ? "ELFCLASS32" : "ELFCLASS64",
-			    wm ? wm : "", wm ? wm : "matching");
-		break;
-	}
-	case LIBFIND_DEV_LINK:
-		s = xprintf("only %s, the unversioned development link, is there: install the "
-			    "runtime package that provides %s", f->path, name);
-		break;
-	case LIBFIND_NONE:
-		break;
-	}
-	s = owned(f, s);
-	free(f);
-	return s;
-}
-
 void fix_missing_library(struct corr *c, const struct where *w, struct proc *p,
 			 struct pending *pd, const char *name)
 {
@@ -99,7 +40,7 @@ void fix_missing_library(struct corr *c, const struct where *w, struct proc *p,
 		n_skip++;
 	}
 	wanted_elf(w, c, pd, p, &cls, &mach);
-	pd->v.fix = fix_text_for(w->root, name, cls, mach, skip, n_skip);
+	pd->v.fix = libfind_remedy(w->root, name, cls, mach, skip, n_skip);
 }
 
 /*

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* libfind: where a missing library really is in a root, and which package owns it (libfind.h) */
 #include <dirent.h>
+#include <elf.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -345,3 +347,76 @@ int libfind_owner(int rootfd, const char *path, char *pkg, size_t cap)
 	closedir(dp);
 	return err;
 }
+
+static char *aprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *aprintf(const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+static char *owned(const struct libfind *f, char *s)
+{
+	char *out;
+
+	if (!s || !f->owner[0])
+		return s;
+	out = aprintf("%s (%s is from the installed package %s)", s, f->path, f->owner);
+	free(s);
+	return out;
+}
+
+char *libfind_remedy(int rootfd, const char *name, uint8_t cls, uint16_t mach,
+		   const char *const *skip, unsigned n_skip)
+{
+	struct libfind *f;
+	char *s = NULL, dir[LIBFIND_PATH_MAX];
+
+	if (rootfd < 0 || strchr(name, '/') || !(f = malloc(sizeof(*f))))
+		return NULL;
+	if (libfind_search(rootfd, name, cls, mach, skip, n_skip, f) || f->what == LIBFIND_NONE) {
+		free(f);
+		return NULL;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(f->path, '/') - f->path), f->path);
+	switch (f->what) {
+	case LIBFIND_FILE:
+		if (f->conf && f->cache_older)
+			s = aprintf("%s is in %s, which /etc/ld.so.conf lists, but /etc/ld.so.cache is "
+				    "older than the file: run ldconfig", name, dir);
+		else if (f->conf)
+			s = aprintf("%s is in %s, which /etc/ld.so.conf lists, yet /etc/ld.so.cache "
+				    "does not lead the loader to it: run ldconfig (if it is still not "
+				    "found, the file's SONAME is not %s)", name, dir, name);
+		else
+			s = aprintf("%s is in %s, which nothing in the search names: add %s to the "
+				    "binary's RUNPATH (-Wl,-rpath,%s) or to LD_LIBRARY_PATH, or list it "
+				    "in /etc/ld.so.conf.d/ and run ldconfig", name, dir, dir, dir);
+		break;
+	case LIBFIND_WRONG_ELF: {
+		const char *m = elf_machine_name(f->machine), *wm = elf_machine_name(mach);
+
+		s = aprintf("%s in %s is %s %s, and the program needs %s %s: install the %s build "
+			    "of it", name, dir, f->ei_class == ELFCLASS32 ? "ELFCLASS32" : "ELFCLASS64",
+			    m ? m : "of another machine", cls == ELFCLASS32 ? "ELFCLASS32" : "ELFCLASS64",
+			    wm ? wm : "", wm ? wm : "matching");
+		break;
+	}
+	case LIBFIND_DEV_LINK:
+		s = aprintf("only %s, the unversioned development link, is there: install the "
+			    "runtime package that provides %s", f->path, name);
+		break;
+	case LIBFIND_NONE:
+		break;
+	}
+	s = owned(f, s);
+	free(f);
+	return s;
+}
+

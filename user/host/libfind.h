@@ -53,4 +53,13 @@ int libfind_search(int rootfd, const char *name, uint8_t ei_class, uint16_t mach
 /* the package that owns path (and its /usr-merged alias): 0, -ENOENT, -errno */
 int libfind_owner(int rootfd, const char *path, char *pkg, size_t cap);
 
+/*
+ * what makes the loader find name in the root, as one sentence: where it
+ * really is and the remedy (run ldconfig; RUNPATH or LD_LIBRARY_PATH; the
+ * right build; the runtime package), with its package; NULL when it is in
+ * none of the directories looked in. skip: the directories the loader searched
+ */
+char *libfind_remedy(int rootfd, const char *name, uint8_t ei_class, uint16_t machine,
+		     const char *const *skip, unsigned n_skip);
+
 #endif
