@@ -373,7 +373,7 @@ static char *owned(const struct libfind *f, char *s)
 }
 
 char *libfind_remedy(int rootfd, const char *name, uint8_t cls, uint16_t mach,
-		   const char *const *skip, unsigned n_skip)
+		     const char *const *skip, unsigned n_skip)
 {
 	struct libfind *f;
 	char *s = NULL, dir[LIBFIND_PATH_MAX];
