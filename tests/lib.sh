@@ -313,7 +313,7 @@ check_records()
 		and (.ts | type) == "string"
 		and (.ts | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"))
 		and (.pid | type) == "number" and (.ppid | type) == "number" and (.uid | type) == "number"
-		and (.comm | type) == "string" and (.exe | type) == "string"
+		and (.comm | type) == "string" and ((.exe | type) == "string" or .exe == null)
 		and ((.cwd | type) == "string" or .cwd == null)
 		and (.object | type) == "string"
 		and ((["needed_by", "message", "errno", "cause", "mount", "exit_code", "signal",

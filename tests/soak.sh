@@ -76,7 +76,9 @@ worker_missing & PIDS+=($!)
 worker_dlopen & PIDS+=($!)
 worker_storm & PIDS+=($!)
 worker_ctr & PIDS+=($!)
-sleep $((SECS / 4 > 2 ? SECS / 4 : 2))
+# the first RSS sample once warmed up: the table's high-water mark (processes alive
+# at once) is reached in the first seconds, a leak keeps growing after it
+sleep $((SECS / 2 > 2 ? SECS / 2 : 2))
 rss0=$(own_rss "$LW") fd0=$(nfds "$LW")
 wait "${PIDS[@]:1}"
 sleep 1

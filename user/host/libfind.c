@@ -50,12 +50,16 @@ static void add_dir(struct libfind_dirs *d, const char *dir, size_t n, bool conf
 static char *read_small(int rootfd, const char *path, size_t cap, size_t *len)
 {
 	int fd = fs_open_in_root(rootfd, path, O_RDONLY);
+	struct stat st;
 	size_t n = 0;
 	char *buf;
 	ssize_t r;
 
 	if (fd < 0)
 		return NULL;
+	/* the file's own size, at most cap: a .list is a few KiB, not its cap */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size < cap)
+		cap = st.st_size;
 	buf = malloc(cap + 1);
 	while (buf && n < cap && (r = read(fd, buf + n, cap - n)) > 0)
 		n += r;

@@ -60,6 +60,8 @@ void print_finding_json(struct sbuf *b, const struct finding *f, int64_t off)
 	unsigned i;
 
 	sbuf_puts(b, "{\"type\":\"finding\"");
+	if (f->mode)
+		json_str(b, "mode", f->mode);
 	json_str(b, "kind", lw_kind_name(f->v.kind));
 	json_str(b, "severity", lw_severity_name(f->v.severity));
 	sbuf_puts(b, ",\"ts\":\"");
@@ -232,4 +234,11 @@ void print_stats_json(struct sbuf *b, const struct final_stats *fs)
 			    (unsigned long long)fs->k.hits_skipped,
 			    (unsigned long long)fs->left_unread,
 		    (unsigned long long)fs->u.mem_bytes, fs->stall_max_ms, fs->seconds);
+}
+
+void print_check_json(struct sbuf *b, const char *file, int loads)
+{
+	sbuf_puts(b, "{\"type\":\"check\"");
+	json_str(b, "file", file);
+	sbuf_printf(b, ",\"loads\":%s}\n", loads ? "true" : "false");
 }

@@ -201,3 +201,12 @@ int output_stats(struct output *o, const struct final_stats *fs)
 		print_stats_plain(&o->b, fs);
 	return flush_record(o);
 }
+
+/* ldwatch check's verdict on one file; text mode prints its tree itself */
+int output_check(struct output *o, const char *file, int loads)
+{
+	if (!o->json)
+		return 0;
+	print_check_json(&o->b, file, loads);
+	return flush_record(o);
+}

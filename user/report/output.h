@@ -23,6 +23,8 @@ int output_repeat(struct output *o, const struct repeat *r);
 int output_uprobes(struct output *o, const char *path, uint32_t pid, const char *const *syms,
 		   unsigned n, int attached);
 int output_stats(struct output *o, const struct final_stats *fs);
+/* ldwatch check: {"type":"check","file":F,"loads":B} (JSON only) */
+int output_check(struct output *o, const char *file, int loads);
 /* SIGHUP: open the -o file again (log rotation), appending; 0 or -errno */
 int output_reopen(struct output *o);
 /* records that failed to be written so far */

@@ -87,6 +87,7 @@ struct verdict {
 
 struct finding {
 	struct verdict v;	/* v.exe is always set (the image's, unless the verdict names another) */
+	const char *mode;	/* NULL: a live finding; "check": ldwatch check's */
 	uint64_t ts_ns;		/* CLOCK_MONOTONIC */
 	uint32_t pid, ppid, uid;
 	const char *comm, *cwd;

@@ -21,6 +21,7 @@ void print_uprobes_json(struct sbuf *b, const char *path, uint32_t pid, const ch
 void print_repeat_json(struct sbuf *b, const struct repeat *r, int64_t off);
 void print_load_json(struct sbuf *b, const struct load *l, int64_t off);
 void print_stats_json(struct sbuf *b, const struct final_stats *fs);
+void print_check_json(struct sbuf *b, const char *file, int loads);
 
 void print_finding_plain(struct sbuf *b, const struct finding *f, int64_t off);
 void print_ready_plain(struct sbuf *b, const struct ready_info *ri);
