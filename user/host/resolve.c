@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* resolve: the loader's search for each DT_NEEDED of one object, mirrored inside a root (see resolve.h).
  * The reference is glibc 2.36: elf/dl-load.c (_dl_map_object, open_path,
- * open_verify, fillin_rpath, _dl_dst_substitute), elf/dl-deps.c (expand_dst)
- * and elf/dl-object.c (l_origin). Files are only opened inside the root.
+ * open_verify) and elf/dl-deps.c (expand_dst); the lists' strings are
+ * searchpath.c's. Files are only opened inside the root.
  */
 #include <elf.h>
 #include <errno.h>
@@ -15,22 +15,12 @@
 #include "fsinfo.h"
 #include "resolve.h"
 #include "sbuf.h"
+#include "searchpath.h"
 #include "util.h"
 
 #define LIBC_ABI_MAX	4	/* x86-64 2.36 libc-abis: UNIQUE, IFUNC, ABSOLUTE */
 #define EHDR64		64
 #define PHDR64		56
-
-/* one element of a search list: as written, and expanded ("" = cwd) */
-struct dir {
-	char *entry;
-	char *dir;
-};
-
-struct list {
-	struct dir *d;
-	unsigned n;
-};
 
 struct ctx {
 	int rootfd;
@@ -62,229 +52,6 @@ const char *resolve_result_name(int result)
 	};
 
 	return result > 0 && (size_t)result < ARRAY_SIZE(n) ? n[result] : "?";
-}
-
-/* dl-load.c is_dst: the length of DST ref at in (after '$'), braces included, or 0 */
-static size_t is_dst(const char *in, const char *ref)
-{
-	bool curly = in[0] == '{';
-	size_t n = strlen(ref);
-	char c;
-
-	if (curly)
-		in++;
-	if (strncmp(in, ref, n))
-		return 0;
-	c = in[n];
-	if (curly ? c != '}' : (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			       (c >= '0' && c <= '9') || c == '_')
-		return 0;
-	return curly ? n + 2 : n;
-}
-
-static bool has_dst(const char *s)
-{
-	for (s = strchr(s, '$'); s; s = strchr(s + 1, '$'))
-		if (is_dst(s + 1, "ORIGIN") || is_dst(s + 1, "PLATFORM") || is_dst(s + 1, "LIB"))
-			return true;
-	return false;
-}
-
-/* is_trusted_path_normalize: "/./", "//" and "/../" folded, then a system dir prefix */
-static bool trusted(const char *p, const struct resolve_env *env)
-{
-	size_t len = strlen(p), w = 0;
-	char *n = malloc(len + 2);
-	bool ok = false;
-
-	if (!n || !len)
-		goto out;
-	while (*p) {
-		if (p[0] == '/') {
-			if (p[1] == '.' && p[2] == '.' && (p[3] == '/' || !p[3])) {
-				while (w > 0 && n[--w] != '/')
-					;
-				p += 3;
-				continue;
-			}
-			if (p[1] == '.' && (p[2] == '/' || !p[2])) {
-				p += 2;
-				continue;
-			}
-			if (w > 0 && n[w - 1] == '/') {
-				p++;
-				continue;
-			}
-		}
-		n[w++] = *p++;
-	}
-	if (!w || n[w - 1] != '/')
-		n[w++] = '/';
-	for (const char *const *d = env->sysdirs; d && *d && !ok; d++)
-		ok = w >= strlen(*d) && !memcmp(n, *d, strlen(*d));
-out:
-	free(n);
-	return ok;
-}
-
-/*
- * _dl_dst_substitute into b: false when the element is to be dropped (a
- * DST without a value, $ORIGIN not leading in secure mode, an untrusted
- * $ORIGIN path of the secure executable)
- */
-static bool substitute(struct sbuf *b, const char *in, const char *origin, bool is_exec,
-		       const struct resolve_env *env)
-{
-	const char *start = in;
-	bool check_trusted = false;
-
-	sbuf_reset(b);
-	while (*in) {
-		const char *repl = NULL;
-		bool known = true;
-		size_t len;
-
-		if (*in != '$') {
-			sbuf_putc(b, *in++);
-			continue;
-		}
-		if ((len = is_dst(in + 1, "ORIGIN"))) {
-			if (!env->secure || (in == start && (!in[1 + len] || in[1 + len] == '/')))
-				repl = origin;
-			check_trusted = env->secure && is_exec;
-		} else if ((len = is_dst(in + 1, "PLATFORM"))) {
-			repl = env->platform;
-		} else if ((len = is_dst(in + 1, "LIB"))) {
-			repl = env->lib;
-		} else {
-			known = false;
-		}
-		if (repl) {
-			sbuf_puts(b, repl);
-			in += 1 + len;
-		} else if (known) {
-			return false;
-		} else {
-			sbuf_putc(b, *in++);
-		}
-	}
-	if (b->err)
-		return false;
-	return !check_trusted || trusted(sbuf_str(b), env);
-}
-
-/* dl-object.c: the directory of path, made absolute with cwd; NULL when unknown */
-static char *origin_of(const char *path, const char *cwd)
-{
-	struct sbuf b;
-	char *o, *slash;
-
-	if (!path || !*path || (path[0] != '/' && !cwd))
-		return NULL;
-	sbuf_init(&b);
-	if (path[0] != '/') {
-		sbuf_puts(&b, cwd);
-		if (!b.len || b.p[b.len - 1] != '/')
-			sbuf_putc(&b, '/');
-	}
-	sbuf_puts(&b, path);
-	o = b.err ? NULL : strdup(sbuf_str(&b));
-	sbuf_free(&b);
-	if (!o)
-		return NULL;
-	slash = strrchr(o, '/');
-	slash[slash == o] = '\0';	/* keep the slash of "/foo" */
-	return o;
-}
-
-static void list_free(struct list *l)
-{
-	for (unsigned i = 0; i < l->n; i++) {
-		free(l->d[i].entry);
-		free(l->d[i].dir);
-	}
-	free(l->d);
-	l->d = NULL;
-	l->n = 0;
-}
-
-/*
- * fillin_rpath: split s at any of seps; an empty element is the working
- * directory; trailing slashes fold to one; a repeat within the list is
- * dropped. 0 or -ENOMEM.
- */
-static int decompose(const char *s, const char *seps, const char *origin, bool is_exec,
-		     const struct resolve_env *env, struct list *l)
-{
-	struct sbuf b;
-	int err = 0;
-
-	memset(l, 0, sizeof(*l));
-	sbuf_init(&b);
-	for (const char *p = s;; p++) {
-		size_t n = strcspn(p, seps), len;
-		char *entry = strndup(p, n), *dir = NULL;
-		bool dup = false;
-
-		if (!entry) {
-			err = -ENOMEM;
-			break;
-		}
-		if (n && !substitute(&b, entry, origin, is_exec, env)) {
-			free(entry);
-			if (b.err) {
-				err = -ENOMEM;
-				break;
-			}
-			goto next;
-		}
-		len = n ? b.len : 0;
-		while (len > 1 && b.p[len - 1] == '/')
-			len--;
-		if (!len) {
-			free(entry);	/* a DST that expanded to nothing */
-			if (n)
-				goto next;
-			entry = strdup("");
-		}
-		dir = malloc(len + 2);
-		if (!dir || !entry) {
-			free(dir);
-			free(entry);
-			err = -ENOMEM;
-			break;
-		}
-		memcpy(dir, n ? b.p : "", len);
-		if (len && dir[len - 1] != '/')
-			dir[len++] = '/';
-		dir[len] = '\0';
-		for (unsigned i = 0; i < l->n && !dup; i++)
-			dup = !strcmp(l->d[i].dir, dir);
-		if (!dup) {
-			struct dir *d = realloc(l->d, (l->n + 1) * sizeof(*d));
-
-			if (!d) {
-				free(dir);
-				free(entry);
-				err = -ENOMEM;
-				break;
-			}
-			l->d = d;
-			l->d[l->n].entry = entry;
-			l->d[l->n++].dir = dir;
-		} else {
-			free(dir);
-			free(entry);
-		}
-next:
-		p += n;
-		if (!*p)
-			break;
-	}
-	sbuf_free(&b);
-	if (err)
-		list_free(l);
-	return err;
 }
 
 /* one block for the strings: path, entry, dir, sub */
@@ -477,7 +244,7 @@ static bool dir_exists(struct ctx *c, const char *dir)
  * than ENOENT/EACCES on the directory itself skips the rest of the list
  * (only the last errno counts, and the bare directory is tried last).
  */
-static int search(struct ctx *c, const struct list *l, int from, uint16_t owner)
+static int search(struct ctx *c, const struct searchpath *l, int from, uint16_t owner)
 {
 	const char *const *subs = c->env->subdirs;
 	struct sbuf b;
@@ -530,16 +297,16 @@ static const char *rpath_of(const struct resolve_object *o)
 static int search_string(struct ctx *c, const char *s, const char *seps, const struct resolve_object *o,
 			 bool is_exec, int from, uint16_t owner)
 {
-	char *origin = o ? origin_of(o->path, c->env->cwd) : NULL;
-	struct list l;
+	char *origin = o ? searchpath_origin(o->path, c->env->cwd) : NULL;
+	struct searchpath l;
 	int ret;
 
-	ret = decompose(s, seps, origin, is_exec, c->env, &l);
+	ret = searchpath_split(s, seps, origin, is_exec, c->env, &l);
 	free(origin);
 	if (ret)
 		return -1;
 	ret = search(c, &l, from, owner);
-	list_free(&l);
+	searchpath_free(&l);
 	return ret;
 }
 
@@ -611,25 +378,12 @@ static int search_all(struct ctx *c, const struct resolve_object *obj,
 	if (!ret)
 		ret = search_cache(c, obj);
 	if (!ret && !(obj->info && (obj->info->dyn & ELF_DYN_NODEFLIB))) {
-		struct list l = { 0 };
+		struct searchpath l;
 
-		for (const char *const *d = env->sysdirs; d && *d; d++) {
-			struct dir *nd = realloc(l.d, (l.n + 1) * sizeof(*nd));
-
-			if (!nd)
-				break;
-			l.d = nd;
-			l.d[l.n].entry = strdup(*d);
-			l.d[l.n].dir = strdup(*d);
-			if (!l.d[l.n].entry || !l.d[l.n].dir) {
-				free(l.d[l.n].entry);
-				free(l.d[l.n].dir);
-				break;
-			}
-			l.n++;
-		}
+		if (searchpath_dirs(env->sysdirs, &l))
+			return -1;
 		ret = search(c, &l, RESOLVE_FROM_DEFAULT, 0);
-		list_free(&l);
+		searchpath_free(&l);
 	}
 	return ret;
 }
@@ -682,8 +436,8 @@ int resolve__name(int rootfd, const struct resolve_object *obj,
 		return -ENOMEM;
 	out->expanded = out->name;
 	/* dl-deps.c expand_dst: a DT_NEEDED's DSTs, with the object's $ORIGIN */
-	if (has_dst(name)) {
-		char *origin = origin_of(obj->path, env->cwd);
+	if (searchpath_has_dst(name)) {
+		char *origin = searchpath_origin(obj->path, env->cwd);
 		struct resolve_env plain = *env;
 		struct sbuf b;
 		size_t len;
@@ -697,7 +451,7 @@ int resolve__name(int rootfd, const struct resolve_object *obj,
 		}
 		plain.secure = 0;
 		sbuf_init(&b);
-		ok = substitute(&b, name, origin, false, &plain);
+		ok = searchpath_expand(&b, name, origin, false, &plain);
 		len = ok ? b.len : 0;
 		out->expanded = len ? strdup(sbuf_str(&b)) : NULL;
 		sbuf_free(&b);
