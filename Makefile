@@ -95,6 +95,11 @@ $(OUTPUT)/unit_tests: $(UNIT_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
 
+# resolve.c on its own, for tests/resolve_vs_ldso.sh: what `ld.so --list` would print
+$(OUTPUT)/resolve_probe: tests/resolve_probe.c $(LIB_OBJS) | $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 unit: $(OUTPUT)/unit_tests
 	$(OUTPUT)/unit_tests
 

@@ -202,6 +202,7 @@ static void assert_full(const struct elf_info *in, int cls, uint16_t machine)
 	cr_assert_str_eq(in->runpath, "$ORIGIN/../lib");
 	cr_assert_str_eq(in->soname, "libfoo.so.1");
 	cr_assert_eq(in->flags, ELF_F_DYNAMIC | ELF_F_GO_BUILDID, "flags %#x", in->flags);
+	cr_assert_eq(in->dyn, ELF_DYN_RPATH | ELF_DYN_RUNPATH);
 }
 
 Test(elf, needed_in_order)
@@ -243,6 +244,25 @@ Test(elf, notes_aligned_8)
 	set_phdr(&m, PH_NOTE, 4, m.note, m.notesz, 4);
 	cr_assert_eq(elf_inspect_mem(m.b, m.len, &info), 0);
 	cr_assert_eq(info.flags & ELF_F_GO_BUILDID, 0);
+}
+
+Test(elf, dynamic_search_facts)
+{
+	/* the loader's search needs the tags, not only their strings */
+	build(&m, 1, 0, 62);
+	set_dyn(&m, 3, 0x6ffffffb, 0x800);	/* DT_RPATH -> DT_FLAGS_1 = DF_1_NODEFLIB */
+	cr_assert_eq(elf_inspect_mem(m.b, m.len, &info), 0);
+	cr_assert_eq(info.dyn, ELF_DYN_RUNPATH | ELF_DYN_NODEFLIB);
+	cr_assert_str_eq(info.rpath, "");
+	set_dyn(&m, 4, 0x6ffffffb, 0x1);	/* DT_RUNPATH -> DT_FLAGS_1 = DF_1_NOW */
+	cr_assert_eq(elf_inspect_mem(m.b, m.len, &info), 0);
+	cr_assert_eq(info.dyn, 0);
+	/* an empty DT_RPATH string is still a DT_RPATH */
+	build(&m, 1, 0, 62);
+	set_dyn(&m, 3, 15, 0);
+	cr_assert_eq(elf_inspect_mem(m.b, m.len, &info), 0);
+	cr_assert_eq(info.dyn, ELF_DYN_RPATH | ELF_DYN_RUNPATH);
+	cr_assert_str_eq(info.rpath, "");
 }
 
 Test(elf, last_dynamic_wins)

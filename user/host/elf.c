@@ -126,7 +126,7 @@ static bool vaddr_to_off(const struct ctx *c, uint64_t addr, uint64_t *off, uint
 static void scan_dynamic(struct ctx *c, const GElf_Phdr *ph)
 {
 	uint64_t needed[ELF_NEEDED_MAX], rpath = 0, runpath = 0, soname = 0;
-	uint64_t strtab = 0, strsz = UINT64_MAX, off, left;
+	uint64_t strtab = 0, strsz = UINT64_MAX, off, left, flags_1 = 0;
 	bool have_strtab = false, have_rpath = false, have_runpath = false;
 	bool have_soname = false, ended = false;
 	size_t entsz = gelf_fsize(c->elf, ELF_T_DYN, 1, EV_CURRENT);
@@ -162,10 +162,17 @@ static void scan_dynamic(struct ctx *c, const GElf_Phdr *ph)
 		case DT_RPATH: rpath = dyn.d_un.d_val; have_rpath = true; break;
 		case DT_RUNPATH: runpath = dyn.d_un.d_val; have_runpath = true; break;
 		case DT_SONAME: soname = dyn.d_un.d_val; have_soname = true; break;
+		case DT_FLAGS_1: flags_1 = dyn.d_un.d_val; break;
 		}
 	}
 	if (!ended)
 		out->flags |= ELF_F_MALFORMED;
+	if (have_rpath)
+		out->dyn |= ELF_DYN_RPATH;
+	if (have_runpath)
+		out->dyn |= ELF_DYN_RUNPATH;
+	if (flags_1 & DF_1_NODEFLIB)
+		out->dyn |= ELF_DYN_NODEFLIB;
 	if (!n && !have_rpath && !have_runpath && !have_soname)
 		return;
 	if (!have_strtab || !vaddr_to_off(c, strtab, &off, &left))
@@ -366,8 +373,8 @@ int elf_regular_size(int fd, uint64_t *size)
 	return 0;
 }
 
-/* read a regular file's first min(size, cap) bytes; *truncated when cut */
-static int read_capped(int fd, size_t cap, unsigned char **bufp, size_t *lenp, bool *truncated)
+/* see elfinfo.h */
+int elf_read_capped(int fd, size_t cap, unsigned char **bufp, size_t *lenp, bool *truncated)
 {
 	unsigned char *buf;
 	size_t want, got = 0;
@@ -412,7 +419,7 @@ int elf_inspect_fd(int fd, size_t cap, struct elf_info *out)
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	err = read_capped(fd, cap, &buf, &got, &truncated);
+	err = elf_read_capped(fd, cap, &buf, &got, &truncated);
 	if (err)
 		return err;
 	err = inspect(buf, got, true, out);

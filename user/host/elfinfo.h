@@ -4,6 +4,7 @@
 #ifndef LDWATCH_ELF_H
 #define LDWATCH_ELF_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -26,12 +27,18 @@ struct elf_info {
 	unsigned n_needed;
 	char needed[ELF_NEEDED_MAX][256];   /* names longer than 255 are truncated and flagged */
 	uint32_t flags;           /* ELF_F_* below */
+	uint32_t dyn;             /* ELF_DYN_* below */
 };
 
 #define ELF_F_TRUNCATED   0x1  /* a string, the needed list, or the file (cap) was cut short */
 #define ELF_F_GO_BUILDID  0x2  /* has a Go build-ID note (name "Go\0\0", type 4) in a PT_NOTE segment */
 #define ELF_F_DYNAMIC     0x4  /* has PT_DYNAMIC */
 #define ELF_F_MALFORMED   0x8  /* something was out of bounds and was skipped */
+
+/* dynamic section facts the loader's search depends on (elf_info.dyn) */
+#define ELF_DYN_RPATH     0x1  /* has a DT_RPATH tag (its string may be empty) */
+#define ELF_DYN_RUNPATH   0x2  /* has a DT_RUNPATH tag: ld.so then ignores DT_RPATH */
+#define ELF_DYN_NODEFLIB  0x4  /* DF_1_NODEFLIB: no cache hit in, nor search of, the system directories */
 
 /* parse bytes, no i/o. 0 for an ELF or a #! script (even a malformed one:
  * then ELF_F_MALFORMED), -ENOEXEC for anything else, -ENOMEM.
@@ -75,6 +82,11 @@ int elf_verdef_max(int fd, const char *prefix, char *out, size_t cap);
 
 /* "x86-64", "i386", "aarch64", "arm", "riscv", "ppc64", "s390"... or NULL */
 const char *elf_machine_name(uint16_t machine);
+
+/* a regular file's first min(size, cap) bytes (cap 0: ELF_READ_CAP) into a
+ * malloc'd *bufp; *truncated when the file is larger or shrank meanwhile
+ */
+int elf_read_capped(int fd, size_t cap, unsigned char **bufp, size_t *lenp, bool *truncated);
 
 /* a regular file's size, or -errno (a FIFO or device is never read) */
 int elf_regular_size(int fd, uint64_t *size);
