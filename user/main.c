@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
 #include "cgroup.h"
+#include "check.h"
 #include "cli.h"
 #include "session.h"
 #include "util.h"
@@ -141,6 +142,9 @@ int main(int argc, char **argv)
 	uint32_t cg_level = 0;
 	pid_t child = 0;
 
+	/* `ldwatch check FILE...`: the static pre-flight, nothing loaded into the kernel */
+	if (argc > 1 && !strcmp(argv[1], "check"))
+		return check_main(argc - 1, argv + 1);
 	err = cli_parse(argc, argv, &o);
 	if (err == CLI_HELP) {
 		cli_usage(stdout);

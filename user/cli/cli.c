@@ -12,6 +12,8 @@
 static const char usage_text[] =
 "usage: ldwatch [options]                 watch this host until SIGINT/SIGTERM\n"
 "       ldwatch [options] -- CMD [ARG...]  run CMD, watch it and its descendants\n"
+"       ldwatch check [options] FILE...   resolve FILE's load as the loader would,\n"
+"                                         without running it (ldwatch check --help)\n"
 "\n"
 "Explains why programs fail to start or to load a library: missing libraries\n"
 "and interpreters, permission and noexec refusals, from the loader's own lookups.\n"

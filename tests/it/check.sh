@@ -1,0 +1,89 @@
+# promise: ldwatch check resolves a file's load as the loader would, inside a root, without running it: the live findings, marked "check", exit 0/1/2
+# shellcheck shell=bash disable=SC2016
+# (jq filters are single-quoted on purpose)
+# tests/it/check.sh: `ldwatch check`; sourced by tests/integration.sh. Loads no BPF.
+
+# check_run WANT OUT ARGS...: ldwatch check ARGS exits WANT; stdout in OUT, stderr in OUT.err
+check_run()
+{
+	local want=$1 out=$2 rc
+	shift 2
+	timeout -k 5 60 "$LDWATCH" check "$@" >"$out" 2>"$out.err"
+	rc=$?
+	((rc == want)) || bad "ldwatch check $(cmd_str "$@") exited $rc, expected $want: $(head -c 400 "$out.err")"
+}
+
+t_check_host_program_loads()
+{
+	check_run 0 "$W/out" /bin/true
+	grep -q '^loads$' "$W/out" || bad "no 'loads' line: $(head -c 600 "$W/out")"
+	grep -q 'libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6\|libc.so.6 => /usr/lib/x86_64-linux-gnu/libc.so.6' "$W/out" ||
+		bad "libc.so.6 not resolved: $(head -c 600 "$W/out")"
+	check_run 0 "$W/j" --json /bin/true
+	check_fields "$(jq -c 'select(.type == "check")' "$W/j")" .file '"/bin/true"' .loads true
+}
+
+t_check_missing_library()
+{
+	local f
+	check_run 1 "$W/j" --json "$FIX/needs_missing"
+	f=$(jq -c 'select(.type == "finding")' "$W/j")
+	check_fields "$f" .mode '"check"' .kind '"missing-library"' .severity '"error"' \
+		.object '"libmissing.so"' .needed_by '$fix + "/needs_missing"' .errno '"ENOENT"' \
+		.message '$fix + "/needs_missing: error while loading shared libraries: libmissing.so: cannot open shared object file: No such file or directory"'
+	check_fields "$(jq -c 'select(.type == "check")' "$W/j")" .loads false
+	# the same search the loader makes: the standard directories are among the attempts
+	jq -e '[.attempts[].path] | index("/lib/x86_64-linux-gnu/libmissing.so") != null' <<<"$f" >/dev/null ||
+		bad "attempts lack /lib/x86_64-linux-gnu/libmissing.so: $(jq -c '[.attempts[].path]' <<<"$f" | head -c 600)"
+	check_run 1 "$W/t" "$FIX/needs_missing"
+	grep -q 'libmissing.so => not found' "$W/t" || bad "text lacks 'libmissing.so => not found': $(cat "$W/t")"
+}
+
+# inside a root of its own: its own libc, and the missing library where nothing names it
+t_check_root_fix_names_the_directory()
+{
+	local R=$W/root f
+	mkdir -p "$R/bin" "$R/lib64" "$R/lib/x86_64-linux-gnu" "$R/opt/foo/lib"
+	cp "$LDSO_REAL" "$R/lib64/ld-linux-x86-64.so.2"
+	cp "$LIBC_REAL" "$R/lib/x86_64-linux-gnu/libc.so.6"
+	cp "$FIX/needs_missing" "$R/bin/"
+	cp "$FIX/lib/libfoo.so" "$R/opt/foo/lib/libmissing.so"
+	check_run 1 "$W/j" --json --root "$R" /bin/needs_missing
+	f=$(jq -c 'select(.type == "finding")' "$W/j")
+	check_fields "$f" .kind '"missing-library"' .object '"libmissing.so"' .needed_by '"/bin/needs_missing"' \
+		.fix '"libmissing.so is in /opt/foo/lib, which nothing in the search names: add /opt/foo/lib to the binary'"'"'s RUNPATH (-Wl,-rpath,/opt/foo/lib) or to LD_LIBRARY_PATH, or list it in /etc/ld.so.conf.d/ and run ldconfig"'
+	# and with LD_LIBRARY_PATH naming it, it loads
+	check_run 0 "$W/t" --root "$R" --env LD_LIBRARY_PATH=/opt/foo/lib /bin/needs_missing
+	grep -q 'libmissing.so => /opt/foo/lib/libmissing.so' "$W/t" || bad "not resolved through LD_LIBRARY_PATH: $(cat "$W/t")"
+}
+
+t_check_script_and_static()
+{
+	check_run 1 "$W/j" --json "$FIX/bad_shebang"
+	check_fields "$(jq -c 'select(.type == "finding")' "$W/j")" .kind '"missing-interpreter"' .mode '"check"'
+	[[ -x $GOFIX/fakeld ]] || fail "no static Go fixture $GOFIX/fakeld: $GO_ERR"
+	check_run 0 "$W/t" "$GOFIX/fakeld"
+	grep -q 'static' "$W/t" || bad "a static binary is not said static: $(cat "$W/t")"
+}
+
+t_check_bad_input()
+{
+	check_run 2 "$W/o" /nonexistent/ldwatch-file
+	grep -q '^ldwatch: check: /nonexistent/ldwatch-file: No such file or directory$' "$W/o.err" ||
+		bad "missing file: $(cat "$W/o.err")"
+	check_run 2 "$W/o" /etc/passwd
+	grep -q 'not an ELF file or a #! script' "$W/o.err" || bad "not ELF: $(cat "$W/o.err")"
+	check_run 2 "$W/o" --root /etc/passwd /bin/true
+	grep -qi 'not a directory' "$W/o.err" || bad "--root a file: $(cat "$W/o.err")"
+	check_run 2 "$W/o"
+	grep -q 'name a FILE' "$W/o.err" || bad "no FILE: $(cat "$W/o.err")"
+	check_run 2 "$W/o" --pid 0 /bin/true
+	check_run 2 "$W/o" --env NOEQUALS /bin/true
+	check_run 2 "$W/o" --root / --pid 1 /bin/true
+	check_run 0 "$W/o" --help
+	grep -q 'never runs' "$W/o" || bad "--help does not say it never runs the program"
+	# truncated ELF: a one-line answer, never a crash
+	head -c 100 /bin/true >"$W/trunc"
+	timeout 30 "$LDWATCH" check "$W/trunc" >"$W/o" 2>&1
+	(($? <= 2)) || bad "truncated ELF: exit $?: $(cat "$W/o")"
+}

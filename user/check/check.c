@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: MIT
+/*
+ * check: `ldwatch check FILE...`, the safe ldd: each file's whole load
+ * resolved inside a root with the resolver the live findings use, never
+ * executed, mapped or dlopened; the same findings the daemon would print,
+ * marked mode "check", and a tree people read
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "container.h"
+#include "elfinfo.h"
+#include "fsinfo.h"
+#include "libfind.h"
+#include "output.h"
+#include "resolve.h"
+#include "sbuf.h"
+#include "escape.h"
+#include "util.h"
+
+#define CHECK_OBJS_MAX	1024	/* objects of one file's load */
+#define CHECK_ENV_MAX	4096	/* bytes of LD_LIBRARY_PATH taken */
+/* an object's dynamic section may lie past 64 MiB (libLLVM's, at ~110 MB) */
+#define CHECK_READ_CAP	(1u << 30)
+#define CHECK_MISSING_MAX 64	/* names reported missing per file (each once) */
+
+static const char check_usage[] =
+"usage: ldwatch check [--root DIR | --pid PID | --container ID] [--env NAME=VALUE]...\n"
+"                     [--json] FILE...\n"
+"\n"
+"Resolves each FILE's whole load as the dynamic loader would (DT_RPATH, LD_LIBRARY_PATH,\n"
+"DT_RUNPATH, /etc/ld.so.cache, the default directories, glibc-hwcaps) inside a root,\n"
+"and prints the findings a failing start would give. It never runs, maps or dlopens\n"
+"anything: this is the safe ldd. A #! script's interpreter is checked instead.\n"
+"\n"
+"  --root DIR           resolve inside DIR (default /)\n"
+"  --pid PID            inside PID's root, with its LD_LIBRARY_PATH\n"
+"  --container ID       inside the root of a process of the container whose id\n"
+"                       starts with ID (as ldwatch names containers)\n"
+"  --env NAME=VALUE     the environment to resolve with (LD_LIBRARY_PATH is used)\n"
+"  -j, --json           JSON Lines: finding records (\"mode\":\"check\") and one\n"
+"                       \"check\" record per file\n"
+"  -h, --help           this text\n"
+"\n"
+"Not checked: symbol versions and symbols (what the loader checks after it found\n"
+"every file), and what a program dlopens later.\n"
+"exit status: 0 when every FILE loads, 1 when one would not, 2 on bad usage or a\n"
+"FILE that cannot be checked (missing, not ELF, unreadable).\n";
+
+struct obj {
+	char *path;		/* as the loader opens it, inside the root */
+	struct elf_info *info;
+	int parent;		/* the object that needed it first; -1 for the file itself */
+	int walked;		/* its DT_NEEDED are not resolved (the loader itself) */
+	char *asked;		/* the name it was loaded by (ld.so's l_libname) */
+	uint64_t dev, ino;
+};
+
+struct checker {
+	int rootfd;
+	int json;
+	struct output *out;
+	struct resolve_env env;
+	struct resolve_host host;
+	char llp[CHECK_ENV_MAX];
+	int have_llp;
+	struct obj objs[CHECK_OBJS_MAX];
+	unsigned n;
+	struct sbuf tree;
+	int failed;		/* this file would not load */
+	char *missing[CHECK_MISSING_MAX];	/* names reported: each once per file */
+	unsigned n_missing;
+};
+
+static void obj_free_all(struct checker *ck)
+{
+	for (unsigned i = 0; i < ck->n_missing; i++)
+		free(ck->missing[i]);
+	ck->n_missing = 0;
+	for (unsigned i = 0; i < ck->n; i++) {
+		free(ck->objs[i].path);
+		free(ck->objs[i].asked);
+		free(ck->objs[i].info);
+	}
+	ck->n = 0;
+}
+
+/* read path inside the root: 0 and *info, or -errno (-ENOEXEC: not ELF, not a script) */
+static int inspect_in(int rootfd, const char *path, struct elf_info **info, struct stat *st)
+{
+	int fd, err;
+
+	*info = calloc(1, sizeof(**info));
+	if (!*info)
+		return -ENOMEM;
+	err = elf_open_in_root(rootfd, path, &fd);
+	if (!err) {
+		if (st && fstat(fd, st))
+			err = -errno;
+		if (!err)
+			err = elf_inspect_fd(fd, CHECK_READ_CAP, *info);
+		close(fd);
+	}
+	if (err) {
+		free(*info);
+		*info = NULL;
+	}
+	return err;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* one finding, as the live path writes it, marked as a check's */
+static void report(struct checker *ck, const char *file, struct verdict *v,
+		   const struct attempt *att, unsigned n_att)
+{
+	struct finding f = {
+		.v = *v,
+		.mode = "check",
+		.ts_ns = now_ns(),
+		.comm = "",
+		.exit_code = -1,
+		.signal = -1,
+		.attempts = att,
+		.n_attempts = n_att,
+	};
+
+	if (!f.v.exe)
+		f.v.exe = (char *)file;
+	if (v->severity == LW_SEV_ERROR)
+		ck->failed = 1;
+	if (ck->json)
+		output_finding(ck->out, &f);
+}
+
+static void tree_indent(struct checker *ck, int idx)
+{
+	for (int d = idx; d >= 0 && ck->objs[d].parent >= 0; d = ck->objs[d].parent)
+		sbuf_puts(&ck->tree, "    ");
+}
+
+static void tree_text(struct checker *ck, const char *s)
+{
+	escape_text(&ck->tree, s, strlen(s));
+}
+
+/* a name the loader would not find: the finding, and its line under the object */
+static void not_found(struct checker *ck, const char *file, int idx, const struct resolve_name *rn)
+{
+	struct attempt *att = calloc(rn->n_cand ? rn->n_cand : 1, sizeof(*att));
+	const char *skip[64];
+	char *dirs = NULL;
+	unsigned n_skip = 0, n_att = 0;
+	struct verdict v = { .severity = LW_SEV_ERROR };
+	char msg[1024];
+
+	for (unsigned i = 0; i < ck->n_missing; i++)
+		if (!strcmp(ck->missing[i], rn->name)) {
+			free(att);
+			return;
+		}
+	if (ck->n_missing < CHECK_MISSING_MAX)
+		ck->missing[ck->n_missing++] = strdup(rn->name);
+
+	for (unsigned i = 0; att && i < rn->n_cand; i++) {
+		const struct resolve_cand *c = &rn->cand[i];
+
+		att[n_att].path = (char *)c->path;
+		att[n_att].op = LW_OP_OPENAT;
+		att[n_att].err = c->result == RESOLVE_ENOENT ? (c->err ? c->err : ENOENT) :
+				 c->result == RESOLVE_EACCES ? EACCES : c->err;
+		n_att++;
+		if (n_skip < ARRAY_SIZE(skip) && c->dir && c->dir[0] && !c->sub[0])
+			skip[n_skip++] = c->dir;
+	}
+	(void)dirs;
+	v.object = rn->name;
+	v.needed_by = ck->objs[idx].path;
+	if (rn->outcome == RESOLVE_WRONG_CLASS_ONLY) {
+		v.kind = LW_K_WRONG_ELF_CLASS;
+		snprintf(msg, sizeof(msg), "%s: error while loading shared libraries: %s: wrong ELF "
+			 "class: ELFCLASS32", file, rn->name);
+		v.hint = "every candidate of this name is of another ELF class or machine: install "
+			 "the build for this program's architecture";
+	} else if (rn->outcome == RESOLVE_FATAL) {
+		v.kind = LW_K_LOADER_ERROR;
+		snprintf(msg, sizeof(msg), "%s: error while loading shared libraries: %s: %s", file,
+			 rn->name, rn->why ? rn->why : "cannot load");
+		v.hint = "the loader would refuse a candidate of this name";
+	} else {
+		v.kind = LW_K_MISSING_LIBRARY;
+		v.err = rn->err ? rn->err : ENOENT;
+		snprintf(msg, sizeof(msg), "%s: error while loading shared libraries: %s: cannot open "
+			 "shared object file: No such file or directory", file, rn->name);
+		v.hint = "the library is in no directory the loader searches: install the package "
+			 "that provides it, or add the directory that holds it to LD_LIBRARY_PATH or "
+			 "the binary's RUNPATH (-Wl,-rpath)";
+		/* trailing '/' of the resolver's dirs: compare as the live path does */
+		for (unsigned i = 0; i < n_skip; i++) {
+			size_t l = strlen(skip[i]);
+			char *d = strndup(skip[i], l > 1 && skip[i][l - 1] == '/' ? l - 1 : l);
+
+			skip[i] = d ? d : skip[i];
+		}
+		v.fix = libfind_remedy(ck->rootfd, rn->name, ck->objs[idx].info->ei_class,
+				       ck->objs[idx].info->machine, skip, n_skip);
+		for (unsigned i = 0; i < n_skip; i++)
+			free((char *)skip[i]);
+	}
+	v.message = msg;
+	report(ck, file, &v, att, n_att);
+	tree_indent(ck, idx);
+	sbuf_puts(&ck->tree, "    ");
+	tree_text(ck, rn->name);
+	sbuf_printf(&ck->tree, " => %s\n", v.kind == LW_K_MISSING_LIBRARY ? "not found" :
+		    v.kind == LW_K_WRONG_ELF_CLASS ? "wrong ELF class" : "refused");
+	if (v.fix) {
+		tree_indent(ck, idx);
+		sbuf_puts(&ck->tree, "        fix: ");
+		tree_text(ck, v.fix);
+		sbuf_putc(&ck->tree, '\n');
+	}
+	free(v.fix);
+	free(att);
+}
+
+/* the objects of one load, breadth first, as _dl_map_object_deps walks them */
+static void walk(struct checker *ck, const char *file)
+{
+	struct resolve_object loaders[64], self, mainobj = { ck->objs[0].info, ck->objs[0].path };
+
+	for (unsigned i = 0; i < ck->n; i++) {
+		unsigned nl = 0;
+
+		if (ck->objs[i].walked)
+			continue;
+		for (int p = ck->objs[i].parent; p >= 0 && nl < ARRAY_SIZE(loaders);
+		     p = ck->objs[p].parent)
+			loaders[nl++] = (struct resolve_object){ ck->objs[p].info, ck->objs[p].path };
+		self = (struct resolve_object){ ck->objs[i].info, ck->objs[i].path };
+		for (unsigned k = 0; k < ck->objs[i].info->n_needed; k++) {
+			const char *name = ck->objs[i].info->needed[k];
+			struct resolve_name rn_buf, *rn = &rn_buf;
+			const struct resolve_cand *c;
+			unsigned j;
+
+			/* a name an object was loaded by, or its soname: no search (_dl_name_match_p) */
+			for (j = 0; j < ck->n; j++)
+				if ((ck->objs[j].asked && !strcmp(ck->objs[j].asked, name)) ||
+				    !strcmp(ck->objs[j].info->soname, name))
+					break;
+			if (j < ck->n) {
+				tree_indent(ck, i);
+				sbuf_puts(&ck->tree, "    ");
+				tree_text(ck, name);
+				sbuf_puts(&ck->tree, " => ");
+				tree_text(ck, ck->objs[j].path);
+				sbuf_puts(&ck->tree, " (loaded above)\n");
+				continue;
+			}
+			memset(rn, 0, sizeof(*rn));
+			if (resolve__name(ck->rootfd, &self, loaders, nl, &mainobj, &ck->env, name, rn))
+				continue;
+			if (rn->outcome == RESOLVE_IGNORED) {
+				resolve_name_free(rn);
+				continue;
+			}
+			if (rn->outcome != RESOLVE_OK || rn->chosen < 0) {
+				not_found(ck, file, i, rn);
+				resolve_name_free(rn);
+				continue;
+			}
+			c = &rn->cand[rn->chosen];
+			for (j = 0; j < ck->n; j++)
+				if (ck->objs[j].dev == c->dev && ck->objs[j].ino == c->ino)
+					break;
+			tree_indent(ck, i);
+			sbuf_puts(&ck->tree, "    ");
+			tree_text(ck, name);
+			sbuf_puts(&ck->tree, " => ");
+			tree_text(ck, c->path);
+			sbuf_printf(&ck->tree, " [%s]%s\n", resolve_from_name(c->from),
+				    j < ck->n ? " (loaded above)" : "");
+			if (j == ck->n && ck->n < CHECK_OBJS_MAX) {
+				struct obj *o = &ck->objs[ck->n];
+
+				*o = (struct obj){ .path = strdup(c->path), .asked = strdup(name),
+						   .parent = (int)i, .dev = c->dev, .ino = c->ino };
+				if (o->path && o->asked && !inspect_in(ck->rootfd, c->path, &o->info, NULL)) {
+					ck->n++;
+				} else {
+					free(o->path);
+					free(o->asked);
+				}
+			}
+			resolve_name_free(rn);
+		}
+	}
+}
+
+/* an interpreter (PT_INTERP or #!) that is not there: the live finding's words */
+static int interp_ok(struct checker *ck, const char *file, const struct elf_info *info)
+{
+	struct stat st;
+	struct verdict v = { .severity = LW_SEV_ERROR, .kind = LW_K_MISSING_INTERPRETER };
+
+	if (!info->interp[0] || !fs_stat_in_root(ck->rootfd, info->interp, &st))
+		return 1;
+	v.object = (char *)info->interp;
+	v.err = ENOENT;
+	v.hint = info->kind == ELF_KIND_SCRIPT ?
+		"the #! interpreter is not in this root: install it or fix the #! line" :
+		"the program's loader (PT_INTERP) is not in this root: install the C library it "
+		"was built for, or build it static";
+	report(ck, file, &v, NULL, 0);
+	sbuf_printf(&ck->tree, "    interpreter ");
+	tree_text(ck, info->interp);
+	sbuf_puts(&ck->tree, " => not found\n");
+	return 0;
+}
+
+static int check_file(struct checker *ck, const char *file, int depth)
+{
+	struct elf_info *info = NULL;
+	struct stat st, ist;
+	int err = inspect_in(ck->rootfd, file, &info, &st);
+
+	if (err) {
+		lw_warn("check", "%s: %s", file, err == -ENOEXEC ? "not an ELF file or a #! script" :
+			strerror(-err));
+		return -1;
+	}
+	sbuf_reset(&ck->tree);
+	ck->failed = 0;
+	tree_text(ck, file);
+	sbuf_putc(&ck->tree, '\n');
+	if (info->kind == ELF_KIND_SCRIPT) {
+		char interp[ELF_STR_MAX];
+		int ok = interp_ok(ck, file, info);
+
+		snprintf(interp, sizeof(interp), "%s", info->interp);
+		free(info);
+		if (!ok || depth >= 4)
+			goto done;
+		/* the interpreter's own load is the script's */
+		sbuf_puts(&ck->tree, "    #! ");
+		tree_text(ck, interp);
+		sbuf_putc(&ck->tree, '\n');
+		if (!ck->json)
+			fputs(sbuf_str(&ck->tree), stdout);
+		return check_file(ck, interp, depth + 1);
+	}
+	if (!(info->flags & ELF_F_DYNAMIC) && !info->n_needed && !info->interp[0]) {
+		sbuf_puts(&ck->tree, "    static: loads with no loader\n");
+		free(info);
+		goto done;
+	}
+	/* setuid or setgid: run by another user, in secure-execution mode */
+	ck->env.secure = !!(st.st_mode & (S_ISUID | S_ISGID));
+	if (!interp_ok(ck, file, info)) {
+		free(info);
+		goto done;
+	}
+	ck->objs[0] = (struct obj){ .path = strdup(file), .info = info, .parent = -1,
+				    .dev = st.st_dev, .ino = st.st_ino };
+	ck->n = ck->objs[0].path ? 1 : 0;
+	/* ld.so is loaded before anything it loads: a DT_NEEDED of it is that one */
+	if (ck->n && info->interp[0] && !fs_stat_in_root(ck->rootfd, info->interp, &ist) &&
+	    !inspect_in(ck->rootfd, info->interp, &ck->objs[1].info, NULL)) {
+		ck->objs[1].path = strdup(info->interp);
+		ck->objs[1].asked = strdup(strrchr(info->interp, '/') ? strrchr(info->interp, '/') + 1 :
+					   info->interp);
+		ck->objs[1].parent = 0;
+		ck->objs[1].dev = ist.st_dev;
+		ck->objs[1].ino = ist.st_ino;
+		ck->objs[1].walked = 1;	/* its own needs are none, or its own business */
+		ck->n = 2;
+	}
+	walk(ck, file);
+	obj_free_all(ck);
+done:
+	sbuf_printf(&ck->tree, "%s\n", ck->failed ? "does not load" : "loads");
+	if (ck->json)
+		output_check(ck->out, file, !ck->failed);
+	else
+		fputs(sbuf_str(&ck->tree), stdout);
+	return ck->failed;
+}
+
+/* LD_LIBRARY_PATH of a running process, from its environ (its exec-time environment) */
+static void env_of_pid(struct checker *ck, pid_t pid)
+{
+	char path[64], buf[65536];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (char *e = buf; e < buf + n; e += strlen(e) + 1) {
+		const char *v = lit_skip(e, "LD_LIBRARY_PATH=");
+
+		if (v) {
+			snprintf(ck->llp, sizeof(ck->llp), "%s", v);
+			ck->have_llp = 1;
+		}
+	}
+}
+
+/* a process of the container whose id starts with id: the first /proc shows */
+static pid_t pid_of_container(const char *id)
+{
+	char path[300], line[4096];
+	struct dirent *de;
+	pid_t found = 0;
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return 0;
+	while (!found && (de = readdir(d))) {
+		struct container_id cid;
+		FILE *f;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cgroup", de->d_name);
+		if (!(f = fopen(path, "re")))
+			continue;
+		while (!found && fgets(line, sizeof(line), f)) {
+			char *cg = strstr(line, "::");
+
+			if (!cg)
+				continue;
+			cg[strcspn(cg, "\n")] = '\0';
+			if (!container_from_cgroup(cg + 2, &cid) &&
+			    !strncmp(cid.id, id, strlen(id)))
+				found = atoi(de->d_name);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+int check_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "container", required_argument, NULL, 'c' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct checker *ck = calloc(1, sizeof(*ck));
+	const char *root = NULL, *ctr = NULL;
+	int c, err = 0, bad = 0, failed = 0, rootfd;
+	long pid = 0;
+	char *end;
+	struct stat st;
+
+	if (!ck)
+		return 2;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			root = optarg;
+			break;
+		case 'p':
+			errno = 0;
+			pid = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || pid <= 0 || pid > INT_MAX) {
+				lw_warn("check", "--pid needs a process id, not '%s'", optarg);
+				goto usage;
+			}
+			break;
+		case 'c':
+			ctr = optarg;
+			break;
+		case 'e':
+			if (!strchr(optarg, '=') || optarg[0] == '=') {
+				lw_warn("check", "--env needs NAME=VALUE, not '%s'", optarg);
+				goto usage;
+			}
+			if (lit_skip(optarg, "LD_LIBRARY_PATH=")) {
+				snprintf(ck->llp, sizeof(ck->llp), "%s", lit_skip(optarg, "LD_LIBRARY_PATH="));
+				ck->have_llp = 1;
+			}
+			break;
+		case 'j':
+			ck->json = 1;
+			break;
+		case 'h':
+			fputs(check_usage, stdout);
+			free(ck);
+			return 0;
+		case ':':
+			lw_warn("check", "option '%s' needs an argument", argv[optind - 1]);
+			goto usage;
+		default:
+			lw_warn("check", "unknown option '%s'", argv[optind - 1]);
+			goto usage;
+		}
+	}
+	if (!!root + !!pid + !!ctr > 1) {
+		lw_warn("check", "--root, --pid and --container cannot be combined");
+		goto usage;
+	}
+	if (optind >= argc) {
+		lw_warn("check", "name a FILE to check");
+		goto usage;
+	}
+	if (ctr && !(pid = pid_of_container(ctr))) {
+		lw_warn("check", "--container %s: no process of such a container is running", ctr);
+		free(ck);
+		return 2;
+	}
+	if (pid) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%ld/root", pid);
+		rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0) {
+			lw_warn("check", "%s: %s", path, strerror(errno));
+			free(ck);
+			return 2;
+		}
+		if (!ck->have_llp)
+			env_of_pid(ck, pid);
+	} else {
+		rootfd = open(root ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0 || fstat(rootfd, &st) || !S_ISDIR(st.st_mode)) {
+			lw_warn("check", "--root %s: %s", root ? root : "/",
+				rootfd < 0 ? strerror(errno) : "not a directory");
+			free(ck);
+			return 2;
+		}
+	}
+	ck->rootfd = rootfd;
+	resolve_env_host(&ck->env, &ck->host, rootfd, 0);
+	ck->env.ld_library_path = ck->have_llp ? ck->llp : NULL;
+	sbuf_init(&ck->tree);
+	err = output_open(NULL, ck->json, &ck->out);
+	if (err) {
+		lw_warn("check", "cannot write: %s", strerror(-err));
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		char abs[PATH_MAX + 1];
+		const char *file = argv[i];
+		int r;
+
+		/* inside another root a relative FILE is from its top; here, from the cwd */
+		if (!root && !pid && file[0] != '/' && getcwd(abs, sizeof(abs) - strlen(file) - 2)) {
+			strcat(abs, "/");
+			strcat(abs, file);
+			file = abs;
+		}
+		r = check_file(ck, file, 0);
+
+		bad |= r < 0;
+		failed |= r > 0;
+	}
+out:
+	output_close(ck->out);
+	sbuf_free(&ck->tree);
+	resolve_host_free(&ck->host);
+	close(rootfd);
+	free(ck);
+	return err || bad ? 2 : failed ? 1 : 0;
+usage:
+	fputs(check_usage, stderr);
+	free(ck);
+	return 2;
+}
