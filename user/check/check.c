@@ -165,7 +165,6 @@ static void not_found(struct checker *ck, const char *file, int idx, const struc
 {
 	struct attempt *att = calloc(rn->n_cand ? rn->n_cand : 1, sizeof(*att));
 	const char *skip[64];
-	char *dirs = NULL;
 	unsigned n_skip = 0, n_att = 0;
 	struct verdict v = { .severity = LW_SEV_ERROR };
 	char msg[1024];
@@ -189,7 +188,6 @@ static void not_found(struct checker *ck, const char *file, int idx, const struc
 		if (n_skip < ARRAY_SIZE(skip) && c->dir && c->dir[0] && !c->sub[0])
 			skip[n_skip++] = c->dir;
 	}
-	(void)dirs;
 	v.object = rn->name;
 	v.needed_by = ck->objs[idx].path;
 	if (rn->outcome == RESOLVE_WRONG_CLASS_ONLY) {

@@ -42,6 +42,9 @@
 #define past_lit(s, n, lit) ({ const char *hit__ = find_lit((s), (n), lit); \
 			       hit__ ? hit__ + LIT_LEN(lit) : NULL; })
 
+/* ld.so splits LD_LIBRARY_PATH at both (elf/dl-load.c, as resolve.c does) */
+#define LLP_SEPS	":;"
+
 #define LIB_PATH_MAX	4096	/* a search entry or candidate path */
 #define SAID_MAX	1024	/* bytes kept of what a process wrote to fd 2 (its last words) */
 

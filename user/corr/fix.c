@@ -96,8 +96,8 @@ bool fix_ignored_library_path(const struct where *w, struct proc *p, struct pend
 	if (!llp || w->root < 0 || strchr(name, '/') || !(why = secure_why(w, p, why_buf,
 									 sizeof(why_buf))))
 		return false;
-	for (const char *e = llp; *e; e += strcspn(e, ":"), e += !!*e) {
-		size_t n = strcspn(e, ":");
+	for (const char *e = llp; *e; e += strcspn(e, LLP_SEPS), e += !!*e) {
+		size_t n = strcspn(e, LLP_SEPS);
 
 		if (!n || e[0] != '/' ||
 		    snprintf(path, sizeof(path), "%.*s/%s", (int)n, e, name) >= (int)sizeof(path) ||

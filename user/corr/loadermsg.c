@@ -256,8 +256,8 @@ static char *llp_naming(const struct proc *p, const char *path)
 	if (!llp || !slash)
 		return NULL;
 	dn = slash - path;
-	for (const char *e = llp; *e; e += strcspn(e, ":"), e += !!*e) {
-		size_t n = strcspn(e, ":");
+	for (const char *e = llp; *e; e += strcspn(e, LLP_SEPS), e += !!*e) {
+		size_t n = strcspn(e, LLP_SEPS);
 
 		while (n > 1 && e[n - 1] == '/')
 			n--;
