@@ -90,7 +90,7 @@ static int inspect(int rootfd, const char *path, struct elf_info *info)
 
 	if (err)
 		return err;
-	err = elf_inspect_fd(fd, 1u << 30, info);	/* libLLVM keeps its PT_DYNAMIC past 64 MiB */
+	err = elf_inspect_fd(fd, 0, info);	/* libLLVM keeps its PT_DYNAMIC past 64 MiB */
 	close(fd);
 	return err;
 }

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <glob.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -692,6 +693,59 @@ Test(elf, real_go_binary)
 	cr_assert_eq(info.n_needed, 0);
 	cr_assert_eq(info.type, 2);
 	cr_assert_eq(info.flags, ELF_F_GO_BUILDID);
+}
+
+/* a big file is read only where the parser looks: the same facts as the whole file gives */
+static void lazy_agrees(const char *path)
+{
+	static struct elf_info whole;
+	unsigned char *buf;
+	bool truncated;
+	size_t len;
+	int fd = open_host(path);
+
+	cr_assert_eq(elf_read_capped(fd, ELF_SPAN_MAX, &buf, &len, &truncated), 0);
+	cr_assert_gt(len, 256u << 10, "%s is read whole by elf_inspect_fd", path);
+	cr_assert_eq(elf_inspect_mem(buf, len, &whole), 0);
+	free(buf);
+	cr_assert_eq(elf_inspect_fd(fd, 0, &info), 0);
+	close(fd);
+	cr_assert_eq(memcmp(&whole, &info, sizeof(info)), 0, "%s: lazy and whole reads differ", path);
+}
+
+Test(elf, lazy_read_agrees_with_whole_file, .timeout = 60)
+{
+	static const char *const paths[] = {
+		"/lib/x86_64-linux-gnu/libc.so.6",
+		"/usr/lib/go-1.19/pkg/tool/linux_amd64/compile",	/* Go notes */
+		"/usr/bin/perl",
+	};
+	glob_t g;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		lazy_agrees(paths[i]);
+	/* clang's libLLVM: its PT_DYNAMIC lies at ~105 MB */
+	cr_assert_eq(glob("/usr/lib/x86_64-linux-gnu/libLLVM-*.so.1", 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		lazy_agrees(g.gl_pathv[i]);
+		cr_assert_eq(info.flags & (ELF_F_MALFORMED | ELF_F_TRUNCATED), 0);
+		cr_assert_gt(info.n_needed, 3);
+		cr_assert_str_eq(info.needed[0], "libffi.so.8");
+	}
+	globfree(&g);
+}
+
+Test(elf, lazy_read_cap_keeps_truncation)
+{
+	int fd = open_host("/lib/x86_64-linux-gnu/libc.so.6");
+
+	/* a span of 512 KiB holds libc's headers, not its PT_INTERP (at 1.7 MB) nor its dynamic array */
+	cr_assert_eq(elf_inspect_fd(fd, 512u << 10, &info), 0);
+	close(fd);
+	cr_assert_eq(info.kind, ELF_KIND_ELF);
+	cr_assert_str_eq(info.interp, "");
+	cr_assert_str_eq(info.soname, "");
+	cr_assert_eq(info.flags, ELF_F_DYNAMIC | ELF_F_TRUNCATED | ELF_F_MALFORMED);
 }
 
 Test(elf, fd_cap)

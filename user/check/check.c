@@ -30,8 +30,6 @@
 
 #define CHECK_OBJS_MAX	1024	/* objects of one file's load */
 #define CHECK_ENV_MAX	4096	/* bytes of LD_LIBRARY_PATH taken */
-/* an object's dynamic section may lie past 64 MiB (libLLVM's, at ~110 MB) */
-#define CHECK_READ_CAP	(1u << 30)
 #define CHECK_MISSING_MAX 64	/* names reported missing per file (each once) */
 
 static const char check_usage[] =
@@ -108,7 +106,7 @@ static int inspect_in(int rootfd, const char *path, struct elf_info **info, stru
 		if (st && fstat(fd, st))
 			err = -errno;
 		if (!err)
-			err = elf_inspect_fd(fd, CHECK_READ_CAP, *info);
+			err = elf_inspect_fd(fd, 0, *info);
 		close(fd);
 	}
 	if (err) {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,15 +22,71 @@
 
 #define DYN_MAX		4096
 #define BINPRM_BUF	256	/* linux BINPRM_BUF_SIZE: all the kernel sees of a #! line */
+#define LAZY_MIN	(256u << 10)	/* files up to this are read whole */
+#define LAZY_HEAD	(64u << 10)	/* read first: headers, PT_INTERP, notes */
+#define PAGE		4096u
+
+/*
+ * a file's span, read only where the parser looks: an anonymous mapping of
+ * its size whose pages are pread on first use (libLLVM is 110 MB; its
+ * headers, dynamic array and a few strings are ~70 KiB)
+ */
+struct lazy {
+	int fd;
+	uint8_t *have;		/* a bit per PAGE of the span */
+	int err;		/* the first failed pread */
+	bool shrank;		/* a pread came back short */
+};
 
 struct ctx {
 	Elf *elf;
-	const unsigned char *buf;
+	unsigned char *buf;
 	size_t len;
 	size_t phnum;		/* phdrs walked, capped */
 	bool msb;
 	struct elf_info *out;
+	struct lazy *lz;	/* NULL: buf holds all len bytes */
 };
+
+/* make [off, off+n) of the span present (clamped to it) */
+static void need(struct ctx *c, uint64_t off, uint64_t n)
+{
+	struct lazy *lz = c->lz;
+	size_t p, end;
+
+	if (!lz || off >= c->len || !n)
+		return;
+	if (n > c->len - off)
+		n = c->len - off;
+	p = (size_t)(off / PAGE);
+	end = (size_t)((off + n + PAGE - 1) / PAGE);
+	while (p < end) {
+		size_t q = p, at, want, got = 0;
+
+		if (lz->have[p / 8] & (1u << (p % 8))) {
+			p++;
+			continue;
+		}
+		while (q < end && !(lz->have[q / 8] & (1u << (q % 8))))
+			lz->have[q / 8] |= 1u << (q % 8), q++;
+		at = p * PAGE;
+		want = (q * PAGE < c->len ? q * PAGE : c->len) - at;
+		while (got < want) {
+			ssize_t r = pread(lz->fd, c->buf + at + got, want - got, (off_t)(at + got));
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0 && !lz->err)
+				lz->err = -errno;
+			if (r <= 0) {
+				lz->shrank |= r == 0;
+				break;
+			}
+			got += (size_t)r;
+		}
+		p = q;
+	}
+}
 
 /* copy a string of at most avail bytes; a missing NUL is out of bounds */
 static void copy_str(char *dst, size_t dstsz, const unsigned char *src,
@@ -80,6 +137,7 @@ static void scan_notes(struct ctx *c, const GElf_Phdr *ph)
 	size = seg_avail(c, ph->p_offset, ph->p_filesz);
 	if (!size)
 		return;
+	need(c, ph->p_offset, size);
 	p = c->buf + ph->p_offset;
 	while (size - pos >= 12) {
 		uint32_t namesz = rd32(c, p + pos), descsz = rd32(c, p + pos + 4);
@@ -142,6 +200,7 @@ static void scan_dynamic(struct ctx *c, const GElf_Phdr *ph)
 		cnt = DYN_MAX;
 	if (!cnt)
 		goto bad;
+	need(c, ph->p_offset, cnt * entsz);
 	data = elf_getdata_rawchunk(c->elf, (int64_t)ph->p_offset, cnt * entsz, ELF_T_DYN);
 	if (!data)
 		goto bad;
@@ -191,14 +250,17 @@ static void scan_dynamic(struct ctx *c, const GElf_Phdr *ph)
 			out->flags |= ELF_F_MALFORMED;
 			continue;
 		}
+		need(c, off + needed[i], sizeof(out->needed[0]));
 		copy_str(out->needed[out->n_needed], sizeof(out->needed[0]), tab + needed[i],
 			 tabsz - needed[i], &out->flags);
 		out->n_needed++;
 	}
 #define DYN_STR(have, o, dst)							\
 	do {									\
-		if (have && o < tabsz)						\
+		if (have && o < tabsz) {					\
+			need(c, off + o, sizeof(dst));				\
 			copy_str(dst, sizeof(dst), tab + o, tabsz - o, &out->flags); \
+		}								\
 		else if (have)							\
 			out->flags |= ELF_F_MALFORMED;				\
 	} while (0)
@@ -211,10 +273,12 @@ bad:
 	out->flags |= ELF_F_MALFORMED;
 }
 
-/* buf is ours and gets its section header fields cleared */
-static int inspect_elf(unsigned char *buf, size_t len, struct elf_info *out)
+/* buf is ours and gets its section header fields cleared; with lz, only its
+ * first LAZY_HEAD bytes are there yet
+ */
+static int inspect_elf(unsigned char *buf, size_t len, struct lazy *lz, struct elf_info *out)
 {
-	struct ctx c = { .buf = buf, .len = len, .out = out };
+	struct ctx c = { .buf = buf, .len = len, .out = out, .lz = lz };
 	bool got_interp = false, got_dyn = false;
 	GElf_Phdr ph, dyn;
 	GElf_Ehdr eh;
@@ -254,8 +318,10 @@ static int inspect_elf(unsigned char *buf, size_t len, struct elf_info *out)
 	 * (PN_XNUM) keeps its count in section 0, which we hid: none.
 	 */
 	if (eh.e_phentsize != entsz || eh.e_phoff > len ||
-	    eh.e_phnum > (len - eh.e_phoff) / entsz ||
-	    elf_getphdrnum(c.elf, &pn) || pn != eh.e_phnum)
+	    eh.e_phnum > (len - eh.e_phoff) / entsz)
+		goto bad;
+	need(&c, eh.e_phoff, (uint64_t)eh.e_phnum * entsz);
+	if (elf_getphdrnum(c.elf, &pn) || pn != eh.e_phnum)
 		goto bad;
 	c.phnum = pn;
 	if (c.phnum > ELF_PHNUM_MAX) {
@@ -272,6 +338,7 @@ static int inspect_elf(unsigned char *buf, size_t len, struct elf_info *out)
 			/* the kernel takes the first one */
 			size_t n = got_interp ? 0 : seg_avail(&c, ph.p_offset, ph.p_filesz);
 
+			need(&c, ph.p_offset, n < sizeof(out->interp) ? n : sizeof(out->interp));
 			if (n)
 				copy_str(out->interp, sizeof(out->interp), buf + ph.p_offset, n, &out->flags);
 			else if (!got_interp)
@@ -342,13 +409,13 @@ static int inspect(unsigned char *buf, size_t len, bool owned, struct elf_info *
 	if (len < SELFMAG || memcmp(buf, ELFMAG, SELFMAG))
 		return -ENOEXEC;
 	if (owned)
-		return inspect_elf(buf, len, out);
+		return inspect_elf(buf, len, NULL, out);
 	/* libelf wants a writable image, and we clear the section fields */
 	copy = malloc(len);
 	if (!copy)
 		return -ENOMEM;
 	memcpy(copy, buf, len);
-	err = inspect_elf(copy, len, out);
+	err = inspect_elf(copy, len, NULL, out);
 	free(copy);
 	return err;
 }
@@ -411,19 +478,67 @@ int elf_read_capped(int fd, size_t cap, unsigned char **bufp, size_t *lenp, bool
 	return 0;
 }
 
+/* a span of more than LAZY_MIN bytes: mapped, and read where inspect_elf looks */
+static int inspect_lazy(int fd, size_t len, struct elf_info *out)
+{
+	struct lazy lz = { .fd = fd };
+	struct ctx head;
+	unsigned char *map;
+	int err;
+
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		   -1, 0);
+	if (map == MAP_FAILED)
+		return -ENOMEM;
+	lz.have = calloc(len / PAGE / 8 + 1, 1);
+	if (!lz.have) {
+		munmap(map, len);
+		return -ENOMEM;
+	}
+	head = (struct ctx){ .buf = map, .len = len, .lz = &lz };
+	need(&head, 0, LAZY_HEAD);
+	err = lz.err;
+	if (!err && (memcmp(map, ELFMAG, SELFMAG) || lz.shrank))
+		err = -ENOEXEC;	/* a #! script or a short file is never this long */
+	if (!err)
+		err = inspect_elf(map, len, &lz, out);
+	if (!err && lz.err)
+		err = lz.err;
+	if (!err && lz.shrank)
+		out->flags |= ELF_F_TRUNCATED;
+	free(lz.have);
+	munmap(map, len);
+	return err;
+}
+
 int elf_inspect_fd(int fd, size_t cap, struct elf_info *out)
 {
-	unsigned char *buf = NULL;
+	unsigned char *buf = NULL, magic[2];
 	bool truncated = false;
 	size_t got = 0;
+	uint64_t size;
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	if (!cap)
+		cap = ELF_SPAN_MAX;
+	err = elf_regular_size(fd, &size);
+	if (err)
+		return err;
+	if (size > LAZY_MIN && cap > LAZY_MIN && pread(fd, magic, 2, 0) == 2) {
+		if (magic[0] != '#' || magic[1] != '!') {
+			err = inspect_lazy(fd, size > cap ? cap : (size_t)size, out);
+			if (!err && size > cap)
+				out->flags |= ELF_F_TRUNCATED;
+			return err;
+		}
+		cap = LAZY_MIN;	/* the kernel reads 256 bytes of a #! line */
+	}
 	err = elf_read_capped(fd, cap, &buf, &got, &truncated);
 	if (err)
 		return err;
 	err = inspect(buf, got, true, out);
-	if (!err && truncated)
+	if (!err && truncated && out->kind == ELF_KIND_ELF)
 		out->flags |= ELF_F_TRUNCATED;
 	free(buf);
 	return err;

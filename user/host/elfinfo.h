@@ -12,6 +12,7 @@
 #define ELF_STR_MAX    1024    /* bytes kept of one string (interp, needed name, rpath...) */
 #define ELF_PHNUM_MAX  4096u       /* program headers walked at most */
 #define ELF_READ_CAP   (64u << 20)  /* default cap on bytes read from one file */
+#define ELF_SPAN_MAX   (1u << 30)   /* default span elf_inspect_fd parses (it reads only parts) */
 
 enum elf_kind { ELF_KIND_OTHER = 0, ELF_KIND_ELF = 1, ELF_KIND_SCRIPT = 2 };
 
@@ -47,9 +48,11 @@ struct elf_info {
  */
 int elf_inspect_mem(const void *buf, size_t len, struct elf_info *out);
 
-/* fd must be a regular file (fstat); reads min(size, cap) bytes with pread,
- * then elf_inspect_mem. cap 0 means ELF_READ_CAP. -EISDIR, -EINVAL for
- * other non-regular files.
+/* fd must be a regular file (fstat); parses its first min(size, cap) bytes
+ * as elf_inspect_mem does. Files over 256 KiB are not read whole: only the
+ * headers and what they point at (PT_INTERP, notes, the dynamic array, its
+ * strings) are pread. cap 0 means ELF_SPAN_MAX. -EISDIR, -EINVAL for other
+ * non-regular files, -ENOEXEC, -errno of a failed read.
  */
 int elf_inspect_fd(int fd, size_t cap, struct elf_info *out);
 
