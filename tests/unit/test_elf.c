@@ -1184,3 +1184,65 @@ Test(elf, verdef_max_of_a_file_without_versions)
 	cr_assert_eq(elf_verdef_max(fd, "GLIBC_", v, sizeof(v)), -ENOEXEC);
 	close(fd);
 }
+
+/* what binutils' readelf -V prints of the same file: "need FILE NAME" and "def NAME" lines */
+static void readelf_versions(const char *path, char *out, size_t cap)
+{
+	char cmd[512];
+	size_t n;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "readelf -V -W '%s' | awk '"
+		 "/File:/ { for (i = 1; i <= NF; i++) if ($i == \"File:\") f = $(i + 1) } "
+		 "/  Name: / && f != \"\" { print \"need \" f \" \" $3 } "
+		 "/Rev:/ && !/BASE/ { print \"def \" $NF } "
+		 "/Version needs/ { f = \"\" }' | sort -s -k1,1r", path);
+	p = popen(cmd, "r");
+	cr_assert(p);
+	n = fread(out, 1, cap - 1, p);
+	out[n] = '\0';
+	cr_assert_eq(pclose(p), 0);
+}
+
+static void versions_agree(const char *path)
+{
+	static char want[1 << 16], got[1 << 16];
+	struct elf_versions v;
+	size_t n = 0;
+	int fd = open_host(path);
+
+	readelf_versions(path, want, sizeof(want));
+	cr_assert_eq(elf_versions_read(fd, &v), 0);
+	close(fd);
+	for (unsigned i = 0; i < v.n_need; i++)
+		n += snprintf(got + n, sizeof(got) - n, "need %s %s\n", v.need[i].file, v.need[i].name);
+	for (unsigned i = 0; i < v.n_def; i++)
+		n += snprintf(got + n, sizeof(got) - n, "def %s\n", v.def[i]);
+	cr_assert_eq(v.flags & (ELF_VER_F_MALFORMED | ELF_VER_F_TRUNCATED), 0);
+	cr_assert_eq(!!(v.flags & ELF_VER_F_HAS_DEF), !!strstr(want, "def "));
+	elf_versions_free(&v);
+	cr_assert(want[0], "%s: readelf shows no versions", path);
+	cr_assert_str_eq(got, want, "%s:\nours:\n%s\nreadelf:\n%s", path, got, want);
+}
+
+/* DT_VERNEED and DT_VERDEF from the dynamic array, as binutils reads them from the sections */
+Test(elf, versions_agree_with_readelf, .timeout = 60)
+{
+	versions_agree("/bin/true");
+	versions_agree("/lib/x86_64-linux-gnu/libc.so.6");
+	versions_agree("/usr/lib/x86_64-linux-gnu/libstdc++.so.6");
+	versions_agree("/usr/lib/x86_64-linux-gnu/libelf.so.1");
+}
+
+Test(elf, versions_of_what_has_none)
+{
+	struct elf_versions v;
+	int fd = open_host("/etc/passwd");
+
+	cr_assert_eq(elf_versions_read(fd, &v), -ENOEXEC);
+	close(fd);
+	fd = open_host("/usr/lib/go-1.19/pkg/tool/linux_amd64/compile");	/* static Go: no dynamic array */
+	cr_assert_eq(elf_versions_read(fd, &v), 0);
+	close(fd);
+	cr_assert_eq(v.n_need + v.n_def + v.flags, 0);
+}

@@ -425,6 +425,25 @@ int elf_inspect_mem(const void *buf, size_t len, struct elf_info *out)
 	return inspect((unsigned char *)buf, len, false, out);
 }
 
+/* see elfinfo.h */
+int elf_pread_exact(int fd, void *buf, size_t n, uint64_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (!r)
+			return -EIO;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
 /* fd's size when it is a regular file: -EISDIR, -EINVAL for other types */
 int elf_regular_size(int fd, uint64_t *size)
 {

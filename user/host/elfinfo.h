@@ -78,10 +78,41 @@ int elf_open_in_root(int rootfd, const char *path, int *fdp);
 int elf_go_module_of(int fd, const char *pkg, char *out, size_t cap);
 
 /*
+ * Symbol versions as ld.so reads them, from the dynamic array (sections or
+ * not), in bounded preads: what the object needs of each file (DT_VERNEED,
+ * in file order) and what it defines (DT_VERDEF, less the base entry).
+ * 64-bit little-endian objects only (-ENOTSUP otherwise); -ENOEXEC, -ENOMEM.
+ * A bad entry ends its walk and is flagged, never read out of bounds.
+ */
+struct elf_ver_need {
+	char *file;		/* vn_file: the DT_NEEDED name it is required of */
+	char *name;		/* "GLIBC_2.38" */
+	int weak;		/* VER_FLG_WEAK: ld.so only warns */
+};
+struct elf_versions {
+	struct elf_ver_need *need;
+	unsigned n_need;
+	char **def;
+	unsigned n_def;
+	uint32_t flags;		/* ELF_VER_F_* */
+};
+#define ELF_VER_F_HAS_DEF	0x1	/* has DT_VERDEF (without one ld.so checks nothing) */
+#define ELF_VER_F_MALFORMED	0x2
+#define ELF_VER_F_TRUNCATED	0x4	/* a name over 255 bytes was left out */
+int elf_versions_read(int fd, struct elf_versions *v);
+void elf_versions_free(struct elf_versions *v);
+int elf_versions_defines(const struct elf_versions *v, const char *name);
+/* the newest definition PREFIX<number>... ("GLIBC_" -> "GLIBC_2.36"), or NULL */
+const char *elf_versions_max(const struct elf_versions *v, const char *prefix);
+
+/*
  * the highest version a library defines (DT_VERDEF) among those named
  * PREFIX<number>... ("GLIBC_" -> "2.36"), into out: 0, -ENOENT, -errno
  */
 int elf_verdef_max(int fd, const char *prefix, char *out, size_t cap);
+
+/* exactly n bytes at off, or -errno (-EIO: the file ends first) */
+int elf_pread_exact(int fd, void *buf, size_t n, uint64_t off);
 
 /* "x86-64", "i386", "aarch64", "arm", "riscv", "ppc64", "s390"... or NULL */
 const char *elf_machine_name(uint16_t machine);

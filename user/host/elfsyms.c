@@ -16,26 +16,9 @@
 
 #include "elfinfo.h"
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 
-/* exactly n bytes at off, or -EIO (a short file, or one shrinking under us) */
-static int pread_exact(int fd, void *buf, size_t n, uint64_t off)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (!r)
-			return -EIO;
-		got += (size_t)r;
-	}
-	return 0;
-}
 
 /* [off, off + n) lies inside a file of `size` bytes and n <= cap */
 static bool in_file(uint64_t off, uint64_t n, uint64_t size, uint64_t cap)
@@ -61,9 +44,9 @@ static int scan_symtab(int fd, const Elf64_Shdr *sh, const Elf64_Shdr *str, uint
 	strs = malloc(str->sh_size);
 	if (!syms || !strs)
 		goto out;
-	err = pread_exact(fd, syms, nsyms * sizeof(*syms), sh->sh_offset);
+	err = elf_pread_exact(fd, syms, nsyms * sizeof(*syms), sh->sh_offset);
 	if (!err)
-		err = pread_exact(fd, strs, str->sh_size, str->sh_offset);
+		err = elf_pread_exact(fd, strs, str->sh_size, str->sh_offset);
 	if (err)
 		goto out;
 	strs[str->sh_size - 1] = '\0';	/* every name ends inside the table */
@@ -106,7 +89,7 @@ int elf_func_offsets(int fd, size_t cap, const char *const *names, unsigned n, u
 	err = elf_regular_size(fd, &size);
 	if (err)
 		return err;
-	if (size < sizeof(eh) || pread_exact(fd, &eh, sizeof(eh), 0) ||
+	if (size < sizeof(eh) || elf_pread_exact(fd, &eh, sizeof(eh), 0) ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_shentsize != sizeof(Elf64_Shdr) ||
 	    eh.e_phentsize != sizeof(Elf64_Phdr) || !eh.e_shnum || eh.e_phnum > ELF_PHNUM_MAX ||
@@ -118,9 +101,9 @@ int elf_func_offsets(int fd, size_t cap, const char *const *names, unsigned n, u
 	err = -ENOMEM;
 	if (!sh || !ph)
 		goto out;
-	err = pread_exact(fd, sh, eh.e_shnum * sizeof(*sh), eh.e_shoff);
+	err = elf_pread_exact(fd, sh, eh.e_shnum * sizeof(*sh), eh.e_shoff);
 	if (!err)
-		err = pread_exact(fd, ph, eh.e_phnum * sizeof(*ph), eh.e_phoff);
+		err = elf_pread_exact(fd, ph, eh.e_phnum * sizeof(*ph), eh.e_phoff);
 	if (err)
 		goto out;
 	/* .dynsym first: what ld.so exports, then .symtab where it was not stripped */
@@ -225,13 +208,13 @@ int elf_go_module_of(int fd, const char *pkg, char *out, size_t cap)
 	err = elf_regular_size(fd, &size);
 	if (err)
 		return err;
-	if (size < sizeof(eh) || pread_exact(fd, &eh, sizeof(eh), 0) ||
+	if (size < sizeof(eh) || elf_pread_exact(fd, &eh, sizeof(eh), 0) ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_phentsize != sizeof(Elf64_Phdr))
 		return -ENOEXEC;
 	nph = eh.e_phnum < 64 ? eh.e_phnum : 64;
 	if (!in_file(eh.e_phoff, (uint64_t)nph * sizeof(ph[0]), size, size) ||
-	    pread_exact(fd, ph, nph * sizeof(ph[0]), eh.e_phoff))
+	    elf_pread_exact(fd, ph, nph * sizeof(ph[0]), eh.e_phoff))
 		return -ENOEXEC;
 	/* .go.buildinfo opens the first writable, not executable load segment */
 	for (i = 0; i < nph && !want; i++)
@@ -242,7 +225,7 @@ int elf_go_module_of(int fd, const char *pkg, char *out, size_t cap)
 		}
 	if (!want || !(buf = malloc(want)))
 		return want ? -ENOMEM : -ENOENT;
-	err = pread_exact(fd, buf, want, off);
+	err = elf_pread_exact(fd, buf, want, off);
 	for (size_t at = 0; !err && at + 32 <= want; at += 16) {
 		uint64_t vlen, mlen;
 		size_t j = at + 32;
@@ -265,9 +248,6 @@ int elf_go_module_of(int fd, const char *pkg, char *out, size_t cap)
 	return err ? err : -ENOENT;
 }
 
-#define VERDEF_BYTES	(1u << 20)	/* of the version definitions and their strings */
-#define VERDEF_MAX	4096		/* definitions walked */
-
 /* "2.36" < "2.38" < "2.38.1", numerically; non-digits end a number */
 static int vercmp(const char *a, const char *b)
 {
@@ -286,70 +266,264 @@ static int vercmp(const char *a, const char *b)
 	return 0;
 }
 
-int elf_verdef_max(int fd, const char *prefix, char *out, size_t cap)
+#define VER_MAX		4096	/* needs, and definitions, walked per object */
+#define VER_NAME_MAX	256	/* bytes of one version or file name */
+
+/* the dynamic array's view of a 64-bit object: what ld.so reads, sections or not */
+struct dynview {
+	int fd;
+	uint64_t size;
+	Elf64_Phdr ph[64];	/* PT_LOADs, for addresses */
+	unsigned n_load;
+	uint64_t strtab, strsz;	/* file offset, bytes */
+};
+
+static bool dv_off(const struct dynview *dv, uint64_t addr, uint64_t *off)
 {
-	size_t plen = strlen(prefix);
-	uint64_t size = 0;
-	Elf64_Shdr *sh = NULL;
-	unsigned char *vd = NULL;
-	char *strs = NULL;
-	Elf64_Ehdr eh;
-	int err, found = 0;
+	for (unsigned i = 0; i < dv->n_load; i++) {
+		const Elf64_Phdr *p = &dv->ph[i];
 
-	out[0] = '\0';
-	err = elf_regular_size(fd, &size);
-	if (err)
-		return err;
-	if (size < sizeof(eh) || pread_exact(fd, &eh, sizeof(eh), 0) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_shentsize != sizeof(Elf64_Shdr) ||
-	    !eh.e_shnum || !in_file(eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(*sh), size, ELF_READ_CAP))
-		return -ENOEXEC;
-	sh = malloc(eh.e_shnum * sizeof(*sh));
-	if (!sh)
-		return -ENOMEM;
-	err = pread_exact(fd, sh, eh.e_shnum * sizeof(*sh), eh.e_shoff);
-	for (unsigned i = 0; !err && i < eh.e_shnum && !vd; i++) {
-		const Elf64_Shdr *d = &sh[i], *st;
-		uint64_t off = 0;
-
-		if (d->sh_type != SHT_GNU_verdef || d->sh_link >= eh.e_shnum)
-			continue;
-		st = &sh[d->sh_link];
-		if (!in_file(d->sh_offset, d->sh_size, size, VERDEF_BYTES) ||
-		    !in_file(st->sh_offset, st->sh_size, size, VERDEF_BYTES) || !st->sh_size)
-			break;
-		vd = malloc(d->sh_size ? d->sh_size : 1);
-		strs = malloc(st->sh_size);
-		if (!vd || !strs || pread_exact(fd, vd, d->sh_size, d->sh_offset) ||
-		    pread_exact(fd, strs, st->sh_size, st->sh_offset))
-			break;
-		strs[st->sh_size - 1] = '\0';
-		/* each definition's first aux names it; vd_next chains them */
-		for (unsigned k = 0; k < VERDEF_MAX && off + sizeof(Elf64_Verdef) <= d->sh_size; k++) {
-			Elf64_Verdef def;
-			Elf64_Verdaux aux;
-
-			memcpy(&def, vd + off, sizeof(def));
-			if (def.vd_aux && off + def.vd_aux + sizeof(aux) <= d->sh_size) {
-				memcpy(&aux, vd + off + def.vd_aux, sizeof(aux));
-				if (aux.vda_name < st->sh_size) {
-					const char *name = strs + aux.vda_name;
-
-					if (!strncmp(name, prefix, plen) && name[plen] >= '0' &&
-					    name[plen] <= '9' && (!found || vercmp(name + plen, out) > 0)) {
-						snprintf(out, cap, "%s", name + plen);
-						found = 1;
-					}
-				}
-			}
-			if (!def.vd_next || def.vd_next > d->sh_size - off)
-				break;
-			off += def.vd_next;
+		if (addr >= p->p_vaddr && addr - p->p_vaddr < p->p_filesz) {
+			*off = p->p_offset + (addr - p->p_vaddr);
+			return *off < dv->size;
 		}
 	}
-	free(sh);
-	free(vd);
-	free(strs);
-	return err ? err : found ? 0 : -ENOENT;
+	return false;
+}
+
+/* a NUL-ended string of the dynamic string table, strdup'd; NULL when bad */
+static char *dv_str(const struct dynview *dv, uint64_t o, uint32_t *flags)
+{
+	char buf[VER_NAME_MAX];
+	size_t n = sizeof(buf);
+	ssize_t r;
+
+	if (o >= dv->strsz || dv->strtab + o >= dv->size) {
+		*flags |= ELF_VER_F_MALFORMED;
+		return NULL;
+	}
+	if (n > dv->strsz - o)
+		n = dv->strsz - o;
+	r = pread(dv->fd, buf, n, (off_t)(dv->strtab + o));
+	if (r <= 0 || !memchr(buf, 0, (size_t)r)) {
+		*flags |= r > 0 && (size_t)r == sizeof(buf) ? ELF_VER_F_TRUNCATED : ELF_VER_F_MALFORMED;
+		return NULL;
+	}
+	return strdup(buf);
+}
+
+static int ver_add_need(struct elf_versions *v, char *file, char *name, int weak)
+{
+	struct elf_ver_need *n;
+
+	if (!file || !name) {
+		free(file);
+		free(name);
+		return 0;	/* flagged by dv_str, or out of memory: the entry is left out */
+	}
+	n = realloc(v->need, (v->n_need + 1) * sizeof(*n));
+	if (!n) {
+		free(file);
+		free(name);
+		return -ENOMEM;
+	}
+	v->need = n;
+	v->need[v->n_need++] = (struct elf_ver_need){ file, name, weak };
+	return 0;
+}
+
+/* DT_VERNEED: each file's entry, then its versions (glibc's _dl_check_map_versions order) */
+static int read_verneed(const struct dynview *dv, uint64_t addr, uint64_t num,
+			struct elf_versions *v)
+{
+	uint64_t off;
+
+	if (!dv_off(dv, addr, &off))
+		goto bad;
+	for (uint64_t i = 0; i < num && i < VER_MAX; i++) {
+		Elf64_Verneed vn;
+		uint64_t aoff;
+
+		if (elf_pread_exact(dv->fd, &vn, sizeof(vn), off) || vn.vn_version != 1)
+			goto bad;
+		aoff = off + vn.vn_aux;
+		for (unsigned k = 0; k < vn.vn_cnt && v->n_need < VER_MAX; k++) {
+			Elf64_Vernaux a;
+			char *file;
+
+			if (elf_pread_exact(dv->fd, &a, sizeof(a), aoff))
+				goto bad;
+			file = dv_str(dv, vn.vn_file, &v->flags);
+			if (ver_add_need(v, file, dv_str(dv, a.vna_name, &v->flags),
+					 !!(a.vna_flags & VER_FLG_WEAK)))
+				return -ENOMEM;
+			if (!a.vna_next)
+				break;
+			aoff += a.vna_next;
+		}
+		if (!vn.vn_next)
+			return 0;
+		off += vn.vn_next;
+	}
+	return 0;
+bad:
+	v->flags |= ELF_VER_F_MALFORMED;
+	return 0;
+}
+
+/* DT_VERDEF: every definition's name but the base one (the soname) */
+static int read_verdef(const struct dynview *dv, uint64_t addr, uint64_t num,
+		       struct elf_versions *v)
+{
+	uint64_t off;
+
+	v->flags |= ELF_VER_F_HAS_DEF;
+	if (!dv_off(dv, addr, &off))
+		goto bad;
+	for (uint64_t i = 0; i < num && i < VER_MAX; i++) {
+		Elf64_Verdef vd;
+		Elf64_Verdaux a;
+
+		if (elf_pread_exact(dv->fd, &vd, sizeof(vd), off) || vd.vd_version != 1)
+			goto bad;
+		if (!(vd.vd_flags & VER_FLG_BASE) && vd.vd_cnt &&
+		    !elf_pread_exact(dv->fd, &a, sizeof(a), off + vd.vd_aux)) {
+			char *name = dv_str(dv, a.vda_name, &v->flags), **d;
+
+			d = name ? realloc(v->def, (v->n_def + 1) * sizeof(*d)) : NULL;
+			if (name && !d) {
+				free(name);
+				return -ENOMEM;
+			}
+			if (d) {
+				v->def = d;
+				v->def[v->n_def++] = name;
+			}
+		}
+		if (!vd.vd_next)
+			return 0;
+		off += vd.vd_next;
+	}
+	return 0;
+bad:
+	v->flags |= ELF_VER_F_MALFORMED;
+	return 0;
+}
+
+int elf_versions_read(int fd, struct elf_versions *v)
+{
+	uint64_t need = 0, nneed = 0, def = 0, ndef = 0, strtab = 0, dynoff = 0, dynsz = 0;
+	struct dynview dv = { .fd = fd, .strsz = UINT64_MAX };
+	bool have_need = false, have_def = false;
+	Elf64_Dyn dyn[256];
+	Elf64_Ehdr eh;
+	int err;
+
+	memset(v, 0, sizeof(*v));
+	err = elf_regular_size(fd, &dv.size);
+	if (err)
+		return err;
+	if (dv.size < sizeof(eh) || elf_pread_exact(fd, &eh, sizeof(eh), 0) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG))
+		return -ENOEXEC;
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		return -ENOTSUP;
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > ELF_PHNUM_MAX)
+		return -ENOEXEC;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+
+		if (elf_pread_exact(fd, &ph, sizeof(ph), eh.e_phoff + (uint64_t)i * sizeof(ph)))
+			return -ENOEXEC;
+		if (ph.p_type == PT_LOAD && dv.n_load < ARRAY_LEN(dv.ph))
+			dv.ph[dv.n_load++] = ph;
+		else if (ph.p_type == PT_DYNAMIC)	/* ld.so keeps the last */
+			dynoff = ph.p_offset, dynsz = ph.p_filesz;
+	}
+	/* the tags are read in chunks up to DT_NULL; the last of a tag wins */
+	for (uint64_t at = 0; at < dynsz && at < VER_MAX * sizeof(dyn[0]); at += sizeof(dyn)) {
+		size_t n = dynsz - at < sizeof(dyn) ? (size_t)(dynsz - at) / sizeof(dyn[0]) : ARRAY_LEN(dyn);
+		bool ended = false;
+
+		if (!n || elf_pread_exact(fd, dyn, n * sizeof(dyn[0]), dynoff + at))
+			break;
+		for (size_t i = 0; i < n && !ended; i++) {
+			switch (dyn[i].d_tag) {
+			case DT_NULL: ended = true; break;
+			case DT_STRTAB: strtab = dyn[i].d_un.d_ptr; break;
+			case DT_STRSZ: dv.strsz = dyn[i].d_un.d_val; break;
+			case DT_VERNEED: need = dyn[i].d_un.d_ptr; have_need = true; break;
+			case DT_VERNEEDNUM: nneed = dyn[i].d_un.d_val; break;
+			case DT_VERDEF: def = dyn[i].d_un.d_ptr; have_def = true; break;
+			case DT_VERDEFNUM: ndef = dyn[i].d_un.d_val; break;
+			}
+		}
+		if (ended)
+			break;
+	}
+	if (!have_need && !have_def)
+		return 0;
+	if (!strtab || !dv_off(&dv, strtab, &dv.strtab)) {
+		v->flags |= ELF_VER_F_MALFORMED;
+		return 0;
+	}
+	err = have_need ? read_verneed(&dv, need, nneed, v) : 0;
+	if (!err && have_def)
+		err = read_verdef(&dv, def, ndef, v);
+	if (err)
+		elf_versions_free(v);
+	return err;
+}
+
+void elf_versions_free(struct elf_versions *v)
+{
+	for (unsigned i = 0; i < v->n_need; i++) {
+		free(v->need[i].file);
+		free(v->need[i].name);
+	}
+	for (unsigned i = 0; i < v->n_def; i++)
+		free(v->def[i]);
+	free(v->need);
+	free(v->def);
+	memset(v, 0, sizeof(*v));
+}
+
+int elf_versions_defines(const struct elf_versions *v, const char *name)
+{
+	for (unsigned i = 0; i < v->n_def; i++)
+		if (!strcmp(v->def[i], name))
+			return 1;
+	return 0;
+}
+
+const char *elf_versions_max(const struct elf_versions *v, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	const char *best = NULL;
+
+	for (unsigned i = 0; i < v->n_def; i++) {
+		const char *d = v->def[i];
+
+		if (!strncmp(d, prefix, plen) && d[plen] >= '0' && d[plen] <= '9' &&
+		    (!best || vercmp(d + plen, best + plen) > 0))
+			best = d;
+	}
+	return best;
+}
+
+int elf_verdef_max(int fd, const char *prefix, char *out, size_t cap)
+{
+	struct elf_versions v;
+	const char *best;
+	int err;
+
+	out[0] = '\0';
+	err = elf_versions_read(fd, &v);
+	if (err)
+		return err;
+	best = elf_versions_max(&v, prefix);
+	if (best)
+		snprintf(out, cap, "%s", best + strlen(prefix));
+	elf_versions_free(&v);
+	return best ? 0 : -ENOENT;
 }
