@@ -57,6 +57,26 @@ t_check_root_fix_names_the_directory()
 	grep -q 'libmissing.so => /opt/foo/lib/libmissing.so' "$W/t" || bad "not resolved through LD_LIBRARY_PATH: $(cat "$W/t")"
 }
 
+# versions as ld.so checks them: the same line ld.so --list prints, and both sides in the fix
+t_check_version_mismatch()
+{
+	local f want prog have
+	have=GLIBC_$(getconf GNU_LIBC_VERSION | cut -d' ' -f2)
+	for prog in "$FIX/use_ver" "$FIX/needs_glibc99"; do
+		check_run 1 "$W/j" --json "$prog"
+		f=$(jq -c 'select(.type == "finding")' "$W/j")
+		want=$("$LDSO_REAL" --list "$prog" 2>&1 >/dev/null)
+		[[ $want == *"version \`"* ]] || bad "ld.so --list $prog printed no version error: $want"
+		check_fields "$f" .mode '"check"' .kind '"version-mismatch"' .severity '"error"' \
+			.needed_by "\"$prog\"" .message "$(jq -Rn --arg m "$want" '$m')"
+	done
+	check_fields "$f" .object '"/lib/x86_64-linux-gnu/libc.so.6"' .version '"GLIBC_2.99"' \
+		.fix '$fix + "/needs_glibc99 needs GLIBC_2.99; this root'"'"'s libc.so.6 defines up to '"$have"': it was built on a newer system than it runs on: build it on the oldest system you deploy to (or in a container of that release)"'
+	check_run 1 "$W/t" "$FIX/use_ver"
+	grep -qF "version VERS_2 of $FIX/ver1/libver.so.1 => not found (required by $FIX/use_ver)" "$W/t" ||
+		bad "text lacks the version line: $(cat "$W/t")"
+}
+
 t_check_script_and_static()
 {
 	check_run 1 "$W/j" --json "$FIX/bad_shebang"

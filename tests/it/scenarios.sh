@@ -265,6 +265,23 @@ sc_version_mismatch()
 	)
 }
 
+# built against a libc.so.6 that defines GLIBC_2.99: the fix names this host's newest GLIBC_
+sc_glibc_version_mismatch()
+{
+	local have
+	have=GLIBC_$(getconf GNU_LIBC_VERSION | cut -d' ' -f2)
+	SC_CMD=("$FIX/needs_glibc99") SC_RC=1 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"version-mismatch"'
+		.object '"/lib/x86_64-linux-gnu/libc.so.6"'
+		.version '"GLIBC_2.99"'
+		.needed_by '$fix + "/needs_glibc99"'
+		.exit_code 1
+		.message '$fix + "/needs_glibc99: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.99'"'"' not found (required by " + $fix + "/needs_glibc99)"'
+		.fix '$fix + "/needs_glibc99 needs GLIBC_2.99; this root'"'"'s libc.so.6 defines up to '"$have"': it was built on a newer system than it runs on: build it on the oldest system you deploy to (or in a container of that release)"'
+	)
+}
+
 # the only candidate for libfoo.so is a 64-bit file whose EI_CLASS says 32
 sc_wrong_elf_class()
 {

@@ -50,8 +50,9 @@ static const char check_usage[] =
 "                       \"check\" record per file\n"
 "  -h, --help           this text\n"
 "\n"
-"Not checked: symbol versions and symbols (what the loader checks after it found\n"
-"every file), and what a program dlopens later.\n"
+"Symbol versions are checked as the loader checks them (DT_VERNEED against each\n"
+"library's DT_VERDEF). Not checked: symbols (bound later, often lazily), and what a\n"
+"program dlopens.\n"
 "exit status: 0 when every FILE loads, 1 when one would not, 2 on bad usage or a\n"
 "FILE that cannot be checked (missing, not ELF, unreadable).\n";
 
@@ -62,6 +63,8 @@ struct obj {
 	int walked;		/* its DT_NEEDED are not resolved (the loader itself) */
 	char *asked;		/* the name it was loaded by (ld.so's l_libname) */
 	uint64_t dev, ino;
+	struct elf_versions *vers;	/* read when a version is asked of it */
+	int vers_err;
 };
 
 struct checker {
@@ -89,7 +92,11 @@ static void obj_free_all(struct checker *ck)
 		free(ck->objs[i].path);
 		free(ck->objs[i].asked);
 		free(ck->objs[i].info);
+		if (ck->objs[i].vers)
+			elf_versions_free(ck->objs[i].vers);
+		free(ck->objs[i].vers);
 	}
+	memset(ck->objs, 0, ck->n * sizeof(ck->objs[0]));
 	ck->n = 0;
 }
 
@@ -310,6 +317,86 @@ static void walk(struct checker *ck, const char *file)
 	}
 }
 
+static const struct elf_versions *obj_versions(struct checker *ck, struct obj *o)
+{
+	int fd;
+
+	if (!o->vers && !o->vers_err) {
+		o->vers = calloc(1, sizeof(*o->vers));
+		o->vers_err = !o->vers ? -ENOMEM : elf_open_in_root(ck->rootfd, o->path, &fd);
+		if (!o->vers_err) {
+			o->vers_err = elf_versions_read(fd, o->vers);
+			close(fd);
+		}
+	}
+	return o->vers_err ? NULL : o->vers;
+}
+
+/* the object a DT_VERNEED file names: one loaded by that name or with that soname */
+static int obj_named(const struct checker *ck, const char *name)
+{
+	for (unsigned j = 0; j < ck->n; j++)
+		if ((ck->objs[j].asked && !strcmp(ck->objs[j].asked, name)) ||
+		    !strcmp(ck->objs[j].info->soname, name))
+			return (int)j;
+	return -1;
+}
+
+/*
+ * what ld.so checks once every object is in (_dl_check_map_versions): each
+ * version an object needs of a file must be defined there, unless the
+ * file defines none (ld.so then only warns, under LD_WARN) or the need is
+ * weak; otherwise "version `V' not found (required by OBJ)"
+ */
+static void check_versions(struct checker *ck, const char *file)
+{
+	for (unsigned i = 0; i < ck->n; i++) {
+		const struct elf_versions *need = obj_versions(ck, &ck->objs[i]);
+		unsigned reported = 0;
+
+		for (unsigned k = 0; need && k < need->n_need && reported < CHECK_MISSING_MAX; k++) {
+			const struct elf_ver_need *vn = &need->need[k];
+			const struct elf_versions *def;
+			struct verdict v = { .severity = LW_SEV_ERROR, .kind = LW_K_VERSION_MISMATCH };
+			const char *us = strrchr(vn->name, '_'), *newest = NULL;
+			int j = obj_named(ck, vn->file);
+			char msg[1024], prefix[64];
+
+			if (j < 0 || vn->weak || !(def = obj_versions(ck, &ck->objs[j])) ||
+			    !(def->flags & ELF_VER_F_HAS_DEF) || elf_versions_defines(def, vn->name))
+				continue;
+			reported++;
+			if (us && (size_t)(us + 1 - vn->name) < sizeof(prefix)) {
+				snprintf(prefix, sizeof(prefix), "%.*s", (int)(us + 1 - vn->name), vn->name);
+				newest = elf_versions_max(def, prefix);
+			}
+			v.object = ck->objs[j].path;
+			v.needed_by = ck->objs[i].path;
+			v.version = vn->name;
+			snprintf(msg, sizeof(msg), "%s: %s: version `%s' not found (required by %s)",
+				 file, v.object, v.version, v.needed_by);
+			v.message = msg;
+			v.hint = libfind_version_hint(v.needed_by, v.version, v.object);
+			v.fix = newest ? libfind_version_fix(v.needed_by, v.version, v.object, newest) : NULL;
+			report(ck, file, &v, NULL, 0);
+			sbuf_puts(&ck->tree, "    version ");
+			tree_text(ck, v.version);
+			sbuf_puts(&ck->tree, " of ");
+			tree_text(ck, v.object);
+			sbuf_puts(&ck->tree, " => not found (required by ");
+			tree_text(ck, v.needed_by);
+			sbuf_puts(&ck->tree, ")\n");
+			if (v.fix) {
+				sbuf_puts(&ck->tree, "        fix: ");
+				tree_text(ck, v.fix);
+				sbuf_putc(&ck->tree, '\n');
+			}
+			free(v.hint);
+			free(v.fix);
+		}
+	}
+}
+
 /* an interpreter (PT_INTERP or #!) that is not there: the live finding's words */
 static int interp_ok(struct checker *ck, const char *file, const struct elf_info *info)
 {
@@ -389,6 +476,7 @@ static int check_file(struct checker *ck, const char *file, int depth)
 		ck->n = 2;
 	}
 	walk(ck, file);
+	check_versions(ck, file);
 	obj_free_all(ck);
 done:
 	sbuf_printf(&ck->tree, "%s\n", ck->failed ? "does not load" : "loads");

@@ -4,6 +4,7 @@
  * version, symbol), checked against the process's own evidence
  */
 #include "corr_internal.h"
+#include "libfind.h"
 
 /*
  * Did this process's own loader produce a line about `name`? Its lookups of
@@ -309,12 +310,13 @@ static void version_fix(const struct where *w, struct pending *pd)
 	    elf_open_in_root(w->root, pd->v.object, &fd))
 		return;
 	snprintf(prefix, sizeof(prefix), "%.*s", (int)(us + 1 - pd->v.version), pd->v.version);
-	if (!elf_verdef_max(fd, prefix, have, sizeof(have)))
-		pd->v.fix = xprintf("%s needs %s; this root's %s defines up to %s%s: it was built on "
-				    "a newer system than it runs on: build it on the oldest system "
-				    "you deploy to (or in a container of that release)",
-				    pd->v.needed_by ? pd->v.needed_by : "the program", pd->v.version,
-				    base_name(pd->v.object), prefix, have);
+	if (!elf_verdef_max(fd, prefix, have, sizeof(have))) {
+		char newest[128];
+
+		snprintf(newest, sizeof(newest), "%s%s", prefix, have);
+		pd->v.fix = libfind_version_fix(pd->v.needed_by ? pd->v.needed_by : "the program",
+						pd->v.version, pd->v.object, newest);
+	}
 	close(fd);
 }
 
@@ -349,10 +351,8 @@ void on_version_line(const struct where *w, struct proc *p, const char *line, si
 		pd->n_att = att_collect(p, pd->v.object, 0, &pd->att);
 	pd->v.needed_by = strndup(req, end > req && end[-1] == ')' ? (size_t)(end - 1 - req) :
 				(size_t)(end - req));
-	pd->v.hint = xprintf("%s needs symbol version %s, which %s does not provide: it was built "
-			   "against a newer %s than this system has; rebuild it against this "
-			   "system's library (or an older base image), or install a newer one",
-			   pd->v.needed_by, pd->v.version, pd->v.object, base_name(pd->v.object));
+	if (pd->v.needed_by && pd->v.version && pd->v.object)
+		pd->v.hint = libfind_version_hint(pd->v.needed_by, pd->v.version, pd->v.object);
 	version_fix(w, pd);
 }
 

@@ -424,3 +424,28 @@ char *libfind_remedy(int rootfd, const char *name, uint8_t cls, uint16_t mach,
 	return s;
 }
 
+static const char *last_part(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* see libfind.h */
+char *libfind_version_hint(const char *needed_by, const char *version, const char *object)
+{
+	return aprintf("%s needs symbol version %s, which %s does not provide: it was built "
+		       "against a newer %s than this system has; rebuild it against this "
+		       "system's library (or an older base image), or install a newer one",
+		       needed_by, version, object, last_part(object));
+}
+
+/* see libfind.h */
+char *libfind_version_fix(const char *needed_by, const char *version, const char *object,
+			  const char *newest)
+{
+	return aprintf("%s needs %s; this root's %s defines up to %s: it was built on a newer "
+		       "system than it runs on: build it on the oldest system you deploy to (or "
+		       "in a container of that release)", needed_by, version, last_part(object),
+		       newest);
+}

@@ -62,4 +62,13 @@ int libfind_owner(int rootfd, const char *path, char *pkg, size_t cap);
 char *libfind_remedy(int rootfd, const char *name, uint8_t ei_class, uint16_t machine,
 		     const char *const *skip, unsigned n_skip);
 
+/*
+ * a version mismatch's two sentences, live and in check alike: the hint
+ * (needed_by needs version, object lacks it), and the fix naming both sides
+ * (newest: the newest definition of that family object has, "GLIBC_2.36")
+ */
+char *libfind_version_hint(const char *needed_by, const char *version, const char *object);
+char *libfind_version_fix(const char *needed_by, const char *version, const char *object,
+			  const char *newest);
+
 #endif
