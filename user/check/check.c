@@ -31,6 +31,7 @@
 #define CHECK_OBJS_MAX	1024	/* objects of one file's load */
 #define CHECK_ENV_MAX	4096	/* bytes of LD_LIBRARY_PATH taken */
 #define CHECK_MISSING_MAX 64	/* names reported missing per file (each once) */
+#define CHECK_CACHE_MAX	(2 * CHECK_OBJS_MAX)	/* libraries remembered across FILEs */
 
 static const char check_usage[] =
 "usage: ldwatch check [--root DIR | --pid PID | --container ID] [--env NAME=VALUE]...\n"
@@ -65,6 +66,15 @@ struct obj {
 	uint64_t dev, ino;
 	struct elf_versions *vers;	/* read when a version is asked of it */
 	int vers_err;
+	int cached;		/* info and vers belong to the cache */
+};
+
+/* a library's facts, read once for every FILE that loads it (by device and inode) */
+struct centry {
+	uint64_t dev, ino;
+	struct elf_info *info;
+	struct elf_versions *vers;
+	int vers_err;
 };
 
 struct checker {
@@ -81,7 +91,20 @@ struct checker {
 	int failed;		/* this file would not load */
 	char *missing[CHECK_MISSING_MAX];	/* names reported: each once per file */
 	unsigned n_missing;
+	struct centry cache[CHECK_CACHE_MAX];
+	unsigned n_cache;
 };
+
+static void cache_clear(struct checker *ck)
+{
+	for (unsigned i = 0; i < ck->n_cache; i++) {
+		free(ck->cache[i].info);
+		if (ck->cache[i].vers)
+			elf_versions_free(ck->cache[i].vers);
+		free(ck->cache[i].vers);
+	}
+	ck->n_cache = 0;
+}
 
 static void obj_free_all(struct checker *ck)
 {
@@ -89,12 +112,16 @@ static void obj_free_all(struct checker *ck)
 		free(ck->missing[i]);
 	ck->n_missing = 0;
 	for (unsigned i = 0; i < ck->n; i++) {
-		free(ck->objs[i].path);
-		free(ck->objs[i].asked);
-		free(ck->objs[i].info);
-		if (ck->objs[i].vers)
-			elf_versions_free(ck->objs[i].vers);
-		free(ck->objs[i].vers);
+		struct obj *o = &ck->objs[i];
+
+		free(o->path);
+		free(o->asked);
+		if (!o->cached) {
+			free(o->info);
+			if (o->vers)
+				elf_versions_free(o->vers);
+			free(o->vers);
+		}
 	}
 	memset(ck->objs, 0, ck->n * sizeof(ck->objs[0]));
 	ck->n = 0;
@@ -121,6 +148,31 @@ static int inspect_in(int rootfd, const char *path, struct elf_info **info, stru
 		*info = NULL;
 	}
 	return err;
+}
+
+/*
+ * o->info for the library at path (dev, ino) inside the root, from the cache
+ * or read now and remembered; a file's load never evicts (check_file
+ * empties a cache too full for one more load)
+ */
+static int obj_inspect(struct checker *ck, struct obj *o, const char *path)
+{
+	struct centry *ce;
+	int err;
+
+	for (unsigned i = 0; i < ck->n_cache; i++)
+		if (ck->cache[i].dev == o->dev && ck->cache[i].ino == o->ino) {
+			o->info = ck->cache[i].info;
+			o->cached = 1;
+			return 0;
+		}
+	err = inspect_in(ck->rootfd, path, &o->info, NULL);
+	if (err || ck->n_cache == CHECK_CACHE_MAX)
+		return err;
+	ce = &ck->cache[ck->n_cache++];
+	*ce = (struct centry){ .dev = o->dev, .ino = o->ino, .info = o->info };
+	o->cached = 1;
+	return 0;
 }
 
 static uint64_t now_ns(void)
@@ -305,7 +357,7 @@ static void walk(struct checker *ck, const char *file)
 
 				*o = (struct obj){ .path = strdup(c->path), .asked = strdup(name),
 						   .parent = (int)i, .dev = c->dev, .ino = c->ino };
-				if (o->path && o->asked && !inspect_in(ck->rootfd, c->path, &o->info, NULL)) {
+				if (o->path && o->asked && !obj_inspect(ck, o, c->path)) {
 					ck->n++;
 				} else {
 					free(o->path);
@@ -319,8 +371,14 @@ static void walk(struct checker *ck, const char *file)
 
 static const struct elf_versions *obj_versions(struct checker *ck, struct obj *o)
 {
+	struct centry *ce = NULL;
 	int fd;
 
+	for (unsigned i = 0; o->cached && i < ck->n_cache && !ce; i++)
+		if (ck->cache[i].info == o->info)
+			ce = &ck->cache[i];
+	if (ce && (ce->vers || ce->vers_err))
+		return ce->vers_err ? NULL : ce->vers;
 	if (!o->vers && !o->vers_err) {
 		o->vers = calloc(1, sizeof(*o->vers));
 		o->vers_err = !o->vers ? -ENOMEM : elf_open_in_root(ck->rootfd, o->path, &fd);
@@ -328,6 +386,14 @@ static const struct elf_versions *obj_versions(struct checker *ck, struct obj *o
 			o->vers_err = elf_versions_read(fd, o->vers);
 			close(fd);
 		}
+		if (o->vers_err) {
+			free(o->vers);
+			o->vers = NULL;
+		}
+	}
+	if (ce) {	/* the cache keeps them from now on */
+		ce->vers = o->vers;
+		ce->vers_err = o->vers_err;
 	}
 	return o->vers_err ? NULL : o->vers;
 }
@@ -464,17 +530,20 @@ static int check_file(struct checker *ck, const char *file, int depth)
 				    .dev = st.st_dev, .ino = st.st_ino };
 	ck->n = ck->objs[0].path ? 1 : 0;
 	/* ld.so is loaded before anything it loads: a DT_NEEDED of it is that one */
-	if (ck->n && info->interp[0] && !fs_stat_in_root(ck->rootfd, info->interp, &ist) &&
-	    !inspect_in(ck->rootfd, info->interp, &ck->objs[1].info, NULL)) {
+	if (ck->n_cache > CHECK_CACHE_MAX - CHECK_OBJS_MAX)
+		cache_clear(ck);
+	if (ck->n && info->interp[0] && !fs_stat_in_root(ck->rootfd, info->interp, &ist)) {
+		ck->objs[1] = (struct obj){ .dev = ist.st_dev, .ino = ist.st_ino };
+		if (obj_inspect(ck, &ck->objs[1], info->interp))
+			goto walk;
 		ck->objs[1].path = strdup(info->interp);
 		ck->objs[1].asked = strdup(strrchr(info->interp, '/') ? strrchr(info->interp, '/') + 1 :
 					   info->interp);
 		ck->objs[1].parent = 0;
-		ck->objs[1].dev = ist.st_dev;
-		ck->objs[1].ino = ist.st_ino;
 		ck->objs[1].walked = 1;	/* its own needs are none, or its own business */
 		ck->n = 2;
 	}
+walk:
 	walk(ck, file);
 	check_versions(ck, file);
 	obj_free_all(ck);
@@ -673,6 +742,7 @@ int check_main(int argc, char **argv)
 out:
 	output_close(ck->out);
 	sbuf_free(&ck->tree);
+	cache_clear(ck);
 	resolve_host_free(&ck->host);
 	close(rootfd);
 	free(ck);

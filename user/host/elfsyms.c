@@ -269,14 +269,56 @@ static int vercmp(const char *a, const char *b)
 #define VER_MAX		4096	/* needs, and definitions, walked per object */
 #define VER_NAME_MAX	256	/* bytes of one version or file name */
 
+#define WIN_BYTES	(16u << 10)	/* one window of the file: version records, or strings */
+
+struct window {
+	uint64_t off;
+	size_t len;		/* bytes valid at off; 0: empty */
+	unsigned char buf[WIN_BYTES];
+};
+
 /* the dynamic array's view of a 64-bit object: what ld.so reads, sections or not */
 struct dynview {
+	struct window rec, str;	/* the records walked, the strings they name: few preads */
 	int fd;
 	uint64_t size;
 	Elf64_Phdr ph[64];	/* PT_LOADs, for addresses */
 	unsigned n_load;
 	uint64_t strtab, strsz;	/* file offset, bytes */
 };
+
+/*
+ * up to n bytes at off through a window (a pread of WIN_BYTES when off is
+ * not in it): a pointer and *got <= n, NULL at end of file or on error
+ */
+static const unsigned char *win_get(int fd, struct window *w, uint64_t off, size_t n, size_t *got)
+{
+	if (off < w->off || off - w->off >= w->len || w->len - (off - w->off) < n) {
+		ssize_t r;
+
+		do
+			r = pread(fd, w->buf, sizeof(w->buf), (off_t)off);
+		while (r < 0 && errno == EINTR);
+		w->off = off;
+		w->len = r > 0 ? (size_t)r : 0;
+		if (!w->len)
+			return NULL;
+	}
+	*got = w->len - (off - w->off) < n ? w->len - (off - w->off) : n;
+	return w->buf + (off - w->off);
+}
+
+/* exactly n (<= WIN_BYTES) bytes of a record at off, or -EIO */
+static int dv_rec(struct dynview *dv, void *out, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	const unsigned char *p = win_get(dv->fd, &dv->rec, off, n, &got);
+
+	if (!p || got < n)
+		return -EIO;
+	memcpy(out, p, n);
+	return 0;
+}
 
 static bool dv_off(const struct dynview *dv, uint64_t addr, uint64_t *off)
 {
@@ -292,11 +334,10 @@ static bool dv_off(const struct dynview *dv, uint64_t addr, uint64_t *off)
 }
 
 /* a NUL-ended string of the dynamic string table, strdup'd; NULL when bad */
-static char *dv_str(const struct dynview *dv, uint64_t o, uint32_t *flags)
+static char *dv_str(struct dynview *dv, uint64_t o, uint32_t *flags)
 {
-	char buf[VER_NAME_MAX];
-	size_t n = sizeof(buf);
-	ssize_t r;
+	size_t n = VER_NAME_MAX, got = 0;
+	const unsigned char *p;
 
 	if (o >= dv->strsz || dv->strtab + o >= dv->size) {
 		*flags |= ELF_VER_F_MALFORMED;
@@ -304,12 +345,12 @@ static char *dv_str(const struct dynview *dv, uint64_t o, uint32_t *flags)
 	}
 	if (n > dv->strsz - o)
 		n = dv->strsz - o;
-	r = pread(dv->fd, buf, n, (off_t)(dv->strtab + o));
-	if (r <= 0 || !memchr(buf, 0, (size_t)r)) {
-		*flags |= r > 0 && (size_t)r == sizeof(buf) ? ELF_VER_F_TRUNCATED : ELF_VER_F_MALFORMED;
+	p = win_get(dv->fd, &dv->str, dv->strtab + o, n, &got);
+	if (!p || !memchr(p, 0, got)) {
+		*flags |= p && got == VER_NAME_MAX ? ELF_VER_F_TRUNCATED : ELF_VER_F_MALFORMED;
 		return NULL;
 	}
-	return strdup(buf);
+	return strdup((const char *)p);
 }
 
 static int ver_add_need(struct elf_versions *v, char *file, char *name, int weak)
@@ -333,7 +374,7 @@ static int ver_add_need(struct elf_versions *v, char *file, char *name, int weak
 }
 
 /* DT_VERNEED: each file's entry, then its versions (glibc's _dl_check_map_versions order) */
-static int read_verneed(const struct dynview *dv, uint64_t addr, uint64_t num,
+static int read_verneed(struct dynview *dv, uint64_t addr, uint64_t num,
 			struct elf_versions *v)
 {
 	uint64_t off;
@@ -344,14 +385,14 @@ static int read_verneed(const struct dynview *dv, uint64_t addr, uint64_t num,
 		Elf64_Verneed vn;
 		uint64_t aoff;
 
-		if (elf_pread_exact(dv->fd, &vn, sizeof(vn), off) || vn.vn_version != 1)
+		if (dv_rec(dv, &vn, sizeof(vn), off) || vn.vn_version != 1)
 			goto bad;
 		aoff = off + vn.vn_aux;
 		for (unsigned k = 0; k < vn.vn_cnt && v->n_need < VER_MAX; k++) {
 			Elf64_Vernaux a;
 			char *file;
 
-			if (elf_pread_exact(dv->fd, &a, sizeof(a), aoff))
+			if (dv_rec(dv, &a, sizeof(a), aoff))
 				goto bad;
 			file = dv_str(dv, vn.vn_file, &v->flags);
 			if (ver_add_need(v, file, dv_str(dv, a.vna_name, &v->flags),
@@ -372,7 +413,7 @@ bad:
 }
 
 /* DT_VERDEF: every definition's name but the base one (the soname) */
-static int read_verdef(const struct dynview *dv, uint64_t addr, uint64_t num,
+static int read_verdef(struct dynview *dv, uint64_t addr, uint64_t num,
 		       struct elf_versions *v)
 {
 	uint64_t off;
@@ -384,10 +425,10 @@ static int read_verdef(const struct dynview *dv, uint64_t addr, uint64_t num,
 		Elf64_Verdef vd;
 		Elf64_Verdaux a;
 
-		if (elf_pread_exact(dv->fd, &vd, sizeof(vd), off) || vd.vd_version != 1)
+		if (dv_rec(dv, &vd, sizeof(vd), off) || vd.vd_version != 1)
 			goto bad;
 		if (!(vd.vd_flags & VER_FLG_BASE) && vd.vd_cnt &&
-		    !elf_pread_exact(dv->fd, &a, sizeof(a), off + vd.vd_aux)) {
+		    !dv_rec(dv, &a, sizeof(a), off + vd.vd_aux)) {
 			char *name = dv_str(dv, a.vda_name, &v->flags), **d;
 
 			d = name ? realloc(v->def, (v->n_def + 1) * sizeof(*d)) : NULL;
@@ -433,7 +474,7 @@ int elf_versions_read(int fd, struct elf_versions *v)
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
 
-		if (elf_pread_exact(fd, &ph, sizeof(ph), eh.e_phoff + (uint64_t)i * sizeof(ph)))
+		if (dv_rec(&dv, &ph, sizeof(ph), eh.e_phoff + (uint64_t)i * sizeof(ph)))
 			return -ENOEXEC;
 		if (ph.p_type == PT_LOAD && dv.n_load < ARRAY_LEN(dv.ph))
 			dv.ph[dv.n_load++] = ph;
