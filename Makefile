@@ -51,7 +51,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: bench-containers soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench static
+.PHONY: bench-check bench-containers soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench static
 
 all: $(OUTPUT)/ldwatch
 
@@ -104,11 +104,15 @@ unit: $(OUTPUT)/unit_tests
 	$(OUTPUT)/unit_tests
 
 # the whole suite: unit tests, then real BPF integration tests (root)
-test: $(OUTPUT)/ldwatch $(OUTPUT)/ldwatch-static $(OUTPUT)/unit_tests asan fuzz-build
+test: $(OUTPUT)/ldwatch $(OUTPUT)/ldwatch-static $(OUTPUT)/unit_tests $(OUTPUT)/resolve_probe asan fuzz-build
 	bash tests/run.sh
 
 bench: $(OUTPUT)/ldwatch
 	bash tests/bench/run.sh
+
+# ldwatch check beside lddtree, libtree and ld.so --list on this host's files (make bench-deps)
+bench-check: $(OUTPUT)/ldwatch
+	bash tests/bench/check.sh
 
 # what ldwatch --all costs a container start (podman; its images cached as the tests cache them)
 bench-containers: $(OUTPUT)/ldwatch
@@ -139,7 +143,8 @@ asan:
 
 # the peers the benchmark compares with
 bench-deps:
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends strace libbpf-tools
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends strace libbpf-tools \
+		pax-utils python3-pyelftools libtree bc
 
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	libcriterion-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev \

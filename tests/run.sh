@@ -1,7 +1,8 @@
 #!/bin/bash
 # the whole suite (`make test`): criterion unit tests, the integration tests,
 # the unit tests and a part of the integration tests again under ASan+UBSan,
-# real containers under podman,
+# real containers under podman, the resolver against ld.so --list (host and a
+# Debian 13 root),
 # a short fuzz run and a short soak. The last line is "total: P passed, F
 # failed"; exit 1 if F > 0. FUZZ_S and SOAK_S set the short runs' seconds.
 set -uo pipefail
@@ -92,8 +93,28 @@ fi
 wait "$podman_suite"
 part podman cat "$PLOG"
 
+# the resolver and ldwatch check against ld.so --list, on this host's files and
+# in the Debian 13 root podman.sh cached: beside the fuzz run, which is timed
+RLOG=$(mktemp /tmp/ldwatch-resolve-log.XXXXXX) || exit 1
+trap 'rm -f "$LOG" "$PLOG" "$RLOG"' EXIT
+(
+	rp=0 rf=0
+	for r in / "${LDWATCH_TEST_CACHE:-/var/cache/ldwatch-test}/trixie"; do
+		if JOBS=2 bash "$ROOT/tests/resolve_vs_ldso.sh" -r "$r" /usr/bin /usr/sbin \
+			/usr/lib/x86_64-linux-gnu /usr/libexec; then
+			rp=$((rp + 1))
+		else
+			rf=$((rf + 1))
+		fi
+	done
+	echo "resolve: $rp passed, $rf failed"
+) >"$RLOG" 2>&1 &
+resolve_suite=$!
+
 # a short fuzz run of each libFuzzer target (make fuzz-build), and a short soak
 part fuzz bash "$ROOT/tests/fuzz/run.sh" "${FUZZ_S:-10}"
+wait "$resolve_suite"
+part resolve cat "$RLOG"
 part soak bash "$ROOT/tests/soak.sh" "${SOAK_S:-20}"
 
 pass=$((unit_pass + part_pass))

@@ -11,11 +11,12 @@
 # second, and how many files each tool called broken (its own exit status per
 # file would need a process per file: the count is from its output).
 set -uo pipefail
+# shellcheck disable=SC2016	# the table's backquotes are Markdown
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 LDWATCH=${LDWATCH:-build/ldwatch}
 ROUNDS=${ROUNDS:-5}
-DIRS=(${BENCH_DIRS:-/usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu})
+read -r -a DIRS <<<"${BENCH_DIRS:-/usr/bin /usr/sbin /usr/lib/x86_64-linux-gnu}"
 LDSO=/lib64/ld-linux-x86-64.so.2
 # Debian's python3, not one earlier in PATH (pyenv) that lacks pyelftools
 PY=/usr/bin/python3
