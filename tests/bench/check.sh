@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # (the table's backquotes are Markdown)
 # tests/bench/check.sh (`make bench-check`): `ldwatch check` beside the static
 # resolvers Debian has, on the same files in one run: lddtree (pax-utils,
 # Python with pyelftools), libtree, and the loader itself (`ld.so --list`, one
@@ -11,7 +12,6 @@
 # second, and how many files each tool called broken (its own exit status per
 # file would need a process per file: the count is from its output).
 set -uo pipefail
-# shellcheck disable=SC2016	# the table's backquotes are Markdown
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 LDWATCH=${LDWATCH:-build/ldwatch}
