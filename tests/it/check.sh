@@ -77,6 +77,18 @@ t_check_version_mismatch()
 		bad "text lacks the version line: $(cat "$W/t")"
 }
 
+# the needer's own search entries, expanded, as the live finding names them
+t_check_search_entry_notes()
+{
+	check_run 1 "$W/j" --json "$FIX/app/bin/origin_lib"
+	check_fields "$(jq -c 'select(.type == "finding")' "$W/j")" .kind '"missing-library"' \
+		'.hint | endswith("; in its search, RUNPATH $ORIGIN/../lib = " + $fix + "/app/lib does not exist")' true \
+		.fix '"RUNPATH names " + $fix + "/app/lib, which does not exist: put libmissing.so there, or relink with the directory that holds it"'
+	check_run 1 "$W/t" "$FIX/rel_rpath"
+	grep -qF "fix: RPATH entry lib13 is relative to the working directory: relink with -Wl,-rpath,'\$ORIGIN/lib13'" "$W/t" ||
+		bad "text lacks the relative RPATH fix: $(cat "$W/t")"
+}
+
 t_check_script_and_static()
 {
 	check_run 1 "$W/j" --json "$FIX/bad_shebang"

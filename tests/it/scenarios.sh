@@ -225,6 +225,32 @@ sc_odd_directory_name()
 	)
 }
 
+# the search entry behind the miss, expanded: RUNPATH $ORIGIN/../lib names a folder that is not there
+sc_runpath_origin_missing()
+{
+	SC_CMD=("$FIX/app/bin/origin_lib") SC_RC=127 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"missing-library"'
+		.object '"libmissing.so"'
+		.needed_by '$fix + "/app/bin/origin_lib"'
+		'.hint | endswith("; in its search, RUNPATH $ORIGIN/../lib = " + $fix + "/app/lib does not exist")' true
+		.fix '"RUNPATH names " + $fix + "/app/lib, which does not exist: put libmissing.so there, or relink with the directory that holds it"'
+	)
+}
+
+# a relative DT_RPATH entry is searched from the working directory (here /), not the binary's
+sc_relative_rpath()
+{
+	SC_CMD=(env -C / "$FIX/rel_rpath") SC_RC=127 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"missing-library"'
+		.object '"libmissing.so"'
+		'.hint | endswith("; in its search, RPATH entry lib13 is relative, so it is searched from the working directory /")' true
+		.fix '"RPATH entry lib13 is relative to the working directory: relink with -Wl,-rpath,'"'"'$ORIGIN/lib13'"'"' for the directory beside the binary"'
+		'has_attempt("/lib13/libmissing.so"; "ENOENT")' true
+	)
+}
+
 # misses in two LD_LIBRARY_PATH dirs (one empty, one absent) before the hit
 sc_healthy_search_misses()
 {

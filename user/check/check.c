@@ -224,7 +224,7 @@ static void not_found(struct checker *ck, const char *file, int idx, const struc
 	const char *skip[64];
 	unsigned n_skip = 0, n_att = 0;
 	struct verdict v = { .severity = LW_SEV_ERROR };
-	char msg[1024];
+	char msg[1024], hint[2048], notes[LIBFIND_NOTES_MAX], fixes[LIBFIND_NOTES_MAX];
 
 	for (unsigned i = 0; i < ck->n_missing; i++)
 		if (!strcmp(ck->missing[i], rn->name)) {
@@ -277,6 +277,15 @@ static void not_found(struct checker *ck, const char *file, int idx, const struc
 				       ck->objs[idx].info->machine, skip, n_skip);
 		for (unsigned i = 0; i < n_skip; i++)
 			free((char *)skip[i]);
+		/* the needer's own entries that could not hold it, as the live finding names them */
+		libfind_search_notes(ck->rootfd, rn, ck->env.cwd, rn->name, notes, sizeof(notes),
+				     fixes, sizeof(fixes));
+		if (notes[0]) {
+			snprintf(hint, sizeof(hint), "%s; in its search, %s", v.hint, notes);
+			v.hint = hint;
+		}
+		if (!v.fix && fixes[0])
+			v.fix = strdup(fixes);
 	}
 	v.message = msg;
 	report(ck, file, &v, att, n_att);

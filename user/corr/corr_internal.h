@@ -236,6 +236,9 @@ bool fix_ignored_library_path(const struct where *w, struct proc *p, struct pend
 			      const char *name);
 void fix_missing_library(struct corr *c, const struct where *w, struct proc *p,
 			 struct pending *pd, const char *name);
+/* the needer's own RPATH/RUNPATH entries that could not hold name: into hint (and fix) */
+void fix_search_notes(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
+		      const char *name);
 
 /* gate.c */
 void verdict_clear(struct verdict *v);

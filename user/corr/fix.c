@@ -9,6 +9,7 @@
 
 #include "corr_internal.h"
 #include "libfind.h"
+#include "resolve.h"
 
 /* the class and machine the needer wants: its own, else the process's, else x86-64 */
 static void wanted_elf(const struct where *w, struct corr *c, const struct pending *pd,
@@ -41,6 +42,50 @@ void fix_missing_library(struct corr *c, const struct where *w, struct proc *p,
 	}
 	wanted_elf(w, c, pd, p, &cls, &mach);
 	pd->v.fix = libfind_remedy(w->root, name, cls, mach, skip, n_skip);
+}
+
+/*
+ * the needer's own DT_RPATH/DT_RUNPATH entries that could not have held the
+ * library, as the resolver expands them in the process's root: a relative
+ * entry (searched from the working directory), an expanded directory that
+ * does not exist ("RUNPATH $ORIGIN/../lib = /srv/app/lib does not exist").
+ * Appended to the hint; the fix when nothing else is known. The loader's
+ * own search is what the attempts show; this names the entry behind it.
+ */
+void fix_search_notes(struct corr *c, const struct where *w, struct proc *p, struct pending *pd,
+		      const char *name)
+{
+	struct resolve_object obj;
+	struct resolve_env env;
+	struct resolve_host *host;
+	struct resolve_name rn = { 0 };
+	char notes[LIBFIND_NOTES_MAX] = "", fixes[LIBFIND_NOTES_MAX] = "";
+
+	if (!pd->v.needed_by || w->root < 0 || strchr(name, '/') ||
+	    inspect(w, pd->v.needed_by, &c->elf) || c->elf.kind != ELF_KIND_ELF ||
+	    !(c->elf.dyn & (ELF_DYN_RPATH | ELF_DYN_RUNPATH)) || !(host = calloc(1, sizeof(*host))))
+		return;
+	resolve_env_host(&env, host, w->root, 0);
+	env.ld_library_path = env_get(p, "LD_LIBRARY_PATH");
+	obj = (struct resolve_object){ &c->elf, pd->v.needed_by };
+	/* as its own main: the executable's RPATH, tried after the needer's, is not its entry */
+	if (resolve__name(w->root, &obj, NULL, 0, &obj, &env, name, &rn))
+		goto out;
+	libfind_search_notes(w->root, &rn, p->cwd, name, notes, sizeof(notes), fixes, sizeof(fixes));
+	if (notes[0]) {
+		char *hint = xprintf("%s; in its search, %s", pd->v.hint ? pd->v.hint : name, notes);
+
+		if (hint) {
+			free(pd->v.hint);
+			pd->v.hint = hint;
+		}
+		if (!pd->v.fix)
+			pd->v.fix = strdup(fixes);
+	}
+	resolve_name_free(&rn);
+out:
+	resolve_host_free(host);
+	free(host);
 }
 
 /*

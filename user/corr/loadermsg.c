@@ -235,6 +235,7 @@ void missing_library(struct corr *c, const struct where *w, struct proc *p, stru
 		pd->v.hint = xprintf("%s was not found in any directory the loader searched: install "
 				   "the package that provides it, or add the directory that holds it "
 				   "to LD_LIBRARY_PATH or the binary's RUNPATH (-Wl,-rpath)", name);
+	fix_search_notes(c, w, p, pd, name);
 }
 
 /* an LD_PRELOAD library the loader found nowhere: the program runs without it */

@@ -2,10 +2,10 @@
 /* libfind: where a missing library really is in a root, and which package owns it (libfind.h) */
 #include <dirent.h>
 #include <elf.h>
-#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include "elfinfo.h"
 #include "fsinfo.h"
 #include "libfind.h"
+#include "resolve.h"
 #include "util.h"
 
 #define CONF_BYTES	(64u << 10)	/* read of one ld.so.conf file */
@@ -448,4 +449,77 @@ char *libfind_version_fix(const char *needed_by, const char *version, const char
 		       "system than it runs on: build it on the oldest system you deploy to (or "
 		       "in a container of that release)", needed_by, version, last_part(object),
 		       newest);
+}
+
+/* "/srv/app/bin/../lib" as "/srv/app/lib", for people (the loader uses it as written) */
+static void lexical(char *path)
+{
+	char *out = path, *in = path;
+
+	while (*in) {
+		if (in[0] == '/' && in[1] == '.' && in[2] == '.' && (in[3] == '/' || !in[3])) {
+			while (out > path && *--out != '/')
+				;
+			in += 3;
+		} else if (in[0] == '/' && in[1] == '.' && (in[2] == '/' || !in[2])) {
+			in += 2;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
+/* append to a bounded note, "; " between */
+static void note_add(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note_add(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len && len + 2 < cap)
+		memcpy(buf + len, "; ", 3), len += 2;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, cap - len, fmt, ap);
+	va_end(ap);
+}
+
+/* see libfind.h */
+void libfind_search_notes(int rootfd, const struct resolve_name *rn, const char *cwd,
+			  const char *name, char *notes, size_t ncap, char *fixes, size_t fcap)
+{
+	char dir[LIBFIND_PATH_MAX];
+	struct stat st;
+
+	notes[0] = fixes[0] = '\0';
+	for (unsigned i = 0; i < rn->n_cand; i++) {
+		const struct resolve_cand *cd = &rn->cand[i];
+		const char *tag = cd->from == RESOLVE_FROM_RPATH ? "RPATH" : "RUNPATH";
+		size_t dl;
+
+		if ((cd->from != RESOLVE_FROM_RPATH && cd->from != RESOLVE_FROM_RUNPATH) ||
+		    cd->owner != 0 || cd->sub[0] || !cd->entry || !cd->dir)
+			continue;
+		dl = strlen(cd->dir);
+		snprintf(dir, sizeof(dir), "%.*s", (int)(dl > 1 && cd->dir[dl - 1] == '/' ? dl - 1 : dl),
+			 cd->dir);
+		if (cd->entry[0] != '/' && cd->entry[0] != '$') {
+			note_add(notes, ncap, "%s entry %s is relative, so it is searched from the "
+				 "working directory%s%s", tag, cd->entry, cwd ? " " : ", whichever it is",
+				 cwd ? cwd : "");
+			note_add(fixes, fcap, "%s entry %s is relative to the working directory: relink "
+				 "with -Wl,-rpath,'$ORIGIN/%s' for the directory beside the binary", tag,
+				 cd->entry, cd->entry);
+		} else if (dir[0] == '/' && fs_stat_in_root(rootfd, dir, &st) == -ENOENT) {
+			lexical(dir);
+			if (strcmp(cd->entry, dir))
+				note_add(notes, ncap, "%s %s = %s does not exist", tag, cd->entry, dir);
+			else
+				note_add(notes, ncap, "%s %s does not exist", tag, dir);
+			note_add(fixes, fcap, "%s names %s, which does not exist: put %s there, or relink "
+				 "with the directory that holds it", tag, dir, name);
+		}
+	}
 }

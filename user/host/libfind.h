@@ -71,4 +71,16 @@ char *libfind_version_hint(const char *needed_by, const char *version, const cha
 char *libfind_version_fix(const char *needed_by, const char *version, const char *object,
 			  const char *newest);
 
+/*
+ * the needer's own DT_RPATH/DT_RUNPATH entries in a resolver's search (rn)
+ * that could not hold name: a relative entry (searched from cwd), an
+ * expanded directory that does not exist in the root ("RUNPATH
+ * $ORIGIN/../lib = /srv/app/lib does not exist"). notes: for the hint,
+ * fixes: what to change, each "" when there is nothing to say
+ */
+#define LIBFIND_NOTES_MAX	1024
+struct resolve_name;
+void libfind_search_notes(int rootfd, const struct resolve_name *rn, const char *cwd,
+			  const char *name, char *notes, size_t ncap, char *fixes, size_t fcap);
+
 #endif
