@@ -89,6 +89,44 @@ t_check_search_entry_notes()
 		bad "text lacks the relative RPATH fix: $(cat "$W/t")"
 }
 
+# a root of musl's: its rules (LD_LIBRARY_PATH first, RUNPATH up the chain, its
+# /etc/ld-musl-x86_64.path, else /lib:/usr/local/lib:/usr/lib; libc.so is the
+# loader), each verdict and path as musl's own loader lists it in a chroot
+t_check_musl_root()
+{
+	local R=$W/mroot f want got
+	need_musl
+	mkdir -p "$R/lib" "$R/etc" "$R/opt/m/lib" "$R/usr/local/lib" "$R/bin" "$R/app/lib"
+	cp -L /lib/ld-musl-x86_64.so.1 "$R/lib/ld-musl-x86_64.so.1"
+	musl-gcc -O2 -shared -fPIC -o "$R/opt/m/lib/libfoo.so" "$ROOT/tests/fixtures/foo.c"
+	musl-gcc -O2 -shared -fPIC -o "$R/app/lib/libbar.so" "$ROOT/tests/fixtures/foo.c"
+	musl-gcc -O2 -o "$R/bin/conf" "$ROOT/tests/fixtures/use_foo.c" -L"$R/opt/m/lib" -lfoo
+	musl-gcc -O2 -o "$R/bin/origin" "$ROOT/tests/fixtures/use_foo.c" -L"$R/app/lib" -lbar -Wl,-rpath,'$ORIGIN/../app/lib'
+	mkdir -p "$W/linkonly"	# libmissing.so only to link against
+	musl-gcc -O2 -shared -fPIC -o "$W/linkonly/libmissing.so" "$ROOT/tests/fixtures/foo.c"
+	musl-gcc -O2 -o "$R/bin/missing" "$ROOT/tests/fixtures/use_foo.c" -L"$W/linkonly" -lmissing
+	printf '/lib\n/opt/m/lib\n' >"$R/etc/ld-musl-x86_64.path"
+	for f in conf origin missing; do
+		want=$(chroot "$R" /lib/ld-musl-x86_64.so.1 --list "/bin/$f" 2>&1; echo "rc=$?")
+		check_run "$([[ $want == *rc=0 ]] && echo 0 || echo 1)" "$W/t.$f" --root "$R" "/bin/$f"
+		check_run "$([[ $want == *rc=0 ]] && echo 0 || echo 1)" "$W/j.$f" --json --root "$R" "/bin/$f"
+		# each library musl lists, at the same path
+		while read -r got; do
+			grep -qF -- "$got" "$W/t.$f" || bad "/bin/$f: musl lists '$got', check does not: $(cat "$W/t.$f")"
+		done < <(sed -n 's/^\t\([^ ]*\) => \([^ ]*\) (0x.*/\1 => \2/p' <<<"$want")
+	done
+	grep -qF 'libc.so => /lib/ld-musl-x86_64.so.1 [self]' "$W/t.conf" || bad "libc.so is not the loader: $(cat "$W/t.conf")"
+	f=$(jq -c 'select(.type == "finding")' "$W/j.missing")
+	check_fields "$f" .kind '"missing-library"' .object '"libmissing.so"' \
+		.message "$(jq -Rn --arg m "$(chroot "$R" /lib/ld-musl-x86_64.so.1 --list /bin/missing 2>&1 | grep '^Error loading')" '$m')"
+	# no path file: musl's built-in /lib:/usr/local/lib:/usr/lib
+	rm "$R/etc/ld-musl-x86_64.path"
+	mv "$R/opt/m/lib/libfoo.so" "$R/usr/local/lib/"
+	chroot "$R" /lib/ld-musl-x86_64.so.1 --list /bin/conf >/dev/null 2>&1 || bad "musl itself does not find /usr/local/lib/libfoo.so"
+	check_run 0 "$W/t" --root "$R" /bin/conf
+	grep -qF 'libfoo.so => /usr/local/lib/libfoo.so [default]' "$W/t" || bad "not found in musl's default path: $(cat "$W/t")"
+}
+
 t_check_script_and_static()
 {
 	check_run 1 "$W/j" --json "$FIX/bad_shebang"

@@ -51,7 +51,8 @@ static const char check_usage[] =
 "                       \"check\" record per file\n"
 "  -h, --help           this text\n"
 "\n"
-"Symbol versions are checked as the loader checks them (DT_VERNEED against each\n"
+"A FILE whose loader (PT_INTERP) is musl's is resolved by musl's rules instead.\n"
+"Symbol versions are checked as glibc's loader checks them (DT_VERNEED against each\n"
 "library's DT_VERDEF). Not checked: symbols (bound later, often lazily), and what a\n"
 "program dlopens.\n"
 "exit status: 0 when every FILE loads, 1 when one would not, 2 on bad usage or a\n"
@@ -81,8 +82,12 @@ struct checker {
 	int rootfd;
 	int json;
 	struct output *out;
-	struct resolve_env env;
+	struct resolve_env env;		/* glibc's rules */
 	struct resolve_host host;
+	struct resolve_env menv;	/* musl's, made when a FILE's loader is musl's */
+	struct resolve_host mhost;
+	char minterp[ELF_STR_MAX];
+	const struct resolve_env *cur;	/* the one this FILE is resolved with */
 	char llp[CHECK_ENV_MAX];
 	int have_llp;
 	struct obj objs[CHECK_OBJS_MAX];
@@ -287,6 +292,10 @@ static void not_found(struct checker *ck, const char *file, int idx, const struc
 		if (!v.fix && fixes[0])
 			v.fix = strdup(fixes);
 	}
+	if (ck->cur->musl_path)	/* musl's words (ldso/dynlink.c load_library) */
+		snprintf(msg, sizeof(msg), "Error loading shared library %s: %s (needed by %s)",
+			 rn->name, rn->outcome == RESOLVE_FATAL ? "Exec format error" :
+			 strerror(v.err ? v.err : ENOENT), ck->objs[idx].path);
 	v.message = msg;
 	report(ck, file, &v, att, n_att);
 	tree_indent(ck, idx);
@@ -324,10 +333,12 @@ static void walk(struct checker *ck, const char *file)
 			const struct resolve_cand *c;
 			unsigned j;
 
-			/* a name an object was loaded by, or its soname: no search (_dl_name_match_p) */
+			/* a name an object was loaded by, or its soname: no search
+			 * (_dl_name_match_p; musl matches the name only)
+			 */
 			for (j = 0; j < ck->n; j++)
 				if ((ck->objs[j].asked && !strcmp(ck->objs[j].asked, name)) ||
-				    !strcmp(ck->objs[j].info->soname, name))
+				    (!ck->cur->musl_path && !strcmp(ck->objs[j].info->soname, name)))
 					break;
 			if (j < ck->n) {
 				tree_indent(ck, i);
@@ -339,7 +350,7 @@ static void walk(struct checker *ck, const char *file)
 				continue;
 			}
 			memset(rn, 0, sizeof(*rn));
-			if (resolve__name(ck->rootfd, &self, loaders, nl, &mainobj, &ck->env, name, rn))
+			if (resolve__name(ck->rootfd, &self, loaders, nl, &mainobj, ck->cur, name, rn))
 				continue;
 			if (rn->outcome == RESOLVE_IGNORED) {
 				resolve_name_free(rn);
@@ -531,6 +542,18 @@ static int check_file(struct checker *ck, const char *file, int depth)
 	}
 	/* setuid or setgid: run by another user, in secure-execution mode */
 	ck->env.secure = !!(st.st_mode & (S_ISUID | S_ISGID));
+	ck->cur = &ck->env;
+	if (resolve_interp_is_musl(info->interp)) {
+		if (strcmp(ck->minterp, info->interp)) {
+			resolve_host_free(&ck->mhost);
+			resolve_env_musl(&ck->menv, &ck->mhost, ck->rootfd, info->interp);
+			snprintf(ck->minterp, sizeof(ck->minterp), "%s", info->interp);
+			ck->menv.musl_ldso = ck->minterp;
+		}
+		ck->menv.ld_library_path = ck->env.ld_library_path;
+		ck->menv.secure = ck->env.secure;
+		ck->cur = &ck->menv;
+	}
 	if (!interp_ok(ck, file, info)) {
 		free(info);
 		goto done;
@@ -554,7 +577,8 @@ static int check_file(struct checker *ck, const char *file, int depth)
 	}
 walk:
 	walk(ck, file);
-	check_versions(ck, file);
+	if (!ck->cur->musl_path)	/* musl checks no symbol versions */
+		check_versions(ck, file);
 	obj_free_all(ck);
 done:
 	sbuf_printf(&ck->tree, "%s\n", ck->failed ? "does not load" : "loads");
@@ -753,6 +777,7 @@ out:
 	sbuf_free(&ck->tree);
 	cache_clear(ck);
 	resolve_host_free(&ck->host);
+	resolve_host_free(&ck->mhost);
 	close(rootfd);
 	free(ck);
 	return err || bad ? 2 : failed ? 1 : 0;

@@ -14,6 +14,7 @@
 
 #include "fsinfo.h"
 #include "resolve.h"
+#include "resolve_internal.h"
 #include "sbuf.h"
 #include "searchpath.h"
 #include "util.h"
@@ -22,14 +23,6 @@
 #define EHDR64		64
 #define PHDR64		56
 
-struct ctx {
-	int rootfd;
-	const struct resolve_env *env;
-	struct resolve_name *out;
-	const char *name;	/* expanded */
-	bool other_class;	/* ld.so's found_other_class */
-	int err;		/* ld.so's errno at the end */
-};
 
 const char *resolve_from_name(int from)
 {
@@ -37,6 +30,7 @@ const char *resolve_from_name(int from)
 		[RESOLVE_FROM_PATH] = "path", [RESOLVE_FROM_RPATH] = "rpath",
 		[RESOLVE_FROM_LD_LIBRARY_PATH] = "ld_library_path", [RESOLVE_FROM_RUNPATH] = "runpath",
 		[RESOLVE_FROM_CACHE] = "cache", [RESOLVE_FROM_DEFAULT] = "default",
+		[RESOLVE_FROM_SELF] = "self",
 	};
 
 	return from > 0 && (size_t)from < ARRAY_SIZE(n) ? n[from] : "?";
@@ -55,7 +49,7 @@ const char *resolve_result_name(int result)
 }
 
 /* one block for the strings: path, entry, dir, sub */
-static struct resolve_cand *add_cand(struct ctx *c, int from, uint16_t owner, const char *entry,
+struct resolve_cand *resolve_add_cand(struct ctx *c, int from, uint16_t owner, const char *entry,
 				     const char *dir, const char *sub, const char *path)
 {
 	struct resolve_name *o = c->out;
@@ -171,7 +165,7 @@ static void verify(struct ctx *c, int fd, struct resolve_cand *cd)
 }
 
 /* open the candidate inside the root as ld.so would open it, then verify */
-static void check(struct ctx *c, struct resolve_cand *cd)
+void resolve_check(struct ctx *c, struct resolve_cand *cd)
 {
 	const struct resolve_env *env = c->env;
 	const char *p = cd->path;
@@ -225,7 +219,7 @@ static void check(struct ctx *c, struct resolve_cand *cd)
 		c->err = cd->err ? cd->err : ENOENT;
 }
 
-static bool fatal(const struct resolve_cand *cd)
+bool resolve_fatal(const struct resolve_cand *cd)
 {
 	return cd->result == RESOLVE_BAD_FILE || cd->result == RESOLVE_NOT_REGULAR;
 }
@@ -259,14 +253,14 @@ static int search(struct ctx *c, const struct searchpath *l, int from, uint16_t 
 
 			sbuf_reset(&b);
 			sbuf_printf(&b, "%s%s%s", l->d[i].dir, sub, c->name);
-			cd = b.err ? NULL : add_cand(c, from, owner, l->d[i].entry, l->d[i].dir, sub,
+			cd = b.err ? NULL : resolve_add_cand(c, from, owner, l->d[i].entry, l->d[i].dir, sub,
 						     sbuf_str(&b));
 			if (!cd)
 				break;
-			check(c, cd);
+			resolve_check(c, cd);
 			if (cd->result == RESOLVE_FOUND)
 				ret = 1;
-			else if (fatal(cd))
+			else if (resolve_fatal(cd))
 				ret = -1;
 			if (ret || !*sub)
 				break;
@@ -332,11 +326,11 @@ static int search_cache(struct ctx *c, const struct resolve_object *obj)
 		for (const char *const *d = env->sysdirs; d && *d; d++)
 			if (!strncmp(e.path, *d, strlen(*d)))
 				return 0;
-	cd = add_cand(c, RESOLVE_FROM_CACHE, 0, LDCACHE_PATH, "", "", e.path);
+	cd = resolve_add_cand(c, RESOLVE_FROM_CACHE, 0, LDCACHE_PATH, "", "", e.path);
 	if (!cd)
 		return c->out->flags & RESOLVE_F_TRUNCATED ? 0 : -1;
-	check(c, cd);
-	return cd->result == RESOLVE_FOUND ? 1 : fatal(cd) ? -1 : 0;
+	resolve_check(c, cd);
+	return cd->result == RESOLVE_FOUND ? 1 : resolve_fatal(cd) ? -1 : 0;
 }
 
 /* the executable, wherever its copy sits: the same elf_info */
@@ -408,7 +402,7 @@ static void finish(struct ctx *c, int ret)
 	if (ret > 0) {
 		o->outcome = RESOLVE_OK;
 		o->chosen = (int)o->n_cand - 1;
-	} else if (ret < 0 && o->n_cand && fatal(&o->cand[o->n_cand - 1])) {
+	} else if (ret < 0 && o->n_cand && resolve_fatal(&o->cand[o->n_cand - 1])) {
 		o->outcome = RESOLVE_FATAL;
 		o->why = o->cand[o->n_cand - 1].why;
 		if (o->cand[o->n_cand - 1].result == RESOLVE_NOT_REGULAR)
@@ -435,8 +429,8 @@ int resolve__name(int rootfd, const struct resolve_object *obj,
 	if (!out->name)
 		return -ENOMEM;
 	out->expanded = out->name;
-	/* dl-deps.c expand_dst: a DT_NEEDED's DSTs, with the object's $ORIGIN */
-	if (searchpath_has_dst(name)) {
+	/* dl-deps.c expand_dst: a DT_NEEDED's DSTs, with the object's $ORIGIN (musl has none) */
+	if (!env->musl_path && searchpath_has_dst(name)) {
 		char *origin = searchpath_origin(obj->path, env->cwd);
 		struct resolve_env plain = *env;
 		struct sbuf b;
@@ -469,17 +463,20 @@ int resolve__name(int rootfd, const struct resolve_object *obj,
 	}
 	c.name = out->expanded;
 	if (strchr(c.name, '/')) {
-		struct resolve_cand *cd = add_cand(&c, RESOLVE_FROM_PATH, 0, out->name, "", "", c.name);
+		struct resolve_cand *cd = resolve_add_cand(&c, RESOLVE_FROM_PATH, 0, out->name, "", "", c.name);
 
 		if (!cd) {
 			resolve_name_free(out);
 			return -ENOMEM;
 		}
-		check(&c, cd);
-		ret = cd->result == RESOLVE_FOUND ? 1 : fatal(cd) ? -1 : 0;
+		resolve_check(&c, cd);
+		if (env->musl_path)
+			resolve_musl_verdict(cd);
+		ret = cd->result == RESOLVE_FOUND ? 1 : resolve_fatal(cd) ? -1 : 0;
 	} else {
-		ret = search_all(&c, obj, loaders, n_loaders, main);
-		if (ret < 0 && !(out->n_cand && fatal(&out->cand[out->n_cand - 1]))) {
+		ret = env->musl_path ? resolve_musl_search(&c, obj, loaders, n_loaders) :
+		      search_all(&c, obj, loaders, n_loaders, main);
+		if (ret < 0 && !(out->n_cand && resolve_fatal(&out->cand[out->n_cand - 1]))) {
 			resolve_name_free(out);
 			return -ENOMEM;
 		}
@@ -577,4 +574,6 @@ void resolve_host_free(struct resolve_host *h)
 {
 	ldcache__free(h->cache);
 	h->cache = NULL;
+	free(h->musl_path);
+	h->musl_path = NULL;
 }

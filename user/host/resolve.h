@@ -16,6 +16,7 @@
 #ifndef LW_RESOLVE_H
 #define LW_RESOLVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "elfinfo.h"
@@ -29,6 +30,7 @@ enum resolve_from {
 	RESOLVE_FROM_RUNPATH,		/* the object's own DT_RUNPATH (never inherited) */
 	RESOLVE_FROM_CACHE,		/* the cache's choice for the name */
 	RESOLVE_FROM_DEFAULT,		/* the loader's system directories */
+	RESOLVE_FROM_SELF,		/* musl: libc.so, libm.so, libpthread.so... are the loader */
 };
 
 /* what became of one candidate, and whether the loader goes on */
@@ -116,6 +118,9 @@ struct resolve_env {
 	const struct ldcache_query *query;
 	uint8_t ei_class;		/* the class this loader takes: ELFCLASS64 */
 	uint16_t machine;		/* EM_X86_64 */
+	/* musl's loader (resolve_env_musl): its rules instead of glibc's */
+	const char *musl_path;		/* its system path (":" or newline separated); NULL: glibc */
+	const char *musl_ldso;		/* the loader itself, which libc.so and its kin name */
 };
 
 /*
@@ -162,9 +167,25 @@ struct resolve_host {
 	const char *names[4];
 	char sub[HWCAPS_SUBDIRS_MAX][HWCAPS_SUBDIR_MAX];
 	const char *subp[HWCAPS_SUBDIRS_MAX + 1];
+	char *musl_path;		/* resolve_env_musl's system path */
 };
 void resolve_env_host(struct resolve_env *env, struct resolve_host *host, int rootfd,
 		      unsigned glibc_minor);
 void resolve_host_free(struct resolve_host *host);
+
+/*
+ * What a root's musl loader (interp: its PT_INTERP, "/lib/ld-musl-x86_64.so.1")
+ * would use (musl 1.2 ldso/dynlink.c load_library): LD_LIBRARY_PATH first
+ * (not in secure mode), then DT_RUNPATH, else DT_RPATH, of the object and
+ * up the chain of objects that loaded it ($ORIGIN only), then the system
+ * path: <prefix>/etc/ld-musl-x86_64.path (prefix: interp less its last two
+ * components), "/lib:/usr/local/lib:/usr/lib" when that file does not exist,
+ * nothing when it is empty or unreadable. No cache, no hwcaps, no symbol
+ * versions; the first file opened is the one mapped, whatever its class.
+ */
+void resolve_env_musl(struct resolve_env *env, struct resolve_host *host, int rootfd,
+		      const char *interp);
+/* a PT_INTERP that is musl's loader ("ld-musl-") */
+bool resolve_interp_is_musl(const char *interp);
 
 #endif
