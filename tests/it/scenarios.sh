@@ -96,6 +96,21 @@ sc_missing_interpreter_crlf()
 	)
 }
 
+# the same through env: the kernel finds /usr/bin/env, which looks for "sh\r" on PATH
+sc_missing_interpreter_crlf_env()
+{
+	SC_CMD=(env PATH=/usr/local/bin:/usr/bin:/bin "$FIX/crlf_env") SC_RC=127 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"missing-interpreter"'
+		.cause '"crlf-line-endings"'
+		.object '"sh\r"'
+		.exe '$fix + "/crlf_env"'
+		.variable '"PATH=/usr/local/bin:/usr/bin:/bin"'
+		.hint '$fix + "/crlf_env has CRLF (DOS) line endings: its #! line has env look up sh followed by a carriage return on PATH, and no command has that name; convert it: dos2unix " + $fix + "/crlf_env (or sed -i '"'"'s/\\\\r$//'"'"' " + $fix + "/crlf_env)"'
+		'has_attempt("/usr/bin/sh\r"; "ENOENT")' true
+	)
+}
+
 sc_permission_exec_mode()
 {
 	SC_CMD=("$FIX/no_x") SC_RC=126 SC_HEALTHY=0

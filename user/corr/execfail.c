@@ -68,7 +68,7 @@ static void sh_word(struct sbuf *b, const char *s)
  * and tabs, so the \r stays in the interpreter's name and "sh\r" is looked
  * for. The fix is the file's, whether or not the bare name exists.
  */
-static char *crlf_hint(const struct where *w, const char *script, const char *interp)
+static char *crlf_hint(const struct where *w, const char *script, const char *interp, bool via_env)
 {
 	size_t n = strlen(interp);
 	struct sbuf b;
@@ -81,14 +81,20 @@ static char *crlf_hint(const struct where *w, const char *script, const char *in
 	if (!bare)
 		return NULL;
 	sbuf_init(&b);
-	sbuf_printf(&b, "%s has CRLF (DOS) line endings: its #! line names %s followed by a "
-		    "carriage return, and no file has that name; convert it: dos2unix ", script, bare);
+	if (via_env)
+		sbuf_printf(&b, "%s has CRLF (DOS) line endings: its #! line has env look up %s "
+			    "followed by a carriage return on PATH, and no command has that name; "
+			    "convert it: dos2unix ", script, bare);
+	else
+		sbuf_printf(&b, "%s has CRLF (DOS) line endings: its #! line names %s followed by a "
+			    "carriage return, and no file has that name; convert it: dos2unix ",
+			    script, bare);
 	sh_word(&b, script);
 	/* dos2unix first: the output shows a backslash as \\ (escape.h), pasted as such */
 	sbuf_puts(&b, " (or sed -i 's/\\r$//' ");
 	sh_word(&b, script);
 	sbuf_putc(&b, ')');
-	if (fs_stat_in_root(w->root, bare, &st) == -ENOENT)
+	if (bare[0] == '/' && fs_stat_in_root(w->root, bare, &st) == -ENOENT)
 		sbuf_printf(&b, "; without the carriage return, %s does not exist either: install "
 			    "it too, or fix the #! line", bare);
 	hint = b.err ? NULL : strdup(sbuf_str(&b));
@@ -165,7 +171,7 @@ void diagnose_exec(struct corr *c, const struct where *w, struct proc *p, const 
 		n = strlen(c->elf.interp);
 		if (c->elf.kind == ELF_KIND_SCRIPT && n > 1 && c->elf.interp[n - 1] == '\r') {
 			pd.v.cause = LW_C_CRLF_LINE_ENDINGS;
-			pd.v.hint = crlf_hint(w, x->path, interp);
+			pd.v.hint = crlf_hint(w, x->path, interp, false);
 		} else if (c->elf.kind == ELF_KIND_SCRIPT) {
 			pd.v.hint = xprintf("%s exists, but its #! interpreter %s does not: install "
 					  "it or fix the #! line", x->path, interp);
@@ -337,7 +343,32 @@ struct dirs {
 /* its own words name it: a shell's "command not found", env's "No such file", Go's error */
 static bool said_names(const struct proc *p, const char *name)
 {
-	return p->said && find_bytes(p->said, p->said_len, name, strlen(name));
+	size_t n = strlen(name);
+	char esc[256];
+
+	if (!p->said)
+		return false;
+	if (find_bytes(p->said, p->said_len, name, n))
+		return true;
+	/* env quotes "bash\r" as 'bash\r', a backslash and an r */
+	if (n > 1 && name[n - 1] == '\r' && n < sizeof(esc) - 1) {
+		memcpy(esc, name, n - 1);
+		memcpy(esc + n - 1, "\\r", 2);
+		return find_bytes(p->said, p->said_len, esc, n + 1);
+	}
+	return false;
+}
+
+/*
+ * the script whose #! line ran env (a CRLF "#!/usr/bin/env bash\r"): the
+ * image this process exec'd, as it named it, when that is a #! script naming env
+ */
+static const char *env_script(struct corr *c, const struct where *w, struct proc *p)
+{
+	if (!p->exe || inspect(w, p->exe, &c->elf) || c->elf.kind != ELF_KIND_SCRIPT ||
+	    strcmp(base_name(c->elf.interp), "env"))
+		return NULL;
+	return p->exe;
 }
 
 /* the name with most exec-time PATH directories tried, none of them a hit */
@@ -492,7 +523,7 @@ static bool path_explains(struct proc *p, const char *path, const char *name,
 void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uint64_t ts, int code,
 		      int sig)
 {
-	const char *path = env_find(c, p, "PATH"), *gobin, *best;
+	const char *path = env_find(c, p, "PATH"), *gobin, *best, *script;
 	struct dirs dirs = { .n = 0 }, seen = { .n = 0 };
 	const struct dirs *from = &dirs;
 	unsigned j, last = 0;
@@ -553,7 +584,13 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 		sbuf_free(&var);
 	}
 	gobin = go_bin_with(c, w, p, best, buf, sizeof(buf));
-	if (gobin)
+	if (best[strlen(best) - 1] == '\r' && (script = env_script(c, w, p))) {
+		/* "#!/usr/bin/env bash\r": env looked for "bash\r" on PATH */
+		pd.v.kind = LW_K_MISSING_INTERPRETER;
+		pd.v.cause = LW_C_CRLF_LINE_ENDINGS;
+		pd.v.exe = (char *)script;
+		pd.v.hint = crlf_hint(w, script, best, true);
+	} else if (gobin)
 		pd.v.hint = xprintf("%s is in %s, which is not on PATH: add %s to PATH",
 				  best, gobin, buf);
 	else {
