@@ -571,6 +571,18 @@ script_path_scenario()
 sc_command_not_found_script_path_sh() { script_path_scenario sh; }
 sc_command_not_found_script_path_bash() { script_path_scenario bash; }
 
+# a PATH of one directory: one failed lookup, and the shell's own "not found" naming it
+sc_command_not_found_script_path_one_dir()
+{
+	SC_CMD=(sh -c 'PATH=/opt/ldwatch-a; ldwatch_no_such_cmd') SC_RC=127 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"command-not-found"'
+		.object '"ldwatch_no_such_cmd"'
+		.variable '"PATH=/opt/ldwatch-a"'
+		'[.attempts[].path]' '["/opt/ldwatch-a/ldwatch_no_such_cmd"]'
+	)
+}
+
 # procps: ps dlopens libnuma.so, which is not installed, and carries on (exit 0)
 sc_noise_ps()
 {

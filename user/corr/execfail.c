@@ -359,6 +359,20 @@ static bool said_names(const struct proc *p, const char *name)
 	return false;
 }
 
+/* a shell's own "NAME: not found" (dash) or "NAME: command not found" (bash) */
+static bool said_not_found(const struct proc *p, const char *name)
+{
+	char buf[320];
+
+	if (strlen(name) > 255)
+		return false;
+	snprintf(buf, sizeof(buf), "%s: not found", name);
+	if (said_names(p, buf))
+		return true;
+	snprintf(buf, sizeof(buf), "%s: command not found", name);
+	return said_names(p, buf);
+}
+
 /*
  * the script whose #! line ran env (a CRLF "#!/usr/bin/env bash\r"): the
  * image this process exec'd, as it named it, when that is a #! script naming env
@@ -451,8 +465,8 @@ static void searched(struct proc *p, const char *name, struct dirs *d, unsigned 
 }
 
 /*
- * the name searched for in two directories or more, found in none, that the
- * process's words name; of several, the one searched for last: bash looks
+ * the name searched for in two directories or more (one when the shell said
+ * it was not found), found in none, that the process's words name; of several, the one searched for last: bash looks
  * itself up at start (for $BASH), well before the command
  */
 static const char *searched_best(struct proc *p, struct dirs *d)
@@ -470,7 +484,8 @@ static const char *searched_best(struct proc *p, struct dirs *d)
 		    (best && !strcmp(b, best)) || !said_names(p, b))
 			continue;
 		searched(p, b, &t, &last);
-		if (t.n >= 2 && (!best || last > best_last)) {
+		/* one directory is enough when the shell's own words name the command */
+		if ((t.n >= 2 || (t.n == 1 && said_not_found(p, b))) && (!best || last > best_last)) {
 			best = b;
 			best_last = last;
 			*d = t;
