@@ -51,7 +51,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: bench-check bench-containers soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench static
+.PHONY: install uninstall bench-check bench-containers soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench static
 
 all: $(OUTPUT)/ldwatch
 
@@ -148,10 +148,29 @@ bench-deps:
 
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	libcriterion-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev \
-	podman runc debootstrap
+	podman runc debootstrap mandoc man-db logrotate python3-jsonschema
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the daemon, its man page, bash
+# completion, a logrotate snippet for -o files (SIGHUP reopens them) and the
+# JSON Schema of its records
+PREFIX	?= /usr/local
+SYSCONFDIR ?= /etc
+INSTALL_FILES := $(PREFIX)/sbin/ldwatch $(PREFIX)/share/man/man8/ldwatch.8 \
+	$(PREFIX)/share/bash-completion/completions/ldwatch $(SYSCONFDIR)/logrotate.d/ldwatch \
+	$(PREFIX)/share/ldwatch/ldwatch.schema.json
+install: $(OUTPUT)/ldwatch
+	install -D -m 0755 $(OUTPUT)/ldwatch $(DESTDIR)$(PREFIX)/sbin/ldwatch
+	install -D -m 0644 dist/ldwatch.8 $(DESTDIR)$(PREFIX)/share/man/man8/ldwatch.8
+	install -D -m 0644 dist/ldwatch.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ldwatch
+	install -D -m 0644 dist/ldwatch.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/ldwatch
+	install -D -m 0644 dist/ldwatch.schema.json $(DESTDIR)$(PREFIX)/share/ldwatch/ldwatch.schema.json
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)

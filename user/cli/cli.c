@@ -35,7 +35,7 @@ static const char usage_text[] =
 "  -d, --duration SECS  stop after SECS seconds\n"
 "  --ring-size SIZE     the kernel-to-daemon ring buffer (default 16M; a power of\n"
 "                       two, 4K to 1024M): a bigger one rides out longer bursts\n"
-"  --max-memory SIZE   the daemon's bound on what it keeps per process, all\n"
+"  --max-memory SIZE    the daemon's bound on what it keeps per process, all\n"
 "                       together (default 64M; 1M to 4096M): past it the least\n"
 "                       recently seen processes are forgotten, counted as evicted\n"
 "  --no-uprobes         attach no loader or plugin uprobe: every new process that\n"
