@@ -51,7 +51,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: install uninstall bench-check bench-containers soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench static
+.PHONY: install uninstall deb bench-check bench-containers soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench static
 
 all: $(OUTPUT)/ldwatch
 
@@ -148,7 +148,7 @@ bench-deps:
 
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	libcriterion-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev \
-	podman runc debootstrap mandoc man-db logrotate python3-jsonschema
+	podman runc debootstrap mandoc man-db logrotate python3-jsonschema dpkg-dev
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)
@@ -171,6 +171,10 @@ install: $(OUTPUT)/ldwatch
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
+
+# a Debian package of the same tree (dpkg-deb; Depends from dpkg-shlibdeps)
+deb: $(OUTPUT)/ldwatch
+	bash dist/mkdeb.sh $(OUTPUT)
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)

@@ -40,7 +40,11 @@ skip()
 # kill what this test started and is still running
 test_cleanup()
 {
-	local pid
+	local pid c
+	# commands that undo what a test did to the host (a package it installed)
+	for c in "${CLEAN_CMDS[@]}"; do
+		eval "$c" >/dev/null 2>&1
+	done
 	for pid in "${CLEAN_PIDS[@]}"; do
 		if alive "$pid"; then
 			kill -KILL "$pid" 2>/dev/null
@@ -96,6 +100,7 @@ run_test()
 	mkdir -p "$W"
 	(
 		CLEAN_PIDS=()
+		CLEAN_CMDS=()
 		CLEAN_CGROUPS=()
 		CLEAN_MOUNTS=()
 		ERRS=0

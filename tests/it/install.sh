@@ -1,4 +1,4 @@
-# promise: make install gives a working ldwatch, its man page (mandoc-clean, every --help option in it), bash completion, logrotate snippet and JSON Schema; make uninstall removes them
+# promise: make install (and make deb, installed with apt) gives a working ldwatch, its man page (mandoc-clean, every --help option in it), bash completion, logrotate snippet and JSON Schema; make uninstall removes them
 # shellcheck shell=bash
 # tests/it/install.sh: Install and the man page; sourced by tests/integration.sh. Loads no BPF.
 
@@ -62,4 +62,28 @@ t_man_page_lists_every_option()
 	h=$("$LDWATCH" check --help | help_options)
 	m=$(man_options 'ldwatch check')
 	[[ -n $h && $h == "$m" ]] || bad "ldwatch check --help and the man page differ: $(diff <(echo "$h") <(echo "$m") | grep '^[<>]' | tr '\n' ' ')"
+}
+
+# make deb, installed with apt as a user would, run, and removed
+t_deb_install_and_remove()
+{
+	local deb out
+	if dpkg-query -W -f '${Status}' ldwatch 2>/dev/null | grep -q 'install ok installed'; then
+		fail "a package ldwatch is installed on this host: this test installs and removes its own"
+	fi
+	deb=$(make -s -C "$ROOT" deb 2>"$W/deb.err" | tail -n 1) || fail "make deb failed: $(tail -n 5 "$W/deb.err")"
+	[[ -f $deb ]] || fail "make deb printed no package: $deb"
+	dpkg-deb -f "$deb" Depends | grep -q 'libbpf1' || bad "Depends lacks libbpf1: $(dpkg-deb -f "$deb" Depends)"
+	dpkg-deb -f "$deb" Depends | grep -q 'libelf1' || bad "Depends lacks libelf1: $(dpkg-deb -f "$deb" Depends)"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y "$deb" >"$W/apt.log" 2>&1 ||
+		fail "apt-get install $deb failed: $(tail -n 5 "$W/apt.log")"
+	CLEAN_CMDS+=("DEBIAN_FRONTEND=noninteractive apt-get purge -y ldwatch")
+	out=$(/usr/sbin/ldwatch --version 2>&1) || bad "the packaged ldwatch --version failed: $out"
+	[[ $out == "$("$ROOT/build/ldwatch" --version)" ]] || bad "packaged --version says '$out'"
+	/usr/sbin/ldwatch check /bin/true >"$W/chk" 2>&1 || bad "the packaged ldwatch check /bin/true failed: $(cat "$W/chk")"
+	[[ $(man -w ldwatch 2>/dev/null) == /usr/share/man/man8/ldwatch.8.gz ]] || bad "man -w ldwatch: $(man -w ldwatch 2>&1)"
+	[[ -f /etc/logrotate.d/ldwatch ]] || bad "no /etc/logrotate.d/ldwatch"
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y ldwatch >"$W/purge.log" 2>&1 ||
+		bad "apt-get purge ldwatch failed: $(tail -n 5 "$W/purge.log")"
+	[[ ! -e /usr/sbin/ldwatch && ! -e /etc/logrotate.d/ldwatch ]] || bad "purge left files behind"
 }
