@@ -147,6 +147,8 @@ t_check_bad_input()
 	grep -qi 'not a directory' "$W/o.err" || bad "--root a file: $(cat "$W/o.err")"
 	check_run 2 "$W/o"
 	grep -q 'name a FILE' "$W/o.err" || bad "no FILE: $(cat "$W/o.err")"
+	[[ $(wc -l <"$W/o.err") == 2 ]] && grep -qx "Try 'ldwatch check --help' for more information." "$W/o.err" ||
+		bad "bad usage is not one line and Try 'ldwatch check --help': $(cat "$W/o.err")"
 	check_run 2 "$W/o" --pid 0 /bin/true
 	check_run 2 "$W/o" --env NOEQUALS /bin/true
 	check_run 2 "$W/o" --root / --pid 1 /bin/true

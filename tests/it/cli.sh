@@ -1,4 +1,4 @@
-# promise: exit status as Usage says (CMD's own; 2 and the usage for bad usage; non-zero, one sentence, without root); CMD's stdio passes
+# promise: exit status as Usage says (CMD's own; 2, one line and "Try ldwatch --help" for bad usage; non-zero, one sentence, without root); CMD's stdio passes
 # shellcheck shell=bash disable=SC2016
 # (jq filters are single-quoted on purpose)
 # tests/it/cli.sh: the command line; sourced by tests/integration.sh.
@@ -61,7 +61,10 @@ usage_error()
 	timeout -k 2 10 "$LDWATCH" "$@" >"$W/out" 2>"$W/err" </dev/null
 	rc=$?
 	((rc == 2)) || bad "ldwatch $(cmd_str "$@") exited $rc, expected 2"
-	grep -qi usage "$W/err" || bad "no usage on stderr: $(stderr_tail "$W/err")"
+	# GNU style: one line saying what is wrong, then where the usage is
+	[[ $(wc -l <"$W/err") == 2 && $(sed -n 2p "$W/err") == "Try 'ldwatch --help' for more information." ]] ||
+		bad "stderr is not one line and Try 'ldwatch --help': $(stderr_tail "$W/err")"
+	[[ $(head -n 1 "$W/err") == ldwatch:* ]] || bad "the first line does not start with 'ldwatch:': $(head -n 1 "$W/err")"
 	[[ ! -s $W/out ]] || bad "stdout is not empty: $(head -c 200 "$W/out")"
 }
 

@@ -782,7 +782,7 @@ out:
 	free(ck);
 	return err || bad ? 2 : failed ? 1 : 0;
 usage:
-	fputs(check_usage, stderr);
+	fputs("Try 'ldwatch check --help' for more information.\n", stderr);
 	free(ck);
 	return 2;
 }

@@ -54,8 +54,9 @@ void cli_usage(FILE *f)
 	fputs(usage_text, f);
 }
 
-/* the message, then the usage, on stderr; the value cli_parse returns */
-#define usage_error(...) (lw_warn(NULL, __VA_ARGS__), fputs(usage_text, stderr), -EINVAL)
+/* the message and where the usage is (GNU style), on stderr; the value cli_parse returns */
+#define usage_error(...) (lw_warn(NULL, __VA_ARGS__), \
+			  fputs("Try 'ldwatch --help' for more information.\n", stderr), -EINVAL)
 
 /* "4096", "64K", "16M": bytes, or -1 for anything else */
 static long long parse_size(const char *s)
