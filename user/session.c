@@ -236,6 +236,7 @@ int session_open(const struct cli_config *o, struct session **out)
 		lw_warn(NULL, "cannot open %s: %s", o->output, strerror(-err));
 		return err;
 	}
+	output_set_color(s->out, output_color_wanted(s->out, o->color));
 	s->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/*
 	 * in a container with its own pid namespace getpid() is not the pid the

@@ -60,3 +60,32 @@ t_text_cmd()
 	((rc == 127)) || bad "ldwatch -o FILE -- miss_origin exited $rc, expected 127"
 	check_text_output "$T" '^missing-library \(error\) pid [0-9]+ miss_origin$'
 }
+
+# --color: SGR on a real pseudo-terminal (script(1)), the verdict bold red, the
+# hint's name bold; none under NO_COLOR, TERM=dumb, in a pipe or an -o file;
+# --color=always forces it on stdout
+t_text_color()
+{
+	local esc=$'\e' red=$'\e[1;31mmissing-library (error) pid ' bold=$'\e[1mhint:\e[0m '
+	need_bpf
+	command -v script >/dev/null || fail "script(1) is not installed (util-linux)"
+	TERM=xterm timeout -k 5 "$CMD_S" script -qec "$(printf '%q ' "$LDWATCH" -- "$FIX/needs_missing")" /dev/null \
+		>"$W/tty" 2>&1 </dev/null
+	grep -qF "$red" "$W/tty" || bad "no bold red verdict on a terminal: $(head -c 300 "$W/tty" | cat -v)"
+	grep -qF "$bold" "$W/tty" || bad "no bold hint on a terminal: $(grep hint "$W/tty" | head -c 300 | cat -v)"
+	NO_COLOR=1 TERM=xterm timeout -k 5 "$CMD_S" script -qec "$(printf '%q ' "$LDWATCH" -- "$FIX/needs_missing")" \
+		/dev/null >"$W/nc" 2>&1 </dev/null
+	grep -q "missing-library (error)" "$W/nc" || bad "no finding under NO_COLOR: $(head -c 300 "$W/nc")"
+	! grep -q "$esc\[" "$W/nc" || bad "colour despite NO_COLOR=1"
+	TERM=dumb timeout -k 5 "$CMD_S" script -qec "$(printf '%q ' "$LDWATCH" -- "$FIX/needs_missing")" \
+		/dev/null >"$W/dumb" 2>&1 </dev/null
+	! grep -q "$esc\[" "$W/dumb" || bad "colour despite TERM=dumb"
+	timeout -k 5 "$CMD_S" "$LDWATCH" -- "$FIX/needs_missing" 2>/dev/null | cat >"$W/pipe"
+	grep -q "missing-library (error)" "$W/pipe" || bad "no finding in a pipe"
+	! grep -q "$esc\[" "$W/pipe" || bad "colour in a pipe without --color=always"
+	timeout -k 5 "$CMD_S" "$LDWATCH" --color=always -- "$FIX/needs_missing" 2>/dev/null | cat >"$W/always"
+	grep -qF "$red" "$W/always" || bad "--color=always gave no colour in a pipe"
+	timeout -k 5 "$CMD_S" "$LDWATCH" --color=always -o "$W/file" -- "$FIX/needs_missing" >/dev/null 2>&1
+	grep -q "missing-library (error)" "$W/file" || bad "no finding in the -o file"
+	! grep -q "$esc\[" "$W/file" || bad "colour in an -o file"
+}

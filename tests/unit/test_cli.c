@@ -34,10 +34,10 @@ static char *usage(void)
 	return s;
 }
 
-/* parse with stderr caught: -EINVAL, and exactly "ldwatch: MSG\n" and the usage said */
+/* parse with stderr caught: -EINVAL, and exactly "ldwatch: MSG\n" and where the usage is */
 static void bad(char **argv, const char *msg)
 {
-	char *got, *want, *u = usage();
+	char *got, *want, *u = strdup("Try 'ldwatch --help' for more information.\n");
 	struct cli_config c;
 	struct capture cap;
 	int err;
@@ -66,6 +66,22 @@ Test(cli, defaults)
 	cr_assert_null(c.cgroup);
 	cr_assert_null(c.container);
 	cr_assert_null(c.cmd);
+	cr_assert_eq(c.color, 0);	/* auto */
+}
+
+Test(cli, color)
+{
+	struct cli_config c;
+
+	cr_assert_eq(parse((char *[]){ "ldwatch", "--color", NULL }, &c), CLI_RUN);
+	cr_assert_eq(c.color, 1);
+	cr_assert_eq(parse((char *[]){ "ldwatch", "--color=always", NULL }, &c), CLI_RUN);
+	cr_assert_eq(c.color, 1);
+	cr_assert_eq(parse((char *[]){ "ldwatch", "--color=never", NULL }, &c), CLI_RUN);
+	cr_assert_eq(c.color, 2);
+	cr_assert_eq(parse((char *[]){ "ldwatch", "--color=never", "--color=auto", NULL }, &c), CLI_RUN);
+	cr_assert_eq(c.color, 0);
+	bad(ARGV("--color=yes"), "--color takes auto, always or never, not 'yes'");
 }
 
 Test(cli, short_options)
@@ -244,7 +260,7 @@ Test(cli, usage_names_every_option)
 	cr_assert(!strncmp(u, "usage: ldwatch [options] ", 25));
 	for (const char *const *o = (const char *const[]){ "--all", "--pid", "--cgroup",
 		"--container", "--json", "--loads", "--output", "--duration", "--ring-size",
-		"--no-uprobes", "--verbose", "--help", "--version", NULL }; *o; o++)
+		"--no-uprobes", "--verbose", "--help", "--version", "--color", NULL }; *o; o++)
 		cr_assert_not_null(strstr(u, *o), "%s", *o);
 	cr_assert_eq(u[strlen(u) - 1], '\n');
 	free(u);

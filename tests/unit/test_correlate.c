@@ -1092,12 +1092,22 @@ Test(command, a_relay_of_a_shells_words_is_no_finding)
 	expect_no_finding();
 }
 
-/* one directory is no search: PATH=/opt/a; tool is not told from a file looked for */
-Test(command, one_directory_is_no_search)
+/* PATH=/opt/a; tool: one directory is a search when the shell's own words say "tool: not found" */
+Test(command, one_directory_and_the_shells_not_found)
 {
 	shell_starts(99, "/usr/bin/dash");
 	lookup(99, LW_OP_FSTATAT, "/opt/a/tool", -ENOENT);
 	says(99, "sh: 1: tool: not found\n");
+	exits(99, 127);
+	expect_only_finding(.object = "tool", .variable = "PATH=/opt/a");
+}
+
+/* one failed lookup alone, the name only in other words: not told from a file looked for */
+Test(command, one_directory_without_not_found_is_no_search)
+{
+	shell_starts(99, "/usr/bin/dash");
+	lookup(99, LW_OP_FSTATAT, "/opt/a/tool", -ENOENT);
+	says(99, "cannot run tool\n");
 	exits(99, 127);
 	expect_no_finding();
 }

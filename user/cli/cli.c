@@ -32,6 +32,9 @@ static const char usage_text[] =
 "  -j, --json           JSON Lines (schema in README.md) instead of text blocks\n"
 "  -l, --loads          also a record for every successful dlopen or plugin load\n"
 "  -o, --output FILE    write records to FILE instead of stdout\n"
+"  --color[=WHEN]       colour text records: auto (a terminal, NO_COLOR unset;\n"
+"                       the default), always (the same as --color) or never;\n"
+"                       never in JSON or in an -o file\n"
 "  -d, --duration SECS  stop after SECS seconds\n"
 "  --ring-size SIZE     the kernel-to-daemon ring buffer (default 16M; a power of\n"
 "                       two, 4K to 1024M): a bigger one rides out longer bursts\n"
@@ -92,6 +95,7 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 		{ "ring-size", required_argument, NULL, 'R' },
 		{ "no-uprobes", no_argument, NULL, 'U' },
 		{ "max-memory", required_argument, NULL, 'M' },
+		{ "color", optional_argument, NULL, 'K' },
 		{ 0 },
 	};
 	char *end;
@@ -163,6 +167,17 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 				return usage_error("--max-memory needs a size from 1M to 4096M (bytes, "
 						   "or with K or M), not '%s'", optarg);
 			o->max_memory = v;
+			break;
+		case 'K':
+			/* the values match output.h's OUTPUT_COLOR_* */
+			if (!optarg || !strcmp(optarg, "always"))
+				o->color = 1;
+			else if (!strcmp(optarg, "never"))
+				o->color = 2;
+			else if (!strcmp(optarg, "auto"))
+				o->color = 0;
+			else
+				return usage_error("--color takes auto, always or never, not '%s'", optarg);
 			break;
 		case 'h':
 			return CLI_HELP;

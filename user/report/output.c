@@ -17,6 +17,7 @@
 struct output {
 	int fd;
 	int json;
+	int color;		/* SGR in text records: a terminal's (output_set_color) */
 	int owned;
 	char *path;
 	uint64_t write_errors;
@@ -147,13 +148,33 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 	if (json)
 		print_finding_json(b, f, realtime_offset_ns);
 	else
-		print_finding_plain(b, f, realtime_offset_ns);
+		print_finding_plain(b, f, realtime_offset_ns, 0);
 }
 
 int output_finding(struct output *o, const struct finding *f)
 {
-	output_format_finding(&o->b, o->json, f, o->rt_off);
+	if (o->json)
+		print_finding_json(&o->b, f, o->rt_off);
+	else
+		print_finding_plain(&o->b, f, o->rt_off, o->color);
 	return flush_record(o);
+}
+
+/* see output.h */
+int output_color_wanted(const struct output *o, int when)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (o->json || o->owned || when == OUTPUT_COLOR_NEVER)
+		return 0;
+	if (when == OUTPUT_COLOR_ALWAYS)
+		return 1;
+	return isatty(o->fd) && !(nc && nc[0]) && !(term && !strcmp(term, "dumb"));
+}
+
+void output_set_color(struct output *o, int on)
+{
+	o->color = on;
 }
 
 int output_ready(struct output *o, const struct ready_info *ri)

@@ -27,6 +27,14 @@ int output_stats(struct output *o, const struct final_stats *fs);
 int output_check(struct output *o, const char *file, int loads);
 /* SIGHUP: open the -o file again (log rotation), appending; 0 or -errno */
 int output_reopen(struct output *o);
+/*
+ * --color=WHEN: whether text records get SGR colours. Never in JSON or an -o
+ * file; always when asked; auto: when stdout is a terminal, NO_COLOR is
+ * unset or empty (no-color.org) and TERM is not "dumb"
+ */
+enum { OUTPUT_COLOR_AUTO, OUTPUT_COLOR_ALWAYS, OUTPUT_COLOR_NEVER };
+int output_color_wanted(const struct output *o, int when);
+void output_set_color(struct output *o, int on);
 /* records that failed to be written so far */
 uint64_t output_write_errors(const struct output *o);
 

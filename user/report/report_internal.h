@@ -23,7 +23,7 @@ void print_load_json(struct sbuf *b, const struct load *l, int64_t off);
 void print_stats_json(struct sbuf *b, const struct final_stats *fs);
 void print_check_json(struct sbuf *b, const char *file, int loads);
 
-void print_finding_plain(struct sbuf *b, const struct finding *f, int64_t off);
+void print_finding_plain(struct sbuf *b, const struct finding *f, int64_t off, int color);
 void print_ready_plain(struct sbuf *b, const struct ready_info *ri);
 void print_uprobes_plain(struct sbuf *b, const char *path, uint32_t pid, unsigned n, int attached);
 void print_repeat_plain(struct sbuf *b, const struct repeat *r);

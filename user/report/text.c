@@ -8,11 +8,21 @@
 #include "event.h"
 #include "report_internal.h"
 
-static void text_line(struct sbuf *b, const char *key, const char *v)
+
+/* SGR sequences, on a terminal only (--color): the verdict bold, red for an
+ * error and yellow for a warning; the hint's and the fix's names bold
+ */
+#define SGR_ERROR	"\033[1;31m"
+#define SGR_WARNING	"\033[1;33m"
+#define SGR_BOLD	"\033[1m"
+#define SGR_FIX		"\033[1;32m"
+#define SGR_OFF		"\033[0m"
+
+static void text_key(struct sbuf *b, const char *key, const char *v, const char *sgr)
 {
 	if (!v)
 		return;
-	sbuf_printf(b, "  %s: ", key);
+	sbuf_printf(b, "  %s%s:%s ", sgr ? sgr : "", key, sgr ? SGR_OFF : "");
 	escape_text(b, v, strlen(v));
 	sbuf_putc(b, '\n');
 }
@@ -28,29 +38,33 @@ static const char *errname(int e, char *buf, size_t n)
 }
 
 
-void print_finding_plain(struct sbuf *b, const struct finding *f, int64_t off)
+void print_finding_plain(struct sbuf *b, const struct finding *f, int64_t off, int color)
 {
 	unsigned i, hidden;
 	char eb[16];
 
+	if (color)
+		sbuf_puts(b, f->v.severity == LW_SEV_WARNING ? SGR_WARNING : SGR_ERROR);
 	sbuf_printf(b, "%s (%s) pid %u ", lw_kind_name(f->v.kind), lw_severity_name(f->v.severity), f->pid);
 	escape_text(b, f->comm, strlen(f->comm));
+	if (color)
+		sbuf_puts(b, SGR_OFF);
 	sbuf_puts(b, "\n  time: ");
 	fmt_ts(b, f->ts_ns, off);
 	sbuf_printf(b, "\n  process: pid %u, ppid %u, uid %u\n", f->pid, f->ppid, f->uid);
-	text_line(b, "exe", f->v.exe);
-	text_line(b, "cwd", f->cwd);
-	text_line(b, "object", f->v.object);
-	text_line(b, "needed by", f->v.needed_by);
-	text_line(b, "symbol", f->v.symbol);
-	text_line(b, "version", f->v.version);
-	text_line(b, "dependency", f->v.dependency);
-	text_line(b, "elf class", f->v.elf_class);
-	text_line(b, "machine", f->v.machine);
-	text_line(b, "variable", f->v.variable);
-	text_line(b, "root (host)", f->root);
-	text_line(b, "object (host)", f->object_host);
-	text_line(b, "incomplete", f->incomplete);
+	text_key(b, "exe", f->v.exe, NULL);
+	text_key(b, "cwd", f->cwd, NULL);
+	text_key(b, "object", f->v.object, NULL);
+	text_key(b, "needed by", f->v.needed_by, NULL);
+	text_key(b, "symbol", f->v.symbol, NULL);
+	text_key(b, "version", f->v.version, NULL);
+	text_key(b, "dependency", f->v.dependency, NULL);
+	text_key(b, "elf class", f->v.elf_class, NULL);
+	text_key(b, "machine", f->v.machine, NULL);
+	text_key(b, "variable", f->v.variable, NULL);
+	text_key(b, "root (host)", f->root, NULL);
+	text_key(b, "object (host)", f->object_host, NULL);
+	text_key(b, "incomplete", f->incomplete, NULL);
 	if (f->container) {
 		const struct ctr_ctx *k = f->container;
 
@@ -71,15 +85,15 @@ void print_finding_plain(struct sbuf *b, const struct finding *f, int64_t off)
 		escape_text(b, f->go_cmd ? f->go_cmd : "", f->go_cmd ? strlen(f->go_cmd) : 0);
 		sbuf_putc(b, '\n');
 	}
-	text_line(b, "cause", lw_cause_name(f->v.cause));
-	text_line(b, "mount", f->v.mount);
+	text_key(b, "cause", lw_cause_name(f->v.cause), NULL);
+	text_key(b, "mount", f->v.mount, NULL);
 	if (f->v.err)
 		sbuf_printf(b, "  errno: %s\n", errname(f->v.err, eb, sizeof(eb)));
 	if (f->exit_code >= 0)
 		sbuf_printf(b, "  exit: %d\n", f->exit_code);
 	if (f->signal >= 0)
 		sbuf_printf(b, "  signal: %d\n", f->signal);
-	text_line(b, "message", f->v.message);
+	text_key(b, "message", f->v.message, NULL);
 	for (i = 0, hidden = 0; i < f->n_attempts; i++)
 		hidden += hwcaps_is_variant(f->attempts[i].path);
 	if (hidden == f->n_attempts)
@@ -99,8 +113,8 @@ void print_finding_plain(struct sbuf *b, const struct finding *f, int64_t off)
 		escape_text(b, a->path, strlen(a->path));
 		sbuf_putc(b, '\n');
 	}
-	text_line(b, "hint", f->v.hint);
-	text_line(b, "fix", f->v.fix);
+	text_key(b, "hint", f->v.hint, color ? SGR_BOLD : NULL);
+	text_key(b, "fix", f->v.fix, color ? SGR_FIX : NULL);
 	sbuf_putc(b, '\n');
 }
 
