@@ -97,6 +97,8 @@ static int on_signals(int sfd, struct session *s, pid_t child, int *child_status
 	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			session_reopen(s);	/* log rotation: the -o file is opened again */
+		} else if (si.ssi_signo == SIGUSR1) {
+			session_summary(s);
 		} else if (si.ssi_signo == SIGCHLD) {
 			if (child && waitpid(child, &st, WNOHANG) == child) {
 				*child_status = st;
@@ -172,6 +174,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &mask, &oldmask);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {

@@ -36,6 +36,7 @@ struct session {
 	int rootfd;		/* our root ("/"), held */
 	int mfd;		/* the mount table, polled; -1 before session_watch */
 	const char *output;	/* -o, as given */
+	int summary;		/* --summary: one at exit */
 	struct lw_rec rec;
 	uint64_t received;
 	uint64_t loss_prev;	/* the kernel's losses before the batch read last */
@@ -231,6 +232,7 @@ int session_open(const struct cli_config *o, struct session **out)
 	}
 	s->rootfd = s->mfd = -1;
 	s->output = o->output;
+	s->summary = o->summary;
 	err = output_open(o->output, o->json, &s->out);
 	if (err) {
 		lw_warn(NULL, "cannot open %s: %s", o->output, strerror(-err));
@@ -463,6 +465,11 @@ void session_reopen(struct session *s)
 			strerror(-err));
 }
 
+void session_summary(struct session *s)
+{
+	output_summary(s->out);
+}
+
 void session_finish(struct session *s, double seconds)
 {
 	struct final_stats fs;
@@ -479,6 +486,8 @@ void session_finish(struct session *s, double seconds)
 	while (consume_batch(s) && lw_now_s() < end)
 		;
 	corr_finish(s->corr);
+	if (s->summary)
+		output_summary(s->out);
 	session_stats(s, 1, seconds, &fs);
 	if (fs.left_unread)
 		lw_warn(NULL, "stopped draining after %.0f s with %llu records unread", DRAIN_S,

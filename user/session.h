@@ -52,6 +52,8 @@ void session_warn_losses(struct session *s);
 int session_stats(struct session *s, int final, double seconds, struct final_stats *fs);
 /* SIGHUP: the -o file opened again (log rotation) */
 void session_reopen(struct session *s);
+/* SIGUSR1: the findings so far by root cause */
+void session_summary(struct session *s);
 /* stop: detach, drain what is left within a deadline, the final stats record */
 void session_finish(struct session *s, double seconds);
 /* the probes first (detached before main waits on anything), then the rest; NULL is fine */

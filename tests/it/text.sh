@@ -89,3 +89,34 @@ t_text_color()
 	grep -q "missing-library (error)" "$W/file" || bad "no finding in the -o file"
 	! grep -q "$esc\[" "$W/file" || bad "colour in an -o file"
 }
+
+# --summary: findings by root cause at exit, and on SIGUSR1 at any time
+t_summary_at_exit_and_on_usr1()
+{
+	local F=$W/rec.json s
+	need_bpf
+	# $PPID of the script is ldwatch (-- CMD forks and runs it)
+	timeout -k 5 "$CMD_S" "$LDWATCH" --json --summary -o "$F" -- sh -c '
+		for i in 1 2 3; do "$1/needs_missing" 2>/dev/null; done
+		kill -USR1 $PPID; sleep 1
+		"$1/no_x" 2>/dev/null; exit 0' sh "$FIX" >/dev/null 2>"$F.stderr"
+	(($? == 0)) || bad "ldwatch -- sh exited $?: $(stderr_tail "$F.stderr")"
+	check_records "$F"
+	[[ $(recs "$F" 'select(.type == "summary")' | wc -l) == 2 ]] ||
+		fail "not two summary records: $(recs "$F" 'select(.type == "summary")' | head -c 600)"
+	s=$(recs "$F" 'select(.type == "summary")' | head -n 1)
+	check_fields "$s" .findings 3 '.causes | length' 1 '.causes[0].kind' '"missing-library"' \
+		'.causes[0].object' '"libmissing.so"' '.causes[0].who' '$fix + "/needs_missing"' '.causes[0].count' 3 \
+		'.causes[0].first <= .causes[0].last' true
+	s=$(recs "$F" 'select(.type == "summary")' | tail -n 1)
+	check_fields "$s" .findings 4 '.causes | length' 2 '[.causes[].count]' '[3,1]' \
+		'.causes[1].kind' '"permission-denied"' .first "$(recs "$F" 'select(.type == "finding") | .ts' | head -n1)"
+	# the one at exit comes right before the final stats
+	[[ $(tail -n 2 "$F" | head -n 1 | jq -r .type) == summary ]] || bad "the exit summary is not last but the stats"
+	# in text: one line per cause, the biggest first
+	timeout -k 5 "$CMD_S" "$LDWATCH" --summary -- sh -c '"$1/needs_missing"; "$1/needs_missing"; exit 0' sh "$FIX" \
+		>"$W/t" 2>/dev/null
+	grep -qE '^summary: 2 findings, 1 root causes, ' "$W/t" || bad "no text summary line: $(grep -A2 summary "$W/t")"
+	grep -qE "^ +2  missing-library libmissing.so \\($FIX/needs_missing\\), first " "$W/t" ||
+		bad "no text cause line: $(grep -A2 summary "$W/t")"
+}

@@ -35,6 +35,8 @@ static const char usage_text[] =
 "  --color[=WHEN]       colour text records: auto (a terminal, NO_COLOR unset;\n"
 "                       the default), always (the same as --color) or never;\n"
 "                       never in JSON or in an -o file\n"
+"  --summary            at exit, the findings grouped by root cause with counts and\n"
+"                       first/last times (SIGUSR1 prints one at any time)\n"
 "  -d, --duration SECS  stop after SECS seconds\n"
 "  --ring-size SIZE     the kernel-to-daemon ring buffer (default 16M; a power of\n"
 "                       two, 4K to 1024M): a bigger one rides out longer bursts\n"
@@ -96,6 +98,7 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 		{ "no-uprobes", no_argument, NULL, 'U' },
 		{ "max-memory", required_argument, NULL, 'M' },
 		{ "color", optional_argument, NULL, 'K' },
+		{ "summary", no_argument, NULL, 'S' },
 		{ 0 },
 	};
 	char *end;
@@ -167,6 +170,9 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 				return usage_error("--max-memory needs a size from 1M to 4096M (bytes, "
 						   "or with K or M), not '%s'", optarg);
 			o->max_memory = v;
+			break;
+		case 'S':
+			o->summary = 1;
 			break;
 		case 'K':
 			/* the values match output.h's OUTPUT_COLOR_* */

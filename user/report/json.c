@@ -242,3 +242,35 @@ void print_check_json(struct sbuf *b, const char *file, int loads)
 	json_str(b, "file", file);
 	sbuf_printf(b, ",\"loads\":%s}\n", loads ? "true" : "false");
 }
+
+void print_summary_json(struct sbuf *b, const struct summary *s, int64_t off)
+{
+	sbuf_printf(b, "{\"type\":\"summary\",\"findings\":%llu,\"other\":%llu",
+		    (unsigned long long)s->total, (unsigned long long)s->other);
+	if (s->total) {
+		sbuf_puts(b, ",\"first\":\"");
+		fmt_ts(b, s->first_ns, off);
+		sbuf_puts(b, "\",\"last\":\"");
+		fmt_ts(b, s->last_ns, off);
+		sbuf_putc(b, '"');
+	} else {
+		sbuf_puts(b, ",\"first\":null,\"last\":null");
+	}
+	sbuf_puts(b, ",\"causes\":[");
+	for (unsigned i = 0; i < s->n; i++) {
+		const struct summary_group *g = &s->g[i];
+
+		sbuf_puts(b, i ? ",{" : "{");
+		sbuf_printf(b, "\"kind\":\"%s\"", lw_kind_name(g->kind));
+		json_str(b, "severity", lw_severity_name(g->severity));
+		json_str(b, "object", g->object);
+		json_str(b, "who", g->who);
+		json_str(b, "container", g->ctr);
+		sbuf_printf(b, ",\"count\":%llu,\"first\":\"", (unsigned long long)g->count);
+		fmt_ts(b, g->first_ns, off);
+		sbuf_puts(b, "\",\"last\":\"");
+		fmt_ts(b, g->last_ns, off);
+		sbuf_puts(b, "\"}");
+	}
+	sbuf_puts(b, "]}\n");
+}

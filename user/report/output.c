@@ -25,6 +25,7 @@ struct output {
 	int64_t rt_off;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	struct sbuf b;
 	int err;
+	struct summary *sum;	/* every finding and repeat, by root cause */
 };
 
 static int64_t clock_ns(clockid_t id)
@@ -55,6 +56,14 @@ int output_open(const char *path, int json, struct output **op)
 		o->path = strdup(path);
 	}
 	o->rt_off = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	o->sum = calloc(1, sizeof(*o->sum));
+	if (!o->sum) {
+		if (o->owned)
+			close(o->fd);
+		free(o->path);
+		free(o);
+		return -ENOMEM;
+	}
 	sbuf_init(&o->b);
 	*op = o;
 	return 0;
@@ -68,8 +77,12 @@ void output_close(struct output *o)
 		close(o->fd);
 	free(o->path);
 	sbuf_free(&o->b);
+	if (o->sum)
+		summary_free(o->sum);
+	free(o->sum);
 	free(o);
 }
+
 
 int output_reopen(struct output *o)
 {
@@ -153,6 +166,10 @@ void output_format_finding(struct sbuf *b, int json, const struct finding *f,
 
 int output_finding(struct output *o, const struct finding *f)
 {
+	/* grouped as repeats are: kind, object, and the program or the container */
+	summary_add(o->sum, f->v.kind, f->v.severity, f->v.object,
+		    f->container && f->container->id ? NULL : f->v.exe,
+		    f->container ? f->container->id : NULL, 1, f->ts_ns, f->ts_ns);
 	if (o->json)
 		print_finding_json(&o->b, f, o->rt_off);
 	else
@@ -198,6 +215,8 @@ int output_uprobes(struct output *o, const char *path, uint32_t pid, const char 
 
 int output_repeat(struct output *o, const struct repeat *r)
 {
+	summary_add(o->sum, r->kind, LW_SEV_ERROR, r->object, r->id ? NULL : r->exe, r->id, r->count,
+		    r->first_ns, r->last_ns);
 	if (o->json)
 		print_repeat_json(&o->b, r, o->rt_off);
 	else
@@ -229,5 +248,15 @@ int output_check(struct output *o, const char *file, int loads)
 	if (!o->json)
 		return 0;
 	print_check_json(&o->b, file, loads);
+	return flush_record(o);
+}
+
+int output_summary(struct output *o)
+{
+	summary_sort(o->sum);
+	if (o->json)
+		print_summary_json(&o->b, o->sum, o->rt_off);
+	else
+		print_summary_plain(&o->b, o->sum, o->rt_off);
 	return flush_record(o);
 }

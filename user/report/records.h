@@ -134,6 +134,30 @@ struct repeat {
 	uint32_t total;			/* in all, the first one included */
 };
 
+/*
+ * findings grouped by root cause (--summary, SIGUSR1): kind, object, who
+ * needed or ran it, container; a repeat's count goes to its finding's group
+ */
+#define SUMMARY_GROUPS_MAX	256	/* causes kept; the rest counted as other */
+#define SUMMARY_STR_MAX		1024	/* bytes kept of each string */
+struct summary_group {
+	enum lw_kind kind;
+	enum lw_severity severity;
+	char *object, *who, *ctr;	/* NULL when none */
+	uint64_t count, first_ns, last_ns;	/* CLOCK_MONOTONIC */
+};
+struct summary {
+	struct summary_group g[SUMMARY_GROUPS_MAX];
+	unsigned n;
+	uint64_t total, other;		/* findings in all; those past the table */
+	uint64_t first_ns, last_ns;
+};
+void summary_add(struct summary *s, enum lw_kind kind, enum lw_severity sev, const char *object,
+		 const char *who, const char *ctr, uint64_t count, uint64_t first_ns, uint64_t last_ns);
+/* the biggest group first */
+void summary_sort(struct summary *s);
+void summary_free(struct summary *s);
+
 struct corr_stats {
 	uint64_t procs;		/* processes held now */
 	uint64_t evicted;	/* dropped to stay within CORR_PROCS_MAX or the memory budget */

@@ -22,6 +22,7 @@ void print_repeat_json(struct sbuf *b, const struct repeat *r, int64_t off);
 void print_load_json(struct sbuf *b, const struct load *l, int64_t off);
 void print_stats_json(struct sbuf *b, const struct final_stats *fs);
 void print_check_json(struct sbuf *b, const char *file, int loads);
+void print_summary_json(struct sbuf *b, const struct summary *s, int64_t off);
 
 void print_finding_plain(struct sbuf *b, const struct finding *f, int64_t off, int color);
 void print_ready_plain(struct sbuf *b, const struct ready_info *ri);
@@ -29,5 +30,6 @@ void print_uprobes_plain(struct sbuf *b, const char *path, uint32_t pid, unsigne
 void print_repeat_plain(struct sbuf *b, const struct repeat *r);
 void print_load_plain(struct sbuf *b, const struct load *l);
 void print_stats_plain(struct sbuf *b, const struct final_stats *fs);
+void print_summary_plain(struct sbuf *b, const struct summary *s, int64_t off);
 
 #endif

@@ -174,3 +174,39 @@ void print_stats_plain(struct sbuf *b, const struct final_stats *fs)
 			    (unsigned long long)fs->k.lost_read,
 			    (unsigned long long)fs->u.findings, fs->seconds);
 }
+
+void print_summary_plain(struct sbuf *b, const struct summary *s, int64_t off)
+{
+	sbuf_printf(b, "summary: %llu findings, %u root causes", (unsigned long long)s->total, s->n);
+	if (s->other)
+		sbuf_printf(b, " (and %llu findings past the first %u causes)",
+			    (unsigned long long)s->other, s->n);
+	if (s->total) {
+		sbuf_puts(b, ", ");
+		fmt_ts(b, s->first_ns, off);
+		sbuf_puts(b, " to ");
+		fmt_ts(b, s->last_ns, off);
+	}
+	sbuf_putc(b, '\n');
+	for (unsigned i = 0; i < s->n; i++) {
+		const struct summary_group *g = &s->g[i];
+
+		sbuf_printf(b, "  %6llu  %s ", (unsigned long long)g->count, lw_kind_name(g->kind));
+		escape_text(b, g->object ? g->object : "-", strlen(g->object ? g->object : "-"));
+		if (g->who) {
+			sbuf_puts(b, " (");
+			escape_text(b, g->who, strlen(g->who));
+			sbuf_putc(b, ')');
+		}
+		if (g->ctr) {
+			sbuf_puts(b, " in container ");
+			escape_text(b, g->ctr, strlen(g->ctr));
+		}
+		sbuf_puts(b, ", first ");
+		fmt_ts(b, g->first_ns, off);
+		sbuf_puts(b, ", last ");
+		fmt_ts(b, g->last_ns, off);
+		sbuf_putc(b, '\n');
+	}
+	sbuf_putc(b, '\n');
+}
