@@ -16,7 +16,7 @@ ALL_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP
 # user/ is split by stage (cli, kernel, host, corr, report, lib); each folder is on the include path
 USER_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard user/*/*.c user/*/*.h))))
 CPPFLAGS := -Iinclude -Iuser $(addprefix -I,$(USER_DIRS)) -I$(OUTPUT) $(LIBBPF_CFLAGS)
-LDLIBS	:= $(LIBBPF_LIBS) -lelf -lz
+LDLIBS	:= $(LIBBPF_LIBS) -lelf -lz -lsystemd
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
 	-Iinclude -I$(dir $(VMLINUX)) -MMD -MP
@@ -80,8 +80,12 @@ $(OUTPUT)/ldwatch: $(USER_OBJS)
 
 # the same daemon with libbpf, libelf and zlib linked in from Debian's own .a
 # files: one binary that runs in a root with no shared library at all
+# (Debian ships no libsystemd.a: the journal and sd_notify are left out of it)
 STATIC_LIBS := -l:libbpf.a -l:libelf.a -l:libz.a -lpthread
-$(OUTPUT)/ldwatch-static: $(USER_OBJS)
+$(OUTPUT)/journal-nosd.o: user/report/journal.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -DLW_NO_SYSTEMD -c $< -o $@
+$(OUTPUT)/ldwatch-static: $(filter-out $(OUTPUT)/user/report/journal.o,$(USER_OBJS)) $(OUTPUT)/journal-nosd.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -static $(LDFLAGS) $^ $(STATIC_LIBS) -o $@
 
@@ -123,7 +127,7 @@ $(OUTPUT)/fuzz:
 
 $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(SKELS) | $(OUTPUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(CPPFLAGS) $< $(FUZZ_LIB) -lelf -lz -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(CPPFLAGS) $< $(FUZZ_LIB) -lelf -lz -lsystemd -o $@
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -147,20 +151,20 @@ bench-deps:
 		pax-utils python3-pyelftools libtree bc
 
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
-	libcriterion-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev \
+	libcriterion-dev libsystemd-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev \
 	podman runc debootstrap mandoc man-db logrotate python3-jsonschema dpkg-dev
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the daemon, its man page, bash
-# completion, a logrotate snippet for -o files (SIGHUP reopens them) and the
-# JSON Schema of its records
+# completion, a logrotate snippet for -o files (SIGHUP reopens them), the
+# JSON Schema of its records and the systemd unit
 PREFIX	?= /usr/local
 SYSCONFDIR ?= /etc
 INSTALL_FILES := $(PREFIX)/sbin/ldwatch $(PREFIX)/share/man/man8/ldwatch.8 \
 	$(PREFIX)/share/bash-completion/completions/ldwatch $(SYSCONFDIR)/logrotate.d/ldwatch \
-	$(PREFIX)/share/ldwatch/ldwatch.schema.json
+	$(PREFIX)/share/ldwatch/ldwatch.schema.json $(PREFIX)/lib/systemd/system/ldwatch.service
 install: $(OUTPUT)/ldwatch
 	install -D -m 0755 $(OUTPUT)/ldwatch $(DESTDIR)$(PREFIX)/sbin/ldwatch
 	install -D -m 0644 dist/ldwatch.8 $(DESTDIR)$(PREFIX)/share/man/man8/ldwatch.8
@@ -168,6 +172,9 @@ install: $(OUTPUT)/ldwatch
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ldwatch
 	install -D -m 0644 dist/ldwatch.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/ldwatch
 	install -D -m 0644 dist/ldwatch.schema.json $(DESTDIR)$(PREFIX)/share/ldwatch/ldwatch.schema.json
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/sbin/ldwatch|$(PREFIX)/sbin/ldwatch|' dist/ldwatch.service \
+		> $(DESTDIR)$(PREFIX)/lib/systemd/system/ldwatch.service
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))

@@ -14,6 +14,7 @@
 #include "event.h"
 #include "execache.h"
 #include "loaders.h"
+#include "journal.h"
 #include "output.h"
 #include "pidns.h"
 #include "probe.h"
@@ -239,6 +240,7 @@ int session_open(const struct cli_config *o, struct session **out)
 		return err;
 	}
 	output_set_color(s->out, output_color_wanted(s->out, o->color));
+	output_set_journal(s->out, o->journal);
 	s->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/*
 	 * in a container with its own pid namespace getpid() is not the pid the
@@ -367,6 +369,7 @@ void session_ready(struct session *s, const struct cli_config *o, pid_t child)
 		files[i] = (struct ready_file){ pf[i].path, pf[i].syms, pf[i].n };
 	ri.files = files;
 	output_ready(s->out, &ri);
+	journal_notify_ready(ri.probes);	/* Type=notify: every probe is attached */
 	s->ready = 1;
 	probe_go_async(s->pr);	/* from now on uprobes come and go off the loop */
 }
@@ -480,6 +483,7 @@ void session_finish(struct session *s, double seconds)
 	 * the child's last records are in the ring before its parent hears of it;
 	 * detach first so that the counters and the records drained agree
 	 */
+	journal_notify_stopping();
 	probe_detach(s->pr);
 	/* nothing is produced any more: drain what is left, within a deadline */
 	end = lw_now_s() + DRAIN_S;

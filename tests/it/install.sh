@@ -10,7 +10,7 @@ t_install_and_uninstall()
 		fail "make install failed: $(tail -n 5 "$W/make.out")"
 	for f in usr/sbin/ldwatch usr/share/man/man8/ldwatch.8 \
 		usr/share/bash-completion/completions/ldwatch etc/logrotate.d/ldwatch \
-		usr/share/ldwatch/ldwatch.schema.json; do
+		usr/share/ldwatch/ldwatch.schema.json usr/lib/systemd/system/ldwatch.service; do
 		[[ -f $D/$f ]] || bad "make install did not install /$f"
 	done
 	[[ $(stat -c %a "$D/usr/sbin/ldwatch") == 755 ]] || bad "the binary is not mode 0755"
@@ -83,6 +83,13 @@ t_deb_install_and_remove()
 	/usr/sbin/ldwatch check /bin/true >"$W/chk" 2>&1 || bad "the packaged ldwatch check /bin/true failed: $(cat "$W/chk")"
 	[[ $(man -w ldwatch 2>/dev/null) == /usr/share/man/man8/ldwatch.8.gz ]] || bad "man -w ldwatch: $(man -w ldwatch 2>&1)"
 	[[ -f /etc/logrotate.d/ldwatch ]] || bad "no /etc/logrotate.d/ldwatch"
+	# the unit, as installed: systemd's own checks, and its exposure score
+	systemd-analyze verify ldwatch.service >"$W/verify" 2>&1 || bad "systemd-analyze verify: $(cat "$W/verify")"
+	systemd-analyze security --offline=yes ldwatch.service >"$W/sec" 2>&1 ||
+		bad "systemd-analyze security: $(tail -n 3 "$W/sec")"
+	out=$(sed -n 's/.*Overall exposure level for ldwatch.service: \([0-9.]*\).*/\1/p' "$W/sec")
+	[[ -n $out ]] && awk -v s="$out" 'BEGIN { exit !(s <= 5.0) }' || bad "exposure $out, over 5.0: $(tail -n 2 "$W/sec")"
+	echo "    systemd-analyze security: exposure $out"
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y ldwatch >"$W/purge.log" 2>&1 ||
 		bad "apt-get purge ldwatch failed: $(tail -n 5 "$W/purge.log")"
 	[[ ! -e /usr/sbin/ldwatch && ! -e /etc/logrotate.d/ldwatch ]] || bad "purge left files behind"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "journal.h"
 #include "util.h"
 
 static const char usage_text[] =
@@ -35,6 +36,8 @@ static const char usage_text[] =
 "  --color[=WHEN]       colour text records: auto (a terminal, NO_COLOR unset;\n"
 "                       the default), always (the same as --color) or never;\n"
 "                       never in JSON or in an -o file\n"
+"  --journal            each finding also to systemd's journal, one structured entry\n"
+"                       (journalctl LDWATCH_KIND=missing-library)\n"
 "  --summary            at exit, the findings grouped by root cause with counts and\n"
 "                       first/last times (SIGUSR1 prints one at any time)\n"
 "  -d, --duration SECS  stop after SECS seconds\n"
@@ -99,6 +102,7 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 		{ "max-memory", required_argument, NULL, 'M' },
 		{ "color", optional_argument, NULL, 'K' },
 		{ "summary", no_argument, NULL, 'S' },
+		{ "journal", no_argument, NULL, 'J' },
 		{ 0 },
 	};
 	char *end;
@@ -173,6 +177,11 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 			break;
 		case 'S':
 			o->summary = 1;
+			break;
+		case 'J':
+			if (!journal_available())
+				return usage_error("--journal: this build has no libsystemd (the static one)");
+			o->journal = 1;
 			break;
 		case 'K':
 			/* the values match output.h's OUTPUT_COLOR_* */

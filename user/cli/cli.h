@@ -19,6 +19,7 @@ struct cli_config {
 	uint64_t max_memory;		/* --max-memory; 0: the correlator's default */
 	double duration;		/* -d; 0: until a signal */
 	int summary;			/* --summary */
+	int journal;			/* --journal */
 	int color;			/* --color: OUTPUT_COLOR_AUTO (0), _ALWAYS, _NEVER */
 	char **cmd;			/* -- CMD [ARG...], inside argv; NULL: none */
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "journal.h"
 #include "output.h"
 #include "report_internal.h"
 #include "util.h"
@@ -26,6 +27,8 @@ struct output {
 	struct sbuf b;
 	int err;
 	struct summary *sum;	/* every finding and repeat, by root cause */
+	int journal;		/* --journal: each finding to the journal too */
+	uint64_t journal_errors;
 };
 
 static int64_t clock_ns(clockid_t id)
@@ -170,11 +173,18 @@ int output_finding(struct output *o, const struct finding *f)
 	summary_add(o->sum, f->v.kind, f->v.severity, f->v.object,
 		    f->container && f->container->id ? NULL : f->v.exe,
 		    f->container ? f->container->id : NULL, 1, f->ts_ns, f->ts_ns);
+	if (o->journal && journal_finding(f) && !o->journal_errors++)
+		lw_warn(NULL, "writing a finding to the journal failed, continuing");
 	if (o->json)
 		print_finding_json(&o->b, f, o->rt_off);
 	else
 		print_finding_plain(&o->b, f, o->rt_off, o->color);
 	return flush_record(o);
+}
+
+void output_set_journal(struct output *o, int on)
+{
+	o->journal = on;
 }
 
 /* see output.h */

@@ -35,6 +35,8 @@ int output_reopen(struct output *o);
 enum { OUTPUT_COLOR_AUTO, OUTPUT_COLOR_ALWAYS, OUTPUT_COLOR_NEVER };
 int output_color_wanted(const struct output *o, int when);
 void output_set_color(struct output *o, int on);
+/* --journal: each finding also as a structured journal entry (journal.h) */
+void output_set_journal(struct output *o, int on);
 /* the findings so far grouped by root cause, counted (--summary at exit, SIGUSR1) */
 int output_summary(struct output *o);
 /* records that failed to be written so far */
