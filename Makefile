@@ -152,7 +152,7 @@ bench-deps:
 
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	libcriterion-dev libsystemd-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev \
-	podman runc debootstrap mandoc man-db logrotate python3-jsonschema dpkg-dev
+	podman runc debootstrap mandoc man-db logrotate python3-jsonschema dpkg-dev bc
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)
