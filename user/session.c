@@ -14,39 +14,20 @@
 #include "event.h"
 #include "execache.h"
 #include "loaders.h"
+#include "metrics.h"
 #include "journal.h"
 #include "output.h"
 #include "pidns.h"
 #include "probe.h"
 #include "procscan.h"
 #include "session.h"
+#include "session_internal.h"
 #include "util.h"
 
 #define MOUNTINFO	"/proc/self/mountinfo"
 #define BATCH_S		0.05	/* the most one consume call keeps signals and timers waiting */
 #define DRAIN_S		2.0	/* the final drain's deadline */
 
-struct session {
-	struct corr *corr;
-	struct output *out;
-	struct probe *pr;
-	struct probe_info info;
-	struct pidns *pn;	/* our pid namespace against the kernel's; NULL: the same */
-	struct loaders *ld;	/* loader files probed ahead: an image's as it is mounted */
-	struct execache *ec;	/* each image read once: Go-built or not */
-	int rootfd;		/* our root ("/"), held */
-	int mfd;		/* the mount table, polled; -1 before session_watch */
-	const char *output;	/* -o, as given */
-	int summary;		/* --summary: one at exit */
-	struct lw_rec rec;
-	uint64_t received;
-	uint64_t loss_prev;	/* the kernel's losses before the batch read last */
-	uint64_t lost_seen;	/* losses said so far */
-	int ready;		/* the ready record is out: later probes are told */
-	double batch_end;	/* a consume call hands the loop back after this */
-	double t_read;		/* when the ring was read last; 0 before */
-	double stall_max;	/* the longest on one record or between two reads, s */
-};
 
 /* ---- the ring's records, to the correlator ---- */
 
@@ -231,7 +212,8 @@ int session_open(const struct cli_config *o, struct session **out)
 		lw_warn(NULL, "cannot set up: %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	s->rootfd = s->mfd = -1;
+	s->rootfd = s->mfd = s->mxfd = s->stats_fd = -1;
+	s->t_start = lw_now_s();
 	s->output = o->output;
 	s->summary = o->summary;
 	err = output_open(o->output, o->json, &s->out);
@@ -241,6 +223,13 @@ int session_open(const struct cli_config *o, struct session **out)
 	}
 	output_set_color(s->out, output_color_wanted(s->out, o->color));
 	output_set_journal(s->out, o->journal);
+	if (o->metrics) {
+		err = session_metrics_open(s, o->metrics);
+		if (err) {
+			lw_warn(NULL, "--metrics %s: %s", o->metrics, strerror(-err));
+			return err;
+		}
+	}
 	s->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/*
 	 * in a container with its own pid namespace getpid() is not the pid the
@@ -388,6 +377,10 @@ int session_watch(struct session *s, int efd)
 		lw_warn(NULL, "cannot watch the mount table (%s): a new image's first process may "
 			"run before its loader is probed, continuing",
 			strerror(s->mfd < 0 ? -s->mfd : errno));
+	ev.events = EPOLLIN;
+	ev.data.fd = s->mxfd;
+	if (s->mxfd >= 0 && epoll_ctl(efd, EPOLL_CTL_ADD, s->mxfd, &ev))
+		return -errno;
 	return 0;
 }
 
@@ -412,6 +405,9 @@ int session_pump(struct session *s, int fd)
 	more = consume_batch(s);
 	s->t_read = lw_now_s();
 	corr_tick(s->corr, lw_now_ns());
+	/* its requests, and its connections' timeouts, on the loop's own thread */
+	if (s->metrics)
+		metrics_run(s->metrics);
 	return more;
 }
 
@@ -507,6 +503,7 @@ void session_close(struct session *s)
 {
 	if (!s)
 		return;
+	session_metrics_close(s);
 	probe_close(s->pr);
 	loaders_free(s->ld);
 	if (s->rootfd >= 0)

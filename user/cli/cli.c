@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cli.h"
 #include "journal.h"
+#include "metrics.h"
 #include "util.h"
 
 static const char usage_text[] =
@@ -38,6 +39,9 @@ static const char usage_text[] =
 "                       never in JSON or in an -o file\n"
 "  --journal            each finding also to systemd's journal, one structured entry\n"
 "                       (journalctl LDWATCH_KIND=missing-library)\n"
+"  --metrics [ADDR:]PORT  Prometheus metrics on http://ADDR:PORT/metrics (ADDR\n"
+"                       127.0.0.1 unless given; /healthz fails when the ring\n"
+"                       is not read); turns on the kernel's BPF run-time stats\n"
 "  --summary            at exit, the findings grouped by root cause with counts and\n"
 "                       first/last times (SIGUSR1 prints one at any time)\n"
 "  -d, --duration SECS  stop after SECS seconds\n"
@@ -103,6 +107,7 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 		{ "color", optional_argument, NULL, 'K' },
 		{ "summary", no_argument, NULL, 'S' },
 		{ "journal", no_argument, NULL, 'J' },
+		{ "metrics", required_argument, NULL, 'P' },
 		{ 0 },
 	};
 	char *end;
@@ -178,6 +183,16 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 		case 'S':
 			o->summary = 1;
 			break;
+		case 'P': {
+			struct sockaddr_in sin;
+
+			if (!metrics_available())
+				return usage_error("--metrics: this build has no libmicrohttpd (the static one)");
+			if (metrics_parse_addr(optarg, &sin))
+				return usage_error("--metrics needs PORT or ADDR:PORT (IPv4), not '%s'", optarg);
+			o->metrics = optarg;
+			break;
+		}
 		case 'J':
 			if (!journal_available())
 				return usage_error("--journal: this build has no libsystemd (the static one)");

@@ -20,6 +20,7 @@ struct cli_config {
 	double duration;		/* -d; 0: until a signal */
 	int summary;			/* --summary */
 	int journal;			/* --journal */
+	const char *metrics;		/* --metrics [ADDR:]PORT; NULL: none */
 	int color;			/* --color: OUTPUT_COLOR_AUTO (0), _ALWAYS, _NEVER */
 	char **cmd;			/* -- CMD [ARG...], inside argv; NULL: none */
 };

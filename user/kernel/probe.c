@@ -315,3 +315,37 @@ int probe_stats(struct probe *p, struct lw_stats *out)
 	return 0;
 }
 
+/* see probe.h */
+void probe_counts(struct probe *p, unsigned *tracepoints, unsigned *uprobes, unsigned *files)
+{
+	*tracepoints = (unsigned)count_links(p->skel);
+	*uprobes = *files = 0;
+	for (unsigned i = 0; i < p->n_files; i++) {
+		if (!p->files[i].path)
+			continue;
+		(*files)++;
+		*uprobes += p->files[i].n;
+	}
+}
+
+/* see probe.h */
+void probe_prog_stats(struct probe *p, void (*fn)(void *ctx, const char *name, uint64_t run_ns,
+						 uint64_t runs), void *ctx)
+{
+	struct bpf_object *objs[] = { p->skel ? p->skel->obj : NULL, p->ldr ? p->ldr->obj : NULL };
+	struct bpf_program *prog;
+
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		if (!objs[i])
+			continue;
+		bpf_object__for_each_program(prog, objs[i]) {
+			struct bpf_prog_info info = { 0 };
+			__u32 len = sizeof(info);
+			int fd = bpf_program__fd(prog);
+
+			if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+				continue;
+			fn(ctx, bpf_program__name(prog), info.run_time_ns, info.run_cnt);
+		}
+	}
+}

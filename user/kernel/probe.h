@@ -76,6 +76,14 @@ int probe_settle(struct probe *p, uint32_t tgid, uint64_t ino, uint32_t flags);
 /* an executable's verdict (LW_EXE_*), kept in the kernel for its next exec */
 int probe_classify(struct probe *p, uint32_t dev, uint64_t ino, uint32_t verdict);
 int probe_stats(struct probe *p, struct lw_stats *out);
+/* what is attached now: tracepoint programs, uprobes, the files they are in */
+void probe_counts(struct probe *p, unsigned *tracepoints, unsigned *uprobes, unsigned *files);
+/*
+ * each loaded program's name, run time and run count (bpf_prog_info; the
+ * kernel counts only while BPF_STATS_RUN_TIME is enabled, else 0)
+ */
+void probe_prog_stats(struct probe *p, void (*fn)(void *ctx, const char *name, uint64_t run_ns,
+						 uint64_t runs), void *ctx);
 /*
  * attach the loader probes a file has (ld.so, libc, libdl, musl's loader);
  * symbols it lacks are skipped. path is resolved inside rootfd, never

@@ -28,6 +28,7 @@ struct output {
 	int err;
 	struct summary *sum;	/* every finding and repeat, by root cause */
 	int journal;		/* --journal: each finding to the journal too */
+	uint64_t found[LW_K__COUNT][2];	/* findings by kind and severity, repeats counted in */
 	uint64_t journal_errors;
 };
 
@@ -173,6 +174,8 @@ int output_finding(struct output *o, const struct finding *f)
 	summary_add(o->sum, f->v.kind, f->v.severity, f->v.object,
 		    f->container && f->container->id ? NULL : f->v.exe,
 		    f->container ? f->container->id : NULL, 1, f->ts_ns, f->ts_ns);
+	if ((unsigned)f->v.kind < LW_K__COUNT)
+		o->found[f->v.kind][f->v.severity == LW_SEV_WARNING]++;
 	if (o->journal && journal_finding(f) && !o->journal_errors++)
 		lw_warn(NULL, "writing a finding to the journal failed, continuing");
 	if (o->json)
@@ -180,6 +183,11 @@ int output_finding(struct output *o, const struct finding *f)
 	else
 		print_finding_plain(&o->b, f, o->rt_off, o->color);
 	return flush_record(o);
+}
+
+uint64_t output_found(const struct output *o, enum lw_kind kind, enum lw_severity sev)
+{
+	return (unsigned)kind < LW_K__COUNT ? o->found[kind][sev == LW_SEV_WARNING] : 0;
 }
 
 void output_set_journal(struct output *o, int on)
@@ -225,8 +233,13 @@ int output_uprobes(struct output *o, const char *path, uint32_t pid, const char 
 
 int output_repeat(struct output *o, const struct repeat *r)
 {
-	summary_add(o->sum, r->kind, LW_SEV_ERROR, r->object, r->id ? NULL : r->exe, r->id, r->count,
-		    r->first_ns, r->last_ns);
+	/* a repeat's severity is its first finding's, which its group kept */
+	enum lw_severity sev = summary_add(o->sum, r->kind, LW_SEV_ERROR, r->object,
+					   r->id ? NULL : r->exe, r->id, r->count, r->first_ns,
+					   r->last_ns);
+
+	if ((unsigned)r->kind < LW_K__COUNT)
+		o->found[r->kind][sev == LW_SEV_WARNING] += r->count;
 	if (o->json)
 		print_repeat_json(&o->b, r, o->rt_off);
 	else

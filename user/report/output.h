@@ -35,6 +35,8 @@ int output_reopen(struct output *o);
 enum { OUTPUT_COLOR_AUTO, OUTPUT_COLOR_ALWAYS, OUTPUT_COLOR_NEVER };
 int output_color_wanted(const struct output *o, int when);
 void output_set_color(struct output *o, int on);
+/* findings written so far of a kind and severity (a repeat's count included) */
+uint64_t output_found(const struct output *o, enum lw_kind kind, enum lw_severity sev);
 /* --journal: each finding also as a structured journal entry (journal.h) */
 void output_set_journal(struct output *o, int on);
 /* the findings so far grouped by root cause, counted (--summary at exit, SIGUSR1) */

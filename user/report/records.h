@@ -152,8 +152,10 @@ struct summary {
 	uint64_t total, other;		/* findings in all; those past the table */
 	uint64_t first_ns, last_ns;
 };
-void summary_add(struct summary *s, enum lw_kind kind, enum lw_severity sev, const char *object,
-		 const char *who, const char *ctr, uint64_t count, uint64_t first_ns, uint64_t last_ns);
+/* the group's severity (its first finding's), sev for a new one */
+enum lw_severity summary_add(struct summary *s, enum lw_kind kind, enum lw_severity sev,
+			     const char *object, const char *who, const char *ctr, uint64_t count,
+			     uint64_t first_ns, uint64_t last_ns);
 /* the biggest group first */
 void summary_sort(struct summary *s);
 void summary_free(struct summary *s);

@@ -19,13 +19,14 @@ static char *dup_or_null(const char *s)
 	return s ? strndup(s, SUMMARY_STR_MAX) : NULL;
 }
 
-void summary_add(struct summary *s, enum lw_kind kind, enum lw_severity sev, const char *object,
-		 const char *who, const char *ctr, uint64_t count, uint64_t first_ns, uint64_t last_ns)
+enum lw_severity summary_add(struct summary *s, enum lw_kind kind, enum lw_severity sev,
+			     const char *object, const char *who, const char *ctr, uint64_t count,
+			     uint64_t first_ns, uint64_t last_ns)
 {
 	struct summary_group *g = NULL;
 
 	if (!count)
-		return;
+		return sev;
 	s->total += count;
 	if (!s->first_ns || first_ns < s->first_ns)
 		s->first_ns = first_ns;
@@ -38,7 +39,7 @@ void summary_add(struct summary *s, enum lw_kind kind, enum lw_severity sev, con
 	if (!g) {
 		if (s->n == SUMMARY_GROUPS_MAX) {
 			s->other += count;
-			return;
+			return sev;
 		}
 		g = &s->g[s->n++];
 		*g = (struct summary_group){ .kind = kind, .severity = sev, .object = dup_or_null(object),
@@ -50,6 +51,7 @@ void summary_add(struct summary *s, enum lw_kind kind, enum lw_severity sev, con
 		g->first_ns = first_ns;
 	if (last_ns > g->last_ns)
 		g->last_ns = last_ns;
+	return g->severity;
 }
 
 static int by_count(const void *a, const void *b)

@@ -1,0 +1,94 @@
+# promise: --metrics serves Prometheus' text exposition that a real Prometheus scrapes and promtool accepts, /healthz answers, and a malformed or huge request gets a 4xx and nothing else happens
+# shellcheck shell=bash disable=SC2016
+# tests/it/metrics.sh: the metrics listener; sourced by tests/integration.sh.
+
+# a port nothing listens on, from the kernel: bind to 0, read what it gave
+free_port()
+{
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# at least N findings of kind K in the records so far
+findings_reach()
+{
+	(($(recs "$1" 'select(.type == "finding" and .kind == $k)' --arg k "$2" | wc -l) >= $3))
+}
+
+t_metrics_prometheus_scrapes()
+{
+	local F=$W/rec.json P Q n q got
+	need_bpf
+	if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+		fail "prometheus is not installed (make deps)"
+	fi
+	P=$(free_port) Q=$(free_port)
+	lw_start "$F" --all --json --metrics "127.0.0.1:$P"
+	wait_ready "$F"
+	curl -sf "http://127.0.0.1:$P/healthz" >"$W/health" || bad "/healthz failed: $(cat "$W/health")"
+	# Prometheus of its own on loopback, a temporary TSDB, scraping every second
+	cat >"$W/prom.yml" <<EOF
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: ldwatch
+    static_configs:
+      - targets: ["127.0.0.1:$P"]
+EOF
+	prometheus --config.file="$W/prom.yml" --storage.tsdb.path="$W/tsdb" \
+		--web.listen-address="127.0.0.1:$Q" >"$W/prom.log" 2>&1 &
+	CLEAN_PIDS+=("$!")
+	# three programs that fail to load
+	for n in 1 2 3; do "$FIX/needs_missing" >/dev/null 2>&1; done
+	wait_until 10 findings_reach "$F" missing-library 3 || bad "not three missing-library findings"
+	# through Prometheus' HTTP API: the count the JSON records show
+	q='sum(ldwatch_findings_total{kind="missing-library",severity="error"})'
+	got=
+	for ((n = 0; n < 60; n++)); do
+		got=$(curl -sf "http://127.0.0.1:$Q/api/v1/query" --data-urlencode "query=$q" 2>/dev/null |
+			jq -r '.data.result[0].value[1] // empty' 2>/dev/null)
+		[[ $got == "$(recs "$F" 'select(.type == "finding" and .kind == "missing-library")' | wc -l)" ]] && break
+		sleep 0.5
+	done
+	want=$(recs "$F" 'select(.type == "finding" and .kind == "missing-library")' | wc -l)
+	[[ $got == "$want" ]] || bad "Prometheus says $q = '${got:-nothing}', the records $want" \
+		"$(tail -n 3 "$W/prom.log")"
+	echo "    Prometheus: $q = $got (records: $want)"
+	# the exposition, by promtool
+	curl -sf "http://127.0.0.1:$P/metrics" >"$W/metrics" || bad "GET /metrics failed"
+	promtool check metrics <"$W/metrics" >"$W/promtool" 2>&1 || bad "promtool check metrics: $(head -n 5 "$W/promtool")"
+	for m in ldwatch_build_info ldwatch_events_total 'ldwatch_events_lost_total{reason="ring_full"}' \
+		ldwatch_tracked_processes 'ldwatch_probes_attached{type="tracepoint"}' ldwatch_uprobe_files \
+		ldwatch_bpf_prog_runs_total process_cpu_seconds_total process_resident_memory_bytes \
+		process_open_fds process_start_time_seconds; do
+		grep -qF "$m" "$W/metrics" || bad "no $m in /metrics"
+	done
+	# the kernel counts the programs' runs while --metrics is on
+	awk '/^ldwatch_bpf_prog_runs_total\{program="handle_/ { s += $2 } END { exit !(s > 0) }' "$W/metrics" ||
+		bad "no handle_* program counted a run: $(grep bpf_prog_runs "$W/metrics" | head -n 3)"
+	# hostile requests: a 4xx, and ldwatch serves on
+	[[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/nope") == 404 ]] || bad "/nope is not 404"
+	[[ $(curl -s -o /dev/null -w '%{http_code}' -X POST -d x "http://127.0.0.1:$P/metrics") == 4* ]] ||
+		bad "POST is not refused with a 4xx"
+	[[ $(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 60000 /dev/zero | tr '\0' a)" \
+		"http://127.0.0.1:$P/metrics") == 4* ]] || bad "a 60 KB header is not refused with a 4xx"
+	# a malformed header line, and a body announced as 100 MB: 4xx, the body never read
+	timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; printf "GET /metrics HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n" >&3; cat <&3' \
+		_ "$P" >"$W/garbage" 2>&1
+	grep -q '^HTTP/1.[01] 400' "$W/garbage" || bad "a malformed header line got: $(head -c 100 "$W/garbage")"
+	timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; printf "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\nabc" >&3; cat <&3' \
+		_ "$P" >"$W/big" 2>&1
+	grep -q '^HTTP/1.[01] 413' "$W/big" || bad "a 100 MB body got: $(head -c 100 "$W/big")"
+	curl -sf "http://127.0.0.1:$P/healthz" >/dev/null || bad "/healthz fails after the hostile requests"
+	lw_stop "$F"
+	check_records "$F"
+}
+
+# /healthz and /metrics with a bad --metrics: one line, exit 2
+t_metrics_bad_address()
+{
+	local rc
+	timeout 10 "$LDWATCH" --metrics 127.0.0.1:99999 >"$W/out" 2>"$W/err"
+	rc=$?
+	((rc == 2)) || bad "--metrics 127.0.0.1:99999 exited $rc, expected 2"
+	grep -q "^ldwatch: --metrics needs PORT or ADDR:PORT" "$W/err" || bad "stderr: $(cat "$W/err")"
+}
