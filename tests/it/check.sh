@@ -127,6 +127,19 @@ t_check_musl_root()
 	grep -qF 'libfoo.so => /usr/local/lib/libfoo.so [default]' "$W/t" || bad "not found in musl's default path: $(cat "$W/t")"
 }
 
+# a candidate ld.so refuses (not ELF): loader-error with ld.so's own line, the file named as opened
+t_check_refused_candidate()
+{
+	local want
+	mkdir -p "$W/txt"
+	printf 'x%.0s' {1..100} >"$W/txt/libfoo.so"
+	want=$(LD_LIBRARY_PATH=$W/txt "$FIX/foo_plain" 2>&1)
+	[[ $want == *"$W/txt/libfoo.so: invalid ELF header" ]] || bad "ld.so itself said: $want"
+	check_run 1 "$W/j" --json --env "LD_LIBRARY_PATH=$W/txt" "$FIX/foo_plain"
+	check_fields "$(jq -c 'select(.type == "finding")' "$W/j")" .kind '"loader-error"' \
+		.message "$(jq -Rn --arg m "$want" '$m')"
+}
+
 t_check_script_and_static()
 {
 	check_run 1 "$W/j" --json "$FIX/bad_shebang"
@@ -147,8 +160,10 @@ t_check_bad_input()
 	grep -qi 'not a directory' "$W/o.err" || bad "--root a file: $(cat "$W/o.err")"
 	check_run 2 "$W/o"
 	grep -q 'name a FILE' "$W/o.err" || bad "no FILE: $(cat "$W/o.err")"
-	[[ $(wc -l <"$W/o.err") == 2 ]] && grep -qx "Try 'ldwatch check --help' for more information." "$W/o.err" ||
+	if [[ $(wc -l <"$W/o.err") != 2 ]] ||
+		! grep -qx "Try 'ldwatch check --help' for more information." "$W/o.err"; then
 		bad "bad usage is not one line and Try 'ldwatch check --help': $(cat "$W/o.err")"
+	fi
 	check_run 2 "$W/o" --pid 0 /bin/true
 	check_run 2 "$W/o" --env NOEQUALS /bin/true
 	check_run 2 "$W/o" --root / --pid 1 /bin/true

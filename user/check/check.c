@@ -260,8 +260,10 @@ static void not_found(struct checker *ck, const char *file, int idx, const struc
 			 "the build for this program's architecture";
 	} else if (rn->outcome == RESOLVE_FATAL) {
 		v.kind = LW_K_LOADER_ERROR;
+		/* ld.so names the file it refused, as opened */
 		snprintf(msg, sizeof(msg), "%s: error while loading shared libraries: %s: %s", file,
-			 rn->name, rn->why ? rn->why : "cannot load");
+			 rn->n_cand ? rn->cand[rn->n_cand - 1].path : rn->name,
+			 rn->why ? rn->why : "cannot load");
 		v.hint = "the loader would refuse a candidate of this name";
 	} else {
 		v.kind = LW_K_MISSING_LIBRARY;
