@@ -50,8 +50,11 @@ no() { echo "FAIL $1"; shift; printf '    %s\n' "$@"; FAILED=$((FAILED + 1)); }
 in_ctr() { podman exec "$NAME" "$@"; }
 handle_progs() { bpftool prog show 2>/dev/null | grep -c ' name handle_'; }
 
-# the root: Debian 12 with systemd and the libraries build/ldwatch links
-cached_root b12-systemd bookworm systemd,systemd-sysv,libbpf1,libelf1,zlib1g,procps ||
+# the root: Debian 12 with systemd and the packages of the libraries build/ldwatch links
+libpkgs=$(readelf -d "$ROOT/build/ldwatch" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' |
+	while read -r lib; do dpkg -S "*/$lib" 2>/dev/null | head -n 1 | cut -d: -f1; done | sort -u | paste -sd,)
+[[ $libpkgs == *libc6* ]] || summary_fail "cannot tell the packages of build/ldwatch's libraries: '$libpkgs'"
+cached_root b12-systemd bookworm "systemd,systemd-sysv,procps,$libpkgs" ||
 	summary_fail "debootstrap of a Debian 12 root with systemd failed"
 base_image b12-systemd || summary_fail "podman import b12-systemd failed"
 CTX=$TMP/ctx
