@@ -213,7 +213,6 @@ int session_open(const struct cli_config *o, struct session **out)
 		return -ENOMEM;
 	}
 	s->rootfd = s->mfd = s->mxfd = s->stats_fd = -1;
-	s->t_start = lw_now_s();
 	s->output = o->output;
 	s->summary = o->summary;
 	err = output_open(o->output, o->json, &s->out);

@@ -37,7 +37,6 @@ struct session {
 	struct metrics *metrics;	/* --metrics; NULL: none */
 	int mxfd;		/* its epoll fd, in the loop's; -1: none */
 	int stats_fd;		/* BPF_STATS_RUN_TIME, held while --metrics is on; -1: none */
-	double t_start;		/* when the session opened (lw_now_s) */
 };
 
 /* session_metrics.c: --metrics on (0, -errno), the loop's share of its work, off */

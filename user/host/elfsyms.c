@@ -15,8 +15,7 @@
 #include <unistd.h>
 
 #include "elfinfo.h"
-
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 
 
@@ -476,14 +475,14 @@ int elf_versions_read(int fd, struct elf_versions *v)
 
 		if (dv_rec(&dv, &ph, sizeof(ph), eh.e_phoff + (uint64_t)i * sizeof(ph)))
 			return -ENOEXEC;
-		if (ph.p_type == PT_LOAD && dv.n_load < ARRAY_LEN(dv.ph))
+		if (ph.p_type == PT_LOAD && dv.n_load < ARRAY_SIZE(dv.ph))
 			dv.ph[dv.n_load++] = ph;
 		else if (ph.p_type == PT_DYNAMIC)	/* ld.so keeps the last */
 			dynoff = ph.p_offset, dynsz = ph.p_filesz;
 	}
 	/* the tags are read in chunks up to DT_NULL; the last of a tag wins */
 	for (uint64_t at = 0; at < dynsz && at < VER_MAX * sizeof(dyn[0]); at += sizeof(dyn)) {
-		size_t n = dynsz - at < sizeof(dyn) ? (size_t)(dynsz - at) / sizeof(dyn[0]) : ARRAY_LEN(dyn);
+		size_t n = dynsz - at < sizeof(dyn) ? (size_t)(dynsz - at) / sizeof(dyn[0]) : ARRAY_SIZE(dyn);
 		bool ended = false;
 
 		if (!n || elf_pread_exact(fd, dyn, n * sizeof(dyn[0]), dynoff + at))

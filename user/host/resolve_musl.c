@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fsinfo.h"
+#include "ldcache.h"
 #include "resolve.h"
 #include "resolve_internal.h"
 #include "sbuf.h"
@@ -196,6 +197,9 @@ void resolve_env_musl(struct resolve_env *env, struct resolve_host *h, int rootf
 	int fd;
 
 	resolve_env_host(env, h, rootfd, 0);
+	/* musl has no cache: glibc's, read by resolve_env_host, is not kept */
+	ldcache__free(h->cache);
+	h->cache = NULL;
 	env->cache = NULL;
 	env->subdirs = NULL;
 	env->musl_ldso = interp;
