@@ -16,7 +16,7 @@ ALL_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -MMD -MP
 # user/ is split by stage (cli, kernel, host, corr, report, lib); each folder is on the include path
 USER_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard user/*/*.c user/*/*.h))))
 CPPFLAGS := -Iinclude -Iuser $(addprefix -I,$(USER_DIRS)) -I$(OUTPUT) $(LIBBPF_CFLAGS)
-LDLIBS	:= $(LIBBPF_LIBS) -lelf -lz -lsystemd -lmicrohttpd
+LDLIBS	:= $(LIBBPF_LIBS) -lelf -lz -lsystemd
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
 	-Iinclude -I$(dir $(VMLINUX)) -MMD -MP
@@ -82,15 +82,10 @@ $(OUTPUT)/ldwatch: $(USER_OBJS)
 # files: one binary that runs in a root with no shared library at all
 # (Debian ships no libsystemd.a: the journal and sd_notify are left out of it)
 STATIC_LIBS := -l:libbpf.a -l:libelf.a -l:libz.a -lpthread
-# (nor libmicrohttpd's, which needs gnutls: no --metrics either)
 $(OUTPUT)/journal-nosd.o: user/report/journal.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -DLW_NO_SYSTEMD -c $< -o $@
-$(OUTPUT)/metrics-none.o: user/report/metrics.c | $(OUTPUT)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -DLW_NO_METRICS -c $< -o $@
-STATIC_OBJS := $(filter-out $(OUTPUT)/user/report/journal.o $(OUTPUT)/user/report/metrics.o,$(USER_OBJS)) \
-	$(OUTPUT)/journal-nosd.o $(OUTPUT)/metrics-none.o
+STATIC_OBJS := $(filter-out $(OUTPUT)/user/report/journal.o,$(USER_OBJS)) $(OUTPUT)/journal-nosd.o
 $(OUTPUT)/ldwatch-static: $(STATIC_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -static $(LDFLAGS) $^ $(STATIC_LIBS) -o $@
@@ -133,7 +128,7 @@ $(OUTPUT)/fuzz:
 
 $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(SKELS) | $(OUTPUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(CPPFLAGS) $< $(FUZZ_LIB) -lelf -lz -lsystemd -lmicrohttpd -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(CPPFLAGS) $< $(FUZZ_LIB) -lelf -lz -lsystemd -o $@
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -157,7 +152,7 @@ bench-deps:
 		pax-utils python3-pyelftools libtree bc
 
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
-	libcriterion-dev libsystemd-dev libmicrohttpd-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev \
+	libcriterion-dev libsystemd-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev \
 	podman runc debootstrap mandoc man-db logrotate python3-jsonschema dpkg-dev bc curl
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq

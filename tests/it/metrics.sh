@@ -78,7 +78,23 @@ EOF
 	timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; printf "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\nabc" >&3; cat <&3' \
 		_ "$P" >"$W/big" 2>&1
 	grep -q '^HTTP/1.[01] 413' "$W/big" || bad "a 100 MB body got: $(head -c 100 "$W/big")"
+	# a request line that is not HTTP at all (a TLS hello): 400, not a silent close
+	timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; printf "\x16\x03\x01\x02\x00\x01\r\n\r\n" >&3; cat <&3' \
+		_ "$P" >"$W/tls" 2>&1
+	grep -q '^HTTP/1.1 400' "$W/tls" || bad "a TLS hello got: $(head -c 100 "$W/tls" | cat -v)"
 	curl -sf "http://127.0.0.1:$P/healthz" >/dev/null || bad "/healthz fails after the hostile requests"
+	# 16 connections that send nothing fill the listener: the 17th is closed
+	# unanswered, and 5 s later the idle ones are closed and it serves again
+	local -a idle=()
+	for _ in {1..16}; do
+		exec {fd}<>"/dev/tcp/127.0.0.1/$P" && idle+=("$fd")
+	done
+	sleep 0.5
+	[[ $(curl -s -m 3 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/healthz") == 000 ]] ||
+		bad "a 17th connection was answered while 16 were open"
+	sleep 5.5
+	curl -sf -m 3 "http://127.0.0.1:$P/healthz" >/dev/null || bad "/healthz fails after idle connections timed out"
+	for fd in "${idle[@]}"; do exec {fd}>&-; done
 	lw_stop "$F"
 	check_records "$F"
 }

@@ -186,8 +186,6 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 		case 'P': {
 			struct sockaddr_in sin;
 
-			if (!metrics_available())
-				return usage_error("--metrics: this build has no libmicrohttpd (the static one)");
 			if (metrics_parse_addr(optarg, &sin))
 				return usage_error("--metrics needs PORT or ADDR:PORT (IPv4), not '%s'", optarg);
 			o->metrics = optarg;

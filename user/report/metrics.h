@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* metrics: Prometheus' text exposition over HTTP (libmicrohttpd), in the event loop's thread */
+/* metrics: Prometheus' text exposition over HTTP (a listener of our own), in the event loop's thread */
 #ifndef LW_METRICS_H
 #define LW_METRICS_H
 
@@ -15,15 +15,13 @@ typedef int (*metrics_health_fn)(void *ctx, const char **why);
 
 /* "PORT" (loopback) or "ADDR:PORT" (IPv4; ":PORT" is every address): 0 or -EINVAL */
 int metrics_parse_addr(const char *s, struct sockaddr_in *sin);
-/* listen on addr: 0, -EINVAL, -errno (-EADDRINUSE), -ENOTSUP without libmicrohttpd */
+/* listen on addr: 0, -EINVAL, or -errno (-EADDRINUSE) */
 int metrics_open(const char *addr, metrics_render_fn render, metrics_health_fn healthy, void *ctx,
 		 struct metrics **out);
 /* an epoll fd to wait on; metrics_run when it is readable (and now and then, for timeouts) */
 int metrics_fd(const struct metrics *m);
 void metrics_run(struct metrics *m);
 void metrics_close(struct metrics *m);
-/* 0 in a build without libmicrohttpd (the static one) */
-int metrics_available(void);
 
 /* "# HELP name help" and "# TYPE name type" */
 void metrics_family(struct sbuf *b, const char *name, const char *type, const char *help);
