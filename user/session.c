@@ -9,6 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include "kubepods.h"
 #include "cli.h"
 #include "correlate.h"
 #include "event.h"
@@ -25,6 +29,7 @@
 #include "util.h"
 
 #define MOUNTINFO	"/proc/self/mountinfo"
+#define PROC_OWN	"/proc"	/* ldwatch's own view: its pid namespace's names */
 #define BATCH_S		0.05	/* the most one consume call keeps signals and timers waiting */
 #define DRAIN_S		2.0	/* the final drain's deadline */
 
@@ -61,11 +66,28 @@ static int consume_batch(struct session *s)
 
 /* ---- what the correlator decides, to the sink ---- */
 
+/* a Kubernetes container's pod, named from the node's log folders: k, or c filled from it */
+static const struct ctr_ctx *with_pod(const struct session *s, const struct ctr_ctx *k,
+				      struct ctr_ctx *c, struct kube_pod *kp)
+{
+	if (!k || !k->pod_uid || kube_pod_lookup(s->pod_logs, k->pod_uid, k->id, kp))
+		return k;
+	*c = *k;
+	c->pod_namespace = kp->ns;
+	c->pod_name = kp->name;
+	c->pod_container = kp->container[0] ? kp->container : NULL;
+	return c;
+}
+
 static void on_finding(void *ctx, const struct finding *f)
 {
 	struct session *s = ctx;
+	struct finding g = *f;
+	struct ctr_ctx c;
+	struct kube_pod kp;
 
-	output_finding(s->out, f);	/* a failure is counted and said there */
+	g.container = with_pod(s, f->container, &c, &kp);
+	output_finding(s->out, &g);	/* a failure is counted and said there */
 }
 
 static void on_repeat(void *ctx, const struct repeat *r)
@@ -78,8 +100,12 @@ static void on_repeat(void *ctx, const struct repeat *r)
 static void on_load(void *ctx, const struct load *l)
 {
 	struct session *s = ctx;
+	struct load m = *l;
+	struct ctr_ctx c;
+	struct kube_pod kp;
 
-	output_load(s->out, l);
+	m.container = with_pod(s, l->container, &c, &kp);
+	output_load(s->out, &m);
 }
 
 /* a container's loader probed, or let go: said after ready (the ready record lists the first) */
@@ -171,8 +197,14 @@ static int on_alive(void *ctx, uint32_t pid)
 {
 	struct session *s = ctx;
 
-	if (s->pn)
+	char d[PATH_MAX];
+
+	if (s->proc_pn)
 		return pidns_to_local(s->pn, pid) != 0;
+	if (strcmp(s->proc, PROC_OWN)) {
+		snprintf(d, sizeof(d), "%s/%u", s->proc, pid);
+		return !access(d, F_OK);
+	}
 	return !kill((pid_t)pid, 0) || errno == EPERM;
 }
 
@@ -189,7 +221,7 @@ static uint32_t on_kpid(void *ctx, uint32_t pid)
 {
 	struct session *s = ctx;
 
-	return pidns_kpid(s->pn, pid);
+	return pidns_kpid(s->proc_pn, pid);
 }
 
 static int on_track(void *ctx, uint32_t pid, uint32_t flags)
@@ -200,6 +232,78 @@ static int on_track(void *ctx, uint32_t pid, uint32_t flags)
 }
 
 /* ---- the steps main takes ---- */
+
+/* DIR is a procfs of the kernel's own pid namespace: its self is ldwatch's kernel pid */
+static int check_host_proc(const char *dir, uint32_t self_kpid)
+{
+	char path[PATH_MAX], link[32];
+	struct statfs sf;
+	ssize_t n;
+
+	if (statfs(dir, &sf) || sf.f_type != PROC_SUPER_MAGIC) {
+		lw_warn(NULL, "--host-proc %s: not a procfs (mount the host's: -v /proc:%s:ro)", dir, dir);
+		return -EINVAL;
+	}
+	snprintf(path, sizeof(path), "%s/self", dir);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	if (n <= 0 || strtoul(link, NULL, 10) != self_kpid) {
+		lw_warn(NULL, "--host-proc %s: a procfs of another pid namespace (its self is %s, "
+			"the kernel's pid of ldwatch is %u): mount the host's /proc there", dir,
+			n > 0 ? link : "unreadable", self_kpid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Where processes are read, and what "the host" is. On the host, ldwatch's
+ * own /proc, root and mount table. In a container that sees the host's pids
+ * (--pid=host, or --host-proc DIR), the host is that proc's pid 1: its root,
+ * its mount namespace and table, so that a host process is not taken for a
+ * container's and its files are looked up in the host's root, not the
+ * image's. In a pid namespace of its own without --host-proc, processes
+ * outside it are still seen, but cannot be read by pid.
+ */
+static int host_view(struct session *s, const struct cli_config *o)
+{
+	char path[PATH_MAX];
+	struct stat own, init;
+	int fd;
+
+	s->proc = PROC_OWN;
+	s->proc_pn = s->pn;
+	s->self_kpid = pidns_kpid(s->pn, (uint32_t)getpid());
+	s->mountinfo = MOUNTINFO;
+	s->pod_logs = o->pod_logs ? o->pod_logs : "/var/log/pods";
+	if (o->host_proc) {
+		if (check_host_proc(o->host_proc, s->self_kpid))
+			return -EINVAL;
+		s->proc = o->host_proc;
+		s->proc_pn = NULL;
+	} else if (s->pn) {
+		lw_warn(NULL, "running in a pid namespace of its own: processes outside it are "
+			"watched, but cannot be read by pid (their root and what needed a "
+			"library may be missing); give the host's /proc with --host-proc DIR");
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/1/ns/mnt", s->proc);
+	if (stat("/proc/self/ns/mnt", &own) || stat(path, &init) || own.st_ino == init.st_ino)
+		return 0;	/* on the host, or its init cannot be read: ours is the host's */
+	snprintf(path, sizeof(path), "%s/1/root", s->proc);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		lw_warn(NULL, "cannot open the host's root %s: %s; processes are checked in "
+			"ldwatch's own", path, strerror(errno));
+		return 0;
+	}
+	close(s->rootfd);
+	s->rootfd = fd;
+	s->host_mntns = (uint32_t)init.st_ino;
+	snprintf(s->mi_path, sizeof(s->mi_path), "%s/1/mountinfo", s->proc);
+	s->mountinfo = s->mi_path;
+	return 0;
+}
 
 int session_open(const struct cli_config *o, struct session **out)
 {
@@ -242,13 +346,16 @@ int session_open(const struct cli_config *o, struct session **out)
 		pidns_close(s->pn);	/* both views agree: nothing to translate */
 		s->pn = NULL;
 	}
+	err = host_view(s, o);
+	if (err)
+		return err;
 	ops = (struct corr_ops){
 		.finding = on_finding, .load = o->loads ? on_load : NULL, .repeat = on_repeat,
 		.loader_seen = on_loader_seen, .exec_seen = on_exec_seen, .settle = on_settle,
 		.ctx = s, .rootfd = s->rootfd,
-		.mountinfo = MOUNTINFO, .proc = "/proc",
+		.mountinfo = s->mountinfo, .proc = s->proc,
 		.container = o->container, .losses = on_losses, .mem_budget = o->max_memory,
-		.local_pid = s->pn ? on_local_pid : NULL,
+		.local_pid = s->proc_pn ? on_local_pid : NULL,
 	};
 	s->ec = execache_new(&(struct execache_ops){
 		.loader = on_image_loader, .go_image = on_go_image, .verdict = on_verdict,
@@ -266,7 +373,8 @@ int session_attach(struct session *s, const struct cli_config *o, uint64_t cg_id
 		   uint32_t cg_level)
 {
 	struct probe_cfg cfg = {
-		.self_tgid = pidns_kpid(s->pn, (uint32_t)getpid()),
+		.self_tgid = s->self_kpid,
+		.host_mntns = s->host_mntns, .host_rootfd = s->rootfd,
 		.ring_bytes = o->ring_bytes ? o->ring_bytes : 16 << 20,
 		.cgroup_id = cg_id, .cgroup_level = cg_level, .no_uprobes = o->no_uprobes,
 		.on_event = on_event, .on_file = on_probe_file, .file_key = on_file_key, .ctx = s,
@@ -286,8 +394,8 @@ int session_attach(struct session *s, const struct cli_config *o, uint64_t cg_id
 		lw_warn(NULL, "cannot load and attach the BPF programs: %s", strerror(-err));
 		return err;
 	}
-	s->ld = loaders_new(s->pr, MOUNTINFO);	/* the images mounted already: known, not probed */
-	loaders_discover(s->pr, s->pn, s->rootfd);
+	s->ld = loaders_new(s->pr, s->mountinfo);	/* the images mounted already: known, not probed */
+	loaders_discover(s->pr, s->proc, s->proc_pn, s->rootfd);
 	if (s->info.tracefs && !strcmp(s->info.tracefs, "mounted-private"))
 		lw_warn(NULL, "tracefs was not mounted; mounted it in a private mount namespace to "
 			"attach (the host's mounts are unchanged)");
@@ -298,11 +406,13 @@ int session_attach(struct session *s, const struct cli_config *o, uint64_t cg_id
 static void track_running(struct session *s, uint32_t root)
 {
 	struct procscan ps = {
-		.proc = "/proc", .rootfd = s->rootfd, .self = (uint32_t)getpid(), .ec = s->ec,
-		.kpid = on_kpid, .track = on_track, .ctx = s,
+		.proc = s->proc, .rootfd = s->rootfd, .ec = s->ec,
+		.self = s->proc_pn ? (uint32_t)getpid() : s->self_kpid,
+		.kpid = s->proc_pn ? on_kpid : NULL, .track = on_track, .ctx = s,
 	};
 
-	procscan_track(&ps, root);
+	/* root is a pid of ours: in the kernel's names when proc is in those */
+	procscan_track(&ps, s->proc_pn || !root ? root : pidns_kpid(s->pn, root));
 }
 
 int session_track(struct session *s, const struct cli_config *o, pid_t child)

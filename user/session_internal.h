@@ -23,6 +23,17 @@ struct session {
 	struct loaders *ld;	/* loader files probed ahead: an image's as it is mounted */
 	struct execache *ec;	/* each image read once: Go-built or not */
 	int rootfd;		/* our root ("/"), held */
+	/*
+	 * where processes are read: /proc, in our pid namespace's names (pn
+	 * translates), or --host-proc's, in the kernel's own (nothing to)
+	 */
+	const char *proc;
+	struct pidns *proc_pn;
+	uint32_t self_kpid;	/* ldwatch as the kernel names it */
+	const char *pod_logs;	/* the kubelet's /var/log/pods (--pod-logs) */
+	const char *mountinfo;	/* the host's mount table: ours, or its init's */
+	char mi_path[64];
+	uint32_t host_mntns;	/* its init's mount namespace; 0: ours is the host's */
 	int mfd;		/* the mount table, polled; -1 before session_watch */
 	const char *output;	/* -o, as given */
 	int summary;		/* --summary: one at exit */

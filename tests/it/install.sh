@@ -57,7 +57,7 @@ t_man_page_lists_every_option()
 {
 	local h m
 	h=$("$LDWATCH" --help | help_options)
-	m=$( (man_options Scope; man_options Output) | sort -u)
+	m=$( (man_options Scope; man_options 'In a container or on a Kubernetes node'; man_options Output) | sort -u)
 	[[ -n $h && $h == "$m" ]] || bad "ldwatch --help and the man page differ: $(diff <(echo "$h") <(echo "$m") | grep '^[<>]' | tr '\n' ' ')"
 	h=$("$LDWATCH" check --help | help_options)
 	m=$(man_options 'ldwatch check')

@@ -142,7 +142,7 @@ Test(output, container_and_root_in_both_forms)
 				  "\"incomplete\":\"events-lost,root-unreachable\""));
 	cr_assert_not_null(strstr(sbuf_str(&b), "\"container\":{\"mntns\":11,\"pidns\":12,\"pid\":1,"
 				  "\"cgroup_id\":9,\"cgroup\":\"/docker/abc\",\"runtime\":\"docker\","
-				  "\"id\":\"abc\",\"pod_uid\":null}"));
+				  "\"id\":\"abc\",\"pod_uid\":null,\"pod\":null}"));
 	sbuf_reset(&b);
 	output_format_finding(&b, 0, &f, 0);
 	cr_assert_not_null(strstr(sbuf_str(&b), "\n  container: docker abc, pid 1 inside, mntns 11, "
@@ -154,5 +154,40 @@ Test(output, container_and_root_in_both_forms)
 	output_format_finding(&b, 0, &f, 0);
 	cr_assert_not_null(strstr(sbuf_str(&b), "\n  container: not recognised from its cgroup, pid 1 "
 				  "inside"));
+	sbuf_free(&b);
+}
+
+Test(output, kubernetes_pod_in_both_forms)
+{
+	struct ctr_ctx k = { .cgroup_id = 9, .mntns = 11, .pidns = 12, .nspid = 7,
+			     .cgroup = "/kubepods/besteffort/pod8dcc5c8a-3a2b-4c7e-9b1f-2f1e6b0c9d4e/abc",
+			     .runtime = "containerd", .id = "abc",
+			     .pod_uid = "8dcc5c8a-3a2b-4c7e-9b1f-2f1e6b0c9d4e",
+			     .pod_namespace = "shop", .pod_name = "web-7d4b9c", .pod_container = "app" };
+	struct finding f = base();
+	struct sbuf b;
+
+	f.container = &k;
+	sbuf_init(&b);
+	output_format_finding(&b, 1, &f, 0);
+	cr_assert_not_null(strstr(sbuf_str(&b), "\"pod_uid\":\"8dcc5c8a-3a2b-4c7e-9b1f-2f1e6b0c9d4e\","
+				  "\"pod\":{\"namespace\":\"shop\",\"name\":\"web-7d4b9c\","
+				  "\"container\":\"app\"}}"), "%s", sbuf_str(&b));
+	sbuf_reset(&b);
+	output_format_finding(&b, 0, &f, 0);
+	cr_assert_not_null(strstr(sbuf_str(&b), "\n  container: containerd abc, pod shop/web-7d4b9c "
+				  "container app uid 8dcc5c8a-3a2b-4c7e-9b1f-2f1e6b0c9d4e, pid 7 inside"),
+			   "%s", sbuf_str(&b));
+	/* a pod whose folders do not tell the container */
+	k.pod_container = NULL;
+	sbuf_reset(&b);
+	output_format_finding(&b, 1, &f, 0);
+	cr_assert_not_null(strstr(sbuf_str(&b), "\"name\":\"web-7d4b9c\",\"container\":null}}"));
+	/* not found on the node: the UID alone */
+	k.pod_namespace = k.pod_name = NULL;
+	sbuf_reset(&b);
+	output_format_finding(&b, 0, &f, 0);
+	cr_assert_not_null(strstr(sbuf_str(&b), "container: containerd abc, pod "
+				  "8dcc5c8a-3a2b-4c7e-9b1f-2f1e6b0c9d4e, pid 7 inside"), "%s", sbuf_str(&b));
 	sbuf_free(&b);
 }

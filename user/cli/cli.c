@@ -30,6 +30,13 @@ static const char usage_text[] =
 "  --container ID       only findings of the container whose id starts with ID\n"
 "                       (as recognised from its cgroup: docker, containerd, cri-o,\n"
 "                       podman, systemd-nspawn)\n"
+"in a container or a Kubernetes node:\n"
+"  --host-proc DIR      the host's /proc, mounted at DIR, for ldwatch in a pid\n"
+"                       namespace of its own (-v /proc:/host/proc:ro): processes\n"
+"                       outside that namespace are read there\n"
+"  --pod-logs DIR       the kubelet's pod log folders (default /var/log/pods), by\n"
+"                       which a Kubernetes container's finding names its pod; its\n"
+"                       sibling containers/ names the container\n"
 "output:\n"
 "  -j, --json           JSON Lines (schema in README.md) instead of text blocks\n"
 "  -l, --loads          also a record for every successful dlopen or plugin load\n"
@@ -108,6 +115,8 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 		{ "summary", no_argument, NULL, 'S' },
 		{ "journal", no_argument, NULL, 'J' },
 		{ "metrics", required_argument, NULL, 'P' },
+		{ "host-proc", required_argument, NULL, 'H' },
+		{ "pod-logs", required_argument, NULL, 'G' },
 		{ 0 },
 	};
 	char *end;
@@ -191,6 +200,16 @@ int cli_parse(int argc, char **argv, struct cli_config *o)
 			o->metrics = optarg;
 			break;
 		}
+		case 'H':
+			if (optarg[0] != '/')
+				return usage_error("--host-proc needs an absolute path, not '%s'", optarg);
+			o->host_proc = optarg;
+			break;
+		case 'G':
+			if (optarg[0] != '/')
+				return usage_error("--pod-logs needs an absolute path, not '%s'", optarg);
+			o->pod_logs = optarg;
+			break;
 		case 'J':
 			if (!journal_available())
 				return usage_error("--journal: this build has no libsystemd (the static one)");

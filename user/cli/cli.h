@@ -21,6 +21,8 @@ struct cli_config {
 	int summary;			/* --summary */
 	int journal;			/* --journal */
 	const char *metrics;		/* --metrics [ADDR:]PORT; NULL: none */
+	const char *host_proc;		/* --host-proc DIR; NULL: /proc */
+	const char *pod_logs;		/* --pod-logs DIR; NULL: /var/log/pods */
 	int color;			/* --color: OUTPUT_COLOR_AUTO (0), _ALWAYS, _NEVER */
 	char **cmd;			/* -- CMD [ARG...], inside argv; NULL: none */
 };

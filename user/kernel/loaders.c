@@ -155,7 +155,7 @@ int loaders_find_command(const char *cmd, char *out, size_t n)
  * so a container's file is never looked up by a name (maps shows names as
  * seen from our root, which for a container's file may be no path at all).
  */
-void loaders_discover(struct probe *pr, struct pidns *pn, int hostfd)
+void loaders_discover(struct probe *pr, const char *proc, struct pidns *pn, int hostfd)
 {
 	struct stat self_root, root;
 	struct dirent *d;
@@ -164,7 +164,7 @@ void loaders_discover(struct probe *pr, struct pidns *pn, int hostfd)
 
 	if (fstat(hostfd, &self_root))
 		return;
-	dir = opendir("/proc");
+	dir = opendir(proc);
 	if (!dir)
 		return;
 	for (int pass = 0; pass < 2; pass++) {
@@ -175,12 +175,12 @@ void loaders_discover(struct probe *pr, struct pidns *pn, int hostfd)
 
 			if (pass && (d->d_name[0] < '1' || d->d_name[0] > '9'))
 				continue;
-			snprintf(path, sizeof(path), "/proc/%s/root", pid);
+			snprintf(path, sizeof(path), "%s/%s/root", proc, pid);
 			if (stat(path, &root))
 				goto next;
 			if (root.st_dev != self_root.st_dev || root.st_ino != self_root.st_ino)
 				owner = pass ? pidns_kpid(pn, (uint32_t)atoi(pid)) : 0;
-			snprintf(path, sizeof(path), "/proc/%s/maps", pid);
+			snprintf(path, sizeof(path), "%s/%s/maps", proc, pid);
 			f = fopen(path, "re");
 			if (!f)
 				goto next;
@@ -198,8 +198,8 @@ void loaders_discover(struct probe *pr, struct pidns *pn, int hostfd)
 					continue;
 				snprintf(last, sizeof(last), "%s", name);
 				*dash = '\0';	/* "start-end": its map_files entry */
-				if ((size_t)snprintf(path, sizeof(path), "/proc/%s/map_files/%.40s",
-						     pid, line) >= sizeof(path))
+				if ((size_t)snprintf(path, sizeof(path), "%s/%s/map_files/%.40s",
+						     proc, pid, line) >= sizeof(path))
 					continue;
 				fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 				if (fd < 0)

@@ -40,10 +40,10 @@ int loaders_file_key(struct loaders *l, const struct stat *st, unsigned long lon
 int loaders_mounted(const struct loaders *l, uint64_t id);
 
 /*
- * the loader files in use now, ours first, then every process's in /proc;
+ * the loader files in use now, ours first, then every process's in proc;
  * pn names pids as the kernel does (NULL: the same), hostfd is our root
  */
-void loaders_discover(struct probe *pr, struct pidns *pn, int hostfd);
+void loaders_discover(struct probe *pr, const char *proc, struct pidns *pn, int hostfd);
 /* where execvp would find cmd: 1 with its path in out, else 0 */
 int loaders_find_command(const char *cmd, char *out, size_t n);
 

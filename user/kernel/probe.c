@@ -118,11 +118,13 @@ int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info
 	{
 		struct stat ns;
 
-		/* processes outside this mount namespace get their container context */
-		if (!stat("/proc/self/ns/mnt", &ns))
+		/* processes outside the host's mount namespace get their container context */
+		if (cfg->host_mntns)
+			p->skel->rodata->cfg_host_mntns = cfg->host_mntns;
+		else if (!stat("/proc/self/ns/mnt", &ns))
 			p->skel->rodata->cfg_host_mntns = (uint32_t)ns.st_ino;
 		/* and those under another root (chroot, pivot_root) their root */
-		if (!stat("/", &ns)) {
+		if (cfg->host_rootfd >= 0 ? !fstat(cfg->host_rootfd, &ns) : !stat("/", &ns)) {
 			p->skel->rodata->cfg_host_root_dev = kdev_of(ns.st_dev);
 			p->skel->rodata->cfg_host_root_ino = ns.st_ino;
 		}

@@ -18,6 +18,13 @@ struct probe_cfg {
 	uint64_t cgroup_id;	/* --cgroup: only processes in it or below; 0: all */
 	uint32_t cgroup_level;	/* its depth under the cgroup v2 root */
 	int no_uprobes;		/* --no-uprobes: no loader or plugin probe is attached */
+	/*
+	 * the host: a process in another mount namespace, or under another root,
+	 * gets its container context. 0 and -1: ldwatch's own (it runs on the
+	 * host); in a container, the host's init's (see session.c)
+	 */
+	uint32_t host_mntns;
+	int host_rootfd;
 	int (*on_event)(void *ctx, void *data, size_t size);
 	void *ctx;
 	/* a file's uprobes attached (1) or released (0); NULL: not told */

@@ -52,6 +52,16 @@ static void json_container(struct sbuf *b, const struct ctr_ctx *k)
 	json_str(b, "runtime", k->runtime);
 	json_str(b, "id", k->id);
 	json_str(b, "pod_uid", k->pod_uid);
+	if (k->pod_namespace && k->pod_name) {
+		sbuf_puts(b, ",\"pod\":{\"namespace\":\"");
+		escape_json(b, k->pod_namespace, strlen(k->pod_namespace));
+		sbuf_putc(b, '"');
+		json_str(b, "name", k->pod_name);
+		json_str(b, "container", k->pod_container);
+		sbuf_putc(b, '}');
+	} else {
+		sbuf_puts(b, ",\"pod\":null");
+	}
 	sbuf_putc(b, '}');
 }
 

@@ -111,6 +111,9 @@ struct ctr_ctx {
 	uint32_t mntns, pidns, nspid;
 	const char *cgroup;		/* cgroup v2 path, NULL when not found */
 	const char *runtime, *id, *pod_uid;	/* NULL when not recognised */
+	/* its Kubernetes pod, from the node's /var/log/pods: NULL when not found */
+	const char *pod_namespace, *pod_name;
+	const char *pod_container;	/* NULL when the pod's folders do not tell */
 };
 
 /* a successful dlopen or plugin load (--loads) */

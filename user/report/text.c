@@ -74,8 +74,18 @@ void print_finding_plain(struct sbuf *b, const struct finding *f, int64_t off, i
 		} else {
 			sbuf_puts(b, "  container: not recognised from its cgroup");
 		}
+		if (k->pod_namespace && k->pod_name) {
+			sbuf_puts(b, ", pod ");
+			escape_text(b, k->pod_namespace, strlen(k->pod_namespace));
+			sbuf_putc(b, '/');
+			escape_text(b, k->pod_name, strlen(k->pod_name));
+			if (k->pod_container) {
+				sbuf_puts(b, " container ");
+				escape_text(b, k->pod_container, strlen(k->pod_container));
+			}
+		}
 		if (k->pod_uid)
-			sbuf_printf(b, ", pod %s", k->pod_uid);
+			sbuf_printf(b, "%s %s", k->pod_namespace ? " uid" : ", pod", k->pod_uid);
 		sbuf_printf(b, ", pid %u inside, mntns %u, cgroup ", k->nspid, k->mntns);
 		escape_text(b, k->cgroup ? k->cgroup : "?", strlen(k->cgroup ? k->cgroup : "?"));
 		sbuf_putc(b, '\n');
