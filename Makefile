@@ -51,7 +51,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: install uninstall deb bench-check bench-containers soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench static
+.PHONY: image install uninstall deb bench-check bench-containers soak asan fuzz fuzz-build bench-deps all clean test unit deps vmlinux bench static
 
 all: $(OUTPUT)/ldwatch
 
@@ -91,6 +91,21 @@ $(OUTPUT)/ldwatch-static: $(STATIC_OBJS)
 	$(Q)$(CC) $(ALL_CFLAGS) -static $(LDFLAGS) $^ $(STATIC_LIBS) -o $@
 
 static: $(OUTPUT)/ldwatch-static
+
+# the static binary as an OCI image FROM scratch (dist/Containerfile), built
+# offline by podman from a context of that one file
+VERSION	:= $(shell sed -n 's/^\#define LDWATCH_VERSION[[:space:]]*"\(.*\)"/\1/p' user/cli/cli.h)
+IMAGE	?= localhost/ldwatch:$(VERSION)
+image: $(OUTPUT)/ldwatch-static
+	$(call msg,IMAGE,$(IMAGE))
+	$(Q)rm -rf $(OUTPUT)/image && mkdir -p $(OUTPUT)/image
+	$(Q)cp $(OUTPUT)/ldwatch-static $(OUTPUT)/image/ldwatch
+	$(Q)podman build -q --network=none --pull=never -f dist/Containerfile \
+		--build-arg VERSION=$(VERSION) \
+		--build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
+		--build-arg SOURCE=$$(git config --get remote.origin.url 2>/dev/null || echo "$(CURDIR)") \
+		-t $(IMAGE) $(OUTPUT)/image >/dev/null
+	$(Q)echo $(IMAGE)
 
 $(OUTPUT)/unit/%.o: tests/unit/%.c | $(OUTPUT)/unit
 	$(call msg,CC,$@)

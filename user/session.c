@@ -259,7 +259,7 @@ static int check_host_proc(const char *dir, uint32_t self_kpid)
 /*
  * Where processes are read, and what "the host" is. On the host, ldwatch's
  * own /proc, root and mount table. In a container that sees the host's pids
- * (--pid=host, or --host-proc DIR), the host is that proc's pid 1: its root,
+ * (--pid=host, or --host-proc DIR), the host is that proc's pid 1 (or 2): its root,
  * its mount namespace and table, so that a host process is not taken for a
  * container's and its files are looked up in the host's root, not the
  * image's. In a pid namespace of its own without --host-proc, processes
@@ -269,6 +269,7 @@ static int host_view(struct session *s, const struct cli_config *o)
 {
 	char path[PATH_MAX];
 	struct stat own, init;
+	const char *init_pid;
 	int fd;
 
 	s->proc = PROC_OWN;
@@ -287,10 +288,19 @@ static int host_view(struct session *s, const struct cli_config *o)
 			"library may be missing); give the host's /proc with --host-proc DIR");
 		return 0;
 	}
-	snprintf(path, sizeof(path), "%s/1/ns/mnt", s->proc);
-	if (stat("/proc/self/ns/mnt", &own) || stat(path, &init) || own.st_ino == init.st_ino)
+	/*
+	 * the host's init; where it cannot be read (it is not dumpable, or in
+	 * another user namespace), kthreadd, pid 2: a kernel thread, whose root
+	 * and mount namespace are the kernel's first
+	 */
+	for (init_pid = "1"; init_pid; init_pid = strcmp(init_pid, "1") ? NULL : "2") {
+		snprintf(path, sizeof(path), "%s/%s/ns/mnt", s->proc, init_pid);
+		if (!stat(path, &init))
+			break;
+	}
+	if (!init_pid || stat("/proc/self/ns/mnt", &own) || own.st_ino == init.st_ino)
 		return 0;	/* on the host, or its init cannot be read: ours is the host's */
-	snprintf(path, sizeof(path), "%s/1/root", s->proc);
+	snprintf(path, sizeof(path), "%s/%s/root", s->proc, init_pid);
 	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		lw_warn(NULL, "cannot open the host's root %s: %s; processes are checked in "
@@ -300,7 +310,7 @@ static int host_view(struct session *s, const struct cli_config *o)
 	close(s->rootfd);
 	s->rootfd = fd;
 	s->host_mntns = (uint32_t)init.st_ino;
-	snprintf(s->mi_path, sizeof(s->mi_path), "%s/1/mountinfo", s->proc);
+	snprintf(s->mi_path, sizeof(s->mi_path), "%s/%s/mountinfo", s->proc, init_pid);
 	s->mountinfo = s->mi_path;
 	return 0;
 }

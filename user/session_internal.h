@@ -3,6 +3,7 @@
 #ifndef LW_SESSION_INTERNAL_H
 #define LW_SESSION_INTERNAL_H
 
+#include <limits.h>
 #include <stdint.h>
 #include "event.h"
 #include "probe.h"
@@ -32,7 +33,7 @@ struct session {
 	uint32_t self_kpid;	/* ldwatch as the kernel names it */
 	const char *pod_logs;	/* the kubelet's /var/log/pods (--pod-logs) */
 	const char *mountinfo;	/* the host's mount table: ours, or its init's */
-	char mi_path[64];
+	char mi_path[PATH_MAX];
 	uint32_t host_mntns;	/* its init's mount namespace; 0: ours is the host's */
 	int mfd;		/* the mount table, polled; -1 before session_watch */
 	const char *output;	/* -o, as given */

@@ -47,8 +47,8 @@ void where_of(struct corr *c, const struct proc *p, uint64_t now_ns, struct wher
 	w->root_host = NULL;
 	if (!p || !p->has_root)
 		return;
-	if (!c->roots)
-		c->roots = roots_new(c->ops.proc, c->ops.mountinfo);
+	if (!c->roots && (c->roots = roots_new(c->ops.proc, c->ops.mountinfo)))
+		roots_set_host(c->roots, c->ops.rootfd);
 	w->root = c->roots ? roots_get(c->roots, &p->root, proc_pid(c, p->pid), p->root_fs, now_ns,
 				       &w->root_host) : -ENOMEM;
 	/* its mount points, as it names them, while it lives */

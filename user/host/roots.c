@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
 #include <sys/sysmacros.h>
 #include "fsinfo.h"
 #include "roots.h"
@@ -33,6 +35,7 @@ struct roots {
 	struct root_ent e[ROOTS_MAX];
 	unsigned n;
 	const char *proc, *mountinfo;
+	int hostfd;		/* the host's root, where mountinfo's paths are; -1: "/" */
 	struct roots_stats st;
 };
 
@@ -44,7 +47,26 @@ struct roots *roots_new(const char *proc, const char *mountinfo)
 		return NULL;
 	rs->proc = proc ? proc : "/proc";
 	rs->mountinfo = mountinfo ? mountinfo : "/proc/self/mountinfo";
+	rs->hostfd = -1;
 	return rs;
+}
+
+void roots_set_host(struct roots *rs, int hostfd)
+{
+	rs->hostfd = hostfd;
+}
+
+/* a directory path of the host's mount table, in the host's root (ldwatch's may be an image's) */
+static int open_host_dir(const struct roots *rs, const char *host)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	if (rs->hostfd < 0)
+		return open(host, (int)how.flags);
+	return (int)syscall(SYS_openat2, rs->hostfd, host, &how, sizeof(how));
 }
 
 static void ent_clear(struct roots *rs, struct root_ent *r)
@@ -139,7 +161,7 @@ static int open_root(struct roots *rs, struct root_ent *r, uint32_t pid, const c
 		rs->st.via_proc++;
 	/* the host's mount table is trusted; the fstat check covers a race with a rename */
 	if (fs_path && !roots_host_path(rs->mountinfo, r->key.dev, fs_path, host, sizeof(host))) {
-		int hfd = open(host, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int hfd = open_host_dir(rs, host);
 
 		if (hfd >= 0 && is_root(hfd, &r->key)) {
 			r->host = strdup(host);

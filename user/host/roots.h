@@ -33,6 +33,8 @@ struct roots;
 
 /* proc: normally "/proc"; mountinfo: the host's, normally /proc/self/mountinfo */
 struct roots *roots_new(const char *proc, const char *mountinfo);
+/* the host's root, in which mountinfo's paths are opened (default: "/") */
+void roots_set_host(struct roots *rs, int hostfd);
 void roots_free(struct roots *rs);
 /*
  * An O_PATH descriptor of the root `key` of process pid, owned by rs: the one
