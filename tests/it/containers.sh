@@ -59,6 +59,68 @@ t_ctr_kubernetes_pod_all()
 	return 0
 }
 
+# kubelet_logs POD_NS POD_NAME UID CONTAINER [ID]: the kubelet's log layout in
+# $W/log (pods/NS_NAME_UID/CONTAINER/0.log; containers/NAME_NS_CONTAINER-ID.log
+# when ID is given), with a second container folder so that only the link tells
+kubelet_logs()
+{
+	local d=$W/log/pods/$1_$2_$3
+	mkdir -p "$d/$4" "$d/istio-proxy" "$W/log/containers" || fail "cannot make $d"
+	: >"$d/$4/0.log"
+	[[ -n ${5:-} ]] && ln -s "/var/log/pods/$1_$2_$3/$4/0.log" "$W/log/containers/$2_$1_$4-$5.log"
+	return 0
+}
+
+# a pod's container under the systemd cgroup driver (the names kubelet and
+# containerd give: underscores in the pod UID, cri-containerd-ID.scope): its
+# finding names the pod from the node's /var/log/pods, its container by the link
+t_ctr_kubernetes_pod_named_systemd_driver()
+{
+	local F=$W/rec.json uid_=${CTR_POD//-/_}
+	need_bpf
+	ctr_cgroup "ldwatch-test.slice/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod$uid_.slice/cri-containerd-$CTR_HEX.scope"
+	kubelet_logs shop web-7d4b9c-x2k "$CTR_POD" app "$CTR_HEX"
+	lw_start "$F" --all --json --pod-logs "$W/log/pods"
+	wait_ready "$F"
+	in_container "$FIX/needs_missing" >/dev/null 2>&1
+	ctr_finding "$F" missing-library
+	check_fields "$FND" .container.runtime '"containerd"' .container.id "\"$CTR_HEX\"" \
+		.container.pod_uid "\"$CTR_POD\"" .container.pod.namespace '"shop"' \
+		.container.pod.name '"web-7d4b9c-x2k"' .container.pod.container '"app"'
+	printf '    %s\n' "$(jq -c '.container | {runtime, id: .id[0:12], pod_uid, pod}' <<<"$FND")"
+}
+
+# the cgroupfs driver (kubepods/besteffort/podUID/ID), no link: the pod's
+# folders have two containers, so the pod is named and its container is null
+t_ctr_kubernetes_pod_named_cgroupfs_driver()
+{
+	local F=$W/rec.json
+	need_bpf
+	ctr_cgroup "ldwatch-test/kubepods/besteffort/pod$CTR_POD/$CTR_HEX"
+	kubelet_logs kube-system coredns-5d78c9869d-abcde "$CTR_POD" coredns
+	lw_start "$F" --all --json --pod-logs "$W/log/pods"
+	wait_ready "$F"
+	in_container "$FIX/needs_missing" >/dev/null 2>&1
+	ctr_finding "$F" missing-library
+	check_fields "$FND" .container.runtime '"containerd"' .container.pod_uid "\"$CTR_POD\"" \
+		.container.pod.namespace '"kube-system"' .container.pod.name '"coredns-5d78c9869d-abcde"' \
+		.container.pod.container null
+}
+
+# a pod the node shows no folder of: pod is null, its UID still given
+t_ctr_kubernetes_pod_not_on_node()
+{
+	local F=$W/rec.json
+	need_bpf
+	ctr_cgroup "ldwatch-test/kubepods/besteffort/pod$CTR_POD/$CTR_HEX"
+	mkdir -p "$W/log/pods"
+	lw_start "$F" --all --json --pod-logs "$W/log/pods"
+	wait_ready "$F"
+	in_container "$FIX/needs_missing" >/dev/null 2>&1
+	ctr_finding "$F" missing-library
+	check_fields "$FND" .container.pod_uid "\"$CTR_POD\"" .container.pod null
+}
+
 t_ctr_crash_loop_is_counted()
 {
 	local F=$W/rec.json n rep
