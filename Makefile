@@ -167,11 +167,14 @@ bench-deps:
 		pax-utils python3-pyelftools libtree bc
 
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
-	libcriterion-dev libsystemd-dev golang-go jq util-linux musl-tools procps libclang-rt-14-dev \
+	libcriterion-dev libsystemd-dev catatonit golang-go jq util-linux musl-tools procps libclang-rt-14-dev \
 	podman runc debootstrap mandoc man-db logrotate python3-jsonschema dpkg-dev bc curl
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)
+	# the manifest's validator (tests/k8s: kubernetes-models, pinned by its lockfile)
+	command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
+	cd tests/k8s && npm ci --no-audit --no-fund
 	# the tests' own Prometheus: its package scripts must not start a system-wide
 	# server, so a policy-rc.d says no while it installs (one already there is kept)
 	if [ -e /usr/sbin/policy-rc.d ]; then \

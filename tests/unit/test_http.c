@@ -3,7 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
+
 #include "http.h"
+#include "metrics.h"
 
 static int parse(const char *s, struct http_req *r)
 {
@@ -110,4 +114,24 @@ Test(http, reasons)
 	cr_assert_str_eq(http_reason(431), "Request Header Fields Too Large");
 	cr_assert_str_eq(http_reason(413), "Content Too Large");
 	cr_assert_str_eq(http_reason(299), "Error");
+}
+
+Test(http, listen_addresses)
+{
+	struct sockaddr_in sin;
+
+	cr_assert_eq(metrics_parse_addr("9090", &sin), 0);
+	cr_assert_eq(ntohl(sin.sin_addr.s_addr), INADDR_LOOPBACK);
+	cr_assert_eq(ntohs(sin.sin_port), 9090);
+	cr_assert_eq(metrics_parse_addr(":9090", &sin), 0);
+	cr_assert_eq(ntohl(sin.sin_addr.s_addr), INADDR_ANY);
+	cr_assert_eq(metrics_parse_addr("10.1.2.3:80", &sin), 0);
+	cr_assert_eq(ntohl(sin.sin_addr.s_addr), 0x0a010203u);
+	cr_assert_eq(metrics_parse_addr("0.0.0.0:1", &sin), 0);
+	cr_assert_eq(ntohl(sin.sin_addr.s_addr), INADDR_ANY);
+	cr_assert_eq(metrics_parse_addr("host:80", &sin), -EINVAL);
+	cr_assert_eq(metrics_parse_addr("1.2.3.4:0", &sin), -EINVAL);
+	cr_assert_eq(metrics_parse_addr("1.2.3.4:65536", &sin), -EINVAL);
+	cr_assert_eq(metrics_parse_addr("1.2.3.4:", &sin), -EINVAL);
+	cr_assert_eq(metrics_parse_addr("", &sin), -EINVAL);
 }

@@ -231,7 +231,10 @@ int metrics_parse_addr(const char *s, struct sockaddr_in *sin)
 		if ((size_t)(colon - s) >= sizeof(host))
 			return -EINVAL;
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
-		if (host[0] && inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+		/* ":PORT" is every address, as in Prometheus' own --web.listen-address */
+		if (!host[0])
+			sin->sin_addr.s_addr = htonl(INADDR_ANY);
+		else if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
 			return -EINVAL;
 		s = colon + 1;
 	}
