@@ -108,3 +108,62 @@ t_metrics_bad_address()
 	((rc == 2)) || bad "--metrics 127.0.0.1:99999 exited $rc, expected 2"
 	grep -q "^ldwatch: --metrics needs PORT or ADDR:PORT" "$W/err" || bad "stderr: $(cat "$W/err")"
 }
+
+# a fleet: one Prometheus scrapes two ldwatch instances (two --cgroup scopes,
+# as two nodes would be) as two targets, and one query sums their findings by
+# kind; the README's alert rules pass promtool check rules
+t_metrics_fleet_two_targets()
+{
+	local A=$W/a.json B=$W/b.json PA PB Q root q got n cga cgb
+	need_bpf
+	command -v prometheus >/dev/null && command -v promtool >/dev/null || fail "prometheus is not installed (make deps)"
+	root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	cga=$root/ldwatch-test-fleet-a.slice cgb=$root/ldwatch-test-fleet-b.slice
+	mkdir -p "$cga" "$cgb" || fail "cannot make the cgroups"
+	CLEAN_CGROUPS+=("$cga" "$cgb")
+	PA=$(free_port) PB=$(free_port) Q=$(free_port)
+	lw_start "$A" --all --json --cgroup ldwatch-test-fleet-a.slice --metrics "127.0.0.1:$PA"
+	LWA=$LW
+	lw_start "$B" --all --json --cgroup ldwatch-test-fleet-b.slice --metrics "127.0.0.1:$PB"
+	LWB=$LW
+	wait_ready "$A"
+	wait_ready "$B"
+	sed -n '/^```yaml prometheus.yml/,/^```$/p' "$ROOT/README.md" | sed '1d;$d' |
+		sed "s/NODE_A:9090/127.0.0.1:$PA/; s/NODE_B:9090/127.0.0.1:$PB/; s/scrape_interval: 30s/scrape_interval: 1s/" >"$W/prom.yml"
+	grep -q "127.0.0.1:$PB" "$W/prom.yml" || fail "README has no prometheus.yml block with NODE_A and NODE_B: $(head -c 300 "$W/prom.yml")"
+	prometheus --config.file="$W/prom.yml" --storage.tsdb.path="$W/tsdb" \
+		--web.listen-address="127.0.0.1:$Q" >"$W/prom.log" 2>&1 &
+	CLEAN_PIDS+=("$!")
+	# a: two missing libraries; b: one missing library, one GLIBC version mismatch
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2"' _ "$cga" "$FIX/needs_missing" >/dev/null 2>&1
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2"' _ "$cga" "$FIX/needs_missing" >/dev/null 2>&1
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2"' _ "$cgb" "$FIX/needs_missing" >/dev/null 2>&1
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2"' _ "$cgb" "$FIX/needs_glibc99" >/dev/null 2>&1
+	wait_until 10 findings_reach "$A" missing-library 2 || bad "a: not two missing-library findings"
+	wait_until 10 findings_reach "$B" version-mismatch 1 || bad "b: no version-mismatch finding"
+	q='sum by (kind) (ldwatch_findings_total{severity="error"}) > 0'
+	for ((n = 0; n < 60; n++)); do
+		got=$(curl -sf "http://127.0.0.1:$Q/api/v1/query" --data-urlencode "query=$q" 2>/dev/null |
+			jq -c '[.data.result[] | {(.metric.kind): .value[1]}] | add // {}' 2>/dev/null)
+		[[ $got == '{"missing-library":"3","version-mismatch":"1"}' || $got == '{"version-mismatch":"1","missing-library":"3"}' ]] && break
+		sleep 0.5
+	done
+	[[ $got == '{"missing-library":"3","version-mismatch":"1"}' || $got == '{"version-mismatch":"1","missing-library":"3"}' ]] ||
+		bad "Prometheus: $q = ${got:-nothing}, expected missing-library 3 and version-mismatch 1 only" "$(tail -n 3 "$W/prom.log")"
+	got=$(curl -sf "http://127.0.0.1:$Q/api/v1/query" --data-urlencode 'query=count(up{job="ldwatch"} == 1)' |
+		jq -r '.data.result[0].value[1] // empty')
+	[[ $got == 2 ]] || bad "count(up == 1) is ${got:-nothing}, not 2 targets"
+	echo "    Prometheus over 2 targets: $q = $(curl -sf "http://127.0.0.1:$Q/api/v1/query" --data-urlencode "query=$q" | jq -c '[.data.result[] | {kind: .metric.kind, value: .value[1]}]')"
+	# each target counted only its own scope's
+	[[ $(recs "$A" 'select(.type == "finding")' | wc -l) == 2 ]] || bad "a: $(findings_summary "$A")"
+	[[ $(recs "$B" 'select(.type == "finding")' | wc -l) == 2 ]] || bad "b: $(findings_summary "$B")"
+	LW=$LWA lw_stop "$A"
+	LW=$LWB lw_stop "$B"
+	# the alert rules README quotes, as the file has them
+	promtool check rules "$ROOT/dist/prometheus/ldwatch.rules.yml" >"$W/rules" 2>&1 ||
+		bad "promtool check rules: $(cat "$W/rules")"
+	grep -qF "$(sed -n '/alert: LdwatchEventsLost/,+2p' "$ROOT/dist/prometheus/ldwatch.rules.yml")" "$ROOT/README.md" ||
+		bad "README does not quote dist/prometheus/ldwatch.rules.yml"
+	check_records "$A"
+	check_records "$B"
+}
