@@ -100,11 +100,12 @@ image: $(OUTPUT)/ldwatch-static
 	$(call msg,IMAGE,$(IMAGE))
 	$(Q)rm -rf $(OUTPUT)/image && mkdir -p $(OUTPUT)/image
 	$(Q)cp $(OUTPUT)/ldwatch-static $(OUTPUT)/image/ldwatch
-	$(Q)podman build -q --network=none --pull=never -f dist/Containerfile \
+	$(Q)podman build -q --no-cache --network=none --pull=never -f dist/Containerfile \
 		--build-arg VERSION=$(VERSION) \
 		--build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
 		--build-arg SOURCE=$$(git config --get remote.origin.url 2>/dev/null || echo "$(CURDIR)") \
 		-t $(IMAGE) $(OUTPUT)/image >/dev/null
+	$(Q)podman image prune -f --filter label=org.opencontainers.image.title=ldwatch >/dev/null
 	$(Q)echo $(IMAGE)
 
 $(OUTPUT)/unit/%.o: tests/unit/%.c | $(OUTPUT)/unit

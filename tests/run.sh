@@ -2,6 +2,7 @@
 # the whole suite (`make test`): criterion unit tests, the integration tests,
 # the unit tests and a part of the integration tests again under ASan+UBSan,
 # real containers under podman, the systemd unit under a real systemd, the
+# OCI image and the Kubernetes manifest (tests/cluster.sh), the
 # resolver against ld.so --list (host and a Debian 13 root),
 # a short fuzz run and a short soak. The last line is "total: P passed, F
 # failed"; exit 1 if F > 0. FUZZ_S and SOAK_S set the short runs' seconds.
@@ -95,6 +96,9 @@ part podman cat "$PLOG"
 
 # ldwatch.service under a real systemd (PID 1 of a podman container)
 part systemd bash "$ROOT/tests/systemd.sh"
+
+# the image, the DaemonSet manifest and its pod under podman kube play
+part cluster bash "$ROOT/tests/cluster.sh"
 
 # the resolver and ldwatch check against ld.so --list, on this host's files and
 # in the Debian 13 root podman.sh cached: beside the fuzz run, which is timed
