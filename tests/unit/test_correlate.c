@@ -997,6 +997,22 @@ Test(command, dash_exec_searches_with_execve)
 			    .variable = "PATH=/opt/a:/opt/b", .n_attempts = 2);
 }
 
+/*
+ * sh -c 'exec /usr/bin/env' where its exec got ENOENT from a missing
+ * interpreter: dash says "exec: /usr/bin/env: not found" all the same, but the
+ * file is there, so no command is missing (the exec's own finding says why)
+ */
+Test(command, a_file_that_exists_is_no_missing_command)
+{
+	shell_starts(95, "/usr/bin/dash");
+	lookup(95, LW_OP_EXECVE, "/usr/bin/env", -ENOENT);
+	writes(95, "sh: 1: exec: ");
+	writes(95, "/usr/bin/env: not found");
+	writes(95, "\n");
+	exits(95, 127);
+	expect_no_finding();
+}
+
 /* a script's PATH that shares two directories with the exec-time one is still its own */
 Test(command, a_path_sharing_directories_is_the_one_searched)
 {

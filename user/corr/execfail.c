@@ -570,6 +570,20 @@ void diagnose_command(struct corr *c, const struct where *w, struct proc *p, uin
 		free(dup);
 		return;
 	}
+	/*
+	 * a directory that holds it: the command was found, and the ENOENT its
+	 * exec got came from its interpreter (dash's "exec: NAME: not found"
+	 * says the same for both); diagnose_exec names that one
+	 */
+	for (j = 0; j < from->n; j++) {
+		struct stat st;
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)from->len[j], from->at[j], best);
+		if (!fs_stat_in_root(w->root, buf, &st) && S_ISREG(st.st_mode)) {
+			free(dup);
+			return;
+		}
+	}
 	v = calloc(from->n ? from->n : 1, sizeof(*v));
 	for (j = 0; v && j < from->n; j++) {
 		const struct attempt *l;
