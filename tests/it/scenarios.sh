@@ -69,6 +69,18 @@ sc_missing_interpreter_elf()
 	)
 }
 
+# the same through dash's exec, which says "exec: FILE: not found": the
+# interpreter is missing, no command is (one finding, not two)
+sc_missing_interpreter_via_sh_exec()
+{
+	SC_CMD=(sh -c "exec $FIX/bad_interp") SC_RC=127 SC_HEALTHY=0
+	SC_CHECKS=(
+		.kind '"missing-interpreter"'
+		.object '"/nonexistent/ld-linux-x86-64.so.2"'
+		.errno '"ENOENT"'
+	)
+}
+
 sc_missing_interpreter_script()
 {
 	SC_CMD=("$FIX/bad_shebang") SC_RC=127 SC_HEALTHY=0
