@@ -28,23 +28,9 @@ K8S=$ROOT/tests/k8s
 # shellcheck source=tests/lib.sh
 source "$ROOT/tests/lib.sh"
 
-summary_fail()
-{
-	echo "cluster: $1"
-	echo "cluster: 0 passed, 1 failed"
-	exit 1
-}
-
-if ((EUID != 0)) || ! command -v podman >/dev/null || ! command -v runc >/dev/null ||
-	! command -v node >/dev/null; then
-	why="needs root, podman, runc and node (make deps)"
-	[[ ${CI:-} == true ]] && summary_fail "$why"
-	echo "skip: $why"
-	echo "cluster: 0 passed, 0 failed"
-	exit 0
-fi
-[[ -x $FIX/needs_missing ]] || summary_fail "$FIX/needs_missing is missing (tests/podman.sh builds it)"
-[[ -d $K8S/node_modules/kubernetes-models ]] || summary_fail "tests/k8s/node_modules is missing (make deps: npm ci)"
+suite_needs cluster podman runc node
+[[ -x $FIX/needs_missing ]] || suite_fail cluster "$FIX/needs_missing is missing (tests/podman.sh builds it)"
+[[ -d $K8S/node_modules/kubernetes-models ]] || suite_fail cluster "tests/k8s/node_modules is missing (make deps: npm ci)"
 
 TMP=$(mktemp -d /tmp/ldwatch-cluster.XXXXXX) || exit 1
 chmod 0755 "$TMP"
@@ -67,7 +53,7 @@ export CONTAINERS_CONF=$TMP/containers.conf
 # shellcheck source=tests/podman/images.sh
 source "$ROOT/tests/podman/images.sh"
 podman_conf "$CONTAINERS_CONF"
-podman image exists ldwatch-test/b12 || summary_fail "no ldwatch-test/b12 image (tests/podman.sh imports it)"
+podman image exists ldwatch-test/b12 || suite_fail cluster "no ldwatch-test/b12 image (tests/podman.sh imports it)"
 
 handle_progs() { bpftool prog show 2>/dev/null | grep -c ' name handle_'; }
 
@@ -235,9 +221,4 @@ mapfile -t CLUSTER_TESTS < <(discover_tests "${BASH_SOURCE[0]}")
 if [[ $# -gt 0 ]]; then
 	CLUSTER_TESTS=("$@")
 fi
-for t in "${CLUSTER_TESTS[@]}"; do
-	run_test "$t"
-done
-((FAILED)) && printf 'failed: %s\n' "${FAILED_NAMES[*]}"
-echo "cluster: $PASSED passed, $FAILED failed"
-((FAILED == 0))
+suite_run cluster "${CLUSTER_TESTS[@]}"

@@ -162,10 +162,4 @@ need_musl()
 
 # ---- run --------------------------------------------------------------------------
 
-for t in "${TESTS[@]}"; do
-	run_test "$t"
-done
-
-((FAILED)) && printf 'failed: %s\n' "${FAILED_NAMES[*]}"
-echo "integration: $PASSED passed, $FAILED failed"
-((FAILED == 0))
+suite_run integration "${TESTS[@]}"

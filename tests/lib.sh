@@ -1,6 +1,7 @@
 # shellcheck shell=bash disable=SC2016,SC2030,SC2031
 # (jq filters are single-quoted on purpose; CLEAN_PIDS lives in each test's subshell)
-# helpers for tests/integration.sh (and its tests/it/) and tests/podman.sh: a
+# helpers for tests/integration.sh (and its tests/it/), tests/podman.sh and
+# tests/cluster.sh: a
 # tiny harness that finds tests by name, deadline polling, and starting,
 # syncing with and stopping ldwatch. Sourced, never run.
 
@@ -13,6 +14,48 @@ BUDGET_S=${BUDGET_S:-720}	# the whole integration run (~8 minutes here with 138 
 PASSED=0
 FAILED=0
 FAILED_NAMES=()
+
+# ---- a suite's start and end (NAME: its summary line's) ----------------------
+
+# suite_fail NAME WHY: the suite cannot run at all; that is one failure, counted
+suite_fail()
+{
+	echo "$1: $2"
+	echo "$1: 0 passed, 1 failed"
+	exit 1
+}
+
+# suite_needs NAME CMD...: go on as root with every CMD; else skip the suite,
+# or fail it under CI=true (where a missing install step must not pass)
+suite_needs()
+{
+	local name=$1 c why
+	shift
+	why="needs root and $* (make deps)"
+	if ((EUID == 0)); then
+		for c in "$@"; do
+			command -v "$c" >/dev/null || break
+		done
+		command -v "$c" >/dev/null && return 0
+	fi
+	[[ ${CI:-} == true ]] && suite_fail "$name" "$why"
+	echo "skip: $why"
+	echo "$name: 0 passed, 0 failed"
+	exit 0
+}
+
+# suite_run NAME TEST...: each test, then "NAME: P passed, F failed"; 1 if F > 0
+suite_run()
+{
+	local name=$1 t
+	shift
+	for t in "$@"; do
+		run_test "$t"
+	done
+	((FAILED)) && printf 'failed: %s\n' "${FAILED_NAMES[*]}"
+	echo "$name: $PASSED passed, $FAILED failed"
+	((FAILED == 0))
+}
 
 # ---- harness ----------------------------------------------------------------
 

@@ -38,22 +38,8 @@ LDSO_SYMS='["_dl_exception_create","_dl_exception_create_format","_dl_signal_err
 LIBC236_SYMS='["_dl_signal_error","_dl_signal_exception","dlopen","dlopen%return","dlmopen","dlmopen%return"]'
 LIBC241_SYMS='["dlopen","dlopen%return","dlmopen","dlmopen%return"]'
 
-summary_fail()
-{
-	echo "podman: $1"
-	echo "podman: 0 passed, 1 failed"
-	exit 1
-}
-
-if ((EUID != 0)) || ! command -v podman >/dev/null || ! command -v runc >/dev/null ||
-	! command -v debootstrap >/dev/null; then
-	why="needs root, podman, runc and debootstrap (make deps)"
-	[[ ${CI:-} == true ]] && summary_fail "$why"
-	echo "skip: $why"
-	echo "podman: 0 passed, 0 failed"
-	exit 0
-fi
-[[ -x $LWSTATIC ]] || summary_fail "$LWSTATIC is missing (make static)"
+suite_needs podman podman runc debootstrap
+[[ -x $LWSTATIC ]] || suite_fail podman "$LWSTATIC is missing (make static)"
 
 TMP=$(mktemp -d /tmp/ldwatch-podman.XXXXXX) || exit 1
 chmod 0755 "$TMP"
@@ -89,11 +75,11 @@ build_image()
 }
 
 t0=$SECONDS
-bash "$ROOT/tests/fixtures/build.sh" "$FIX" >/dev/null || summary_fail "fixtures failed to build"
-cached_root bookworm bookworm || summary_fail "debootstrap bookworm failed"
-cached_root trixie trixie python3 || summary_fail "debootstrap trixie failed"
-base_image bookworm || summary_fail "podman import bookworm failed"
-base_image trixie || summary_fail "podman import trixie failed"
+bash "$ROOT/tests/fixtures/build.sh" "$FIX" >/dev/null || suite_fail podman "fixtures failed to build"
+cached_root bookworm bookworm || suite_fail podman "debootstrap bookworm failed"
+cached_root trixie trixie python3 || suite_fail podman "debootstrap trixie failed"
+base_image bookworm || suite_fail podman "podman import bookworm failed"
+base_image trixie || suite_fail podman "podman import trixie failed"
 # the fixtures at their own path, so that their RUNPATHs hold inside too
 CTX=$TMP/ctx
 mkdir -p "$CTX/b12" "$CTX/t13" "$CTX/scratch"
@@ -118,7 +104,7 @@ FROM scratch
 COPY fix/hello /hello
 EOF
 for c in b12 t13 scratch; do
-	build_image "ldwatch-test/$c" "$CTX/$c" || summary_fail "podman build $c failed"
+	build_image "ldwatch-test/$c" "$CTX/$c" || suite_fail podman "podman build $c failed"
 done
 # a Debian 12 image whose /lib64/ld-linux-x86-64.so.2 link is gone (removed in a
 # mounted container and committed: a RUN step would meet podman's own ulimits)
@@ -132,7 +118,7 @@ noldso_image()
 	podman rm -f "$c" >/dev/null
 	return $rc
 }
-noldso_image || summary_fail "cannot make the image without ld.so"
+noldso_image || suite_fail podman "cannot make the image without ld.so"
 printf 'images ready in %ss (cache %s)\n' $((SECONDS - t0)) "$CACHE"
 
 JQ_ARGS=(--arg fix "$FIX" --arg ldso_enoent "$LDSO_ENOENT" --arg notthere "$NOTTHERE")
@@ -592,9 +578,4 @@ mapfile -t PODMAN_TESTS < <(discover_tests "${BASH_SOURCE[0]}")
 if [[ $# -gt 0 ]]; then
 	PODMAN_TESTS=("$@")
 fi
-for t in "${PODMAN_TESTS[@]}"; do
-	run_test "$t"
-done
-((FAILED)) && printf 'failed: %s\n' "${FAILED_NAMES[*]}"
-echo "podman: $PASSED passed, $FAILED failed"
-((FAILED == 0))
+suite_run podman "${PODMAN_TESTS[@]}"

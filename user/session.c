@@ -293,13 +293,15 @@ static int host_view(struct session *s, const struct cli_config *o)
 	 * another user namespace), kthreadd, pid 2: a kernel thread, whose root
 	 * and mount namespace are the kernel's first
 	 */
-	for (init_pid = "1"; init_pid; init_pid = strcmp(init_pid, "1") ? NULL : "2") {
+	for (init_pid = "1"; ; init_pid = "2") {
 		snprintf(path, sizeof(path), "%s/%s/ns/mnt", s->proc, init_pid);
 		if (!stat(path, &init))
 			break;
+		if (!strcmp(init_pid, "2"))
+			return 0;	/* neither can be read: ours stands for the host's */
 	}
-	if (!init_pid || stat("/proc/self/ns/mnt", &own) || own.st_ino == init.st_ino)
-		return 0;	/* on the host, or its init cannot be read: ours is the host's */
+	if (stat("/proc/self/ns/mnt", &own) || own.st_ino == init.st_ino)
+		return 0;	/* on the host: ours is the host's */
 	snprintf(path, sizeof(path), "%s/%s/root", s->proc, init_pid);
 	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {

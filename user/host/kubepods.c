@@ -83,17 +83,13 @@ static void container_by_link(const char *podlogs, const char *ctr_id, struct ku
 	closedir(dd);
 }
 
-/* the pod folder's only container folder; none told when it has more */
-static void container_by_folder(int podfd, struct kube_pod *p)
+/* the pod folder's only container folder (fd, closed here); none told when it has more */
+static void container_by_folder(int fd, struct kube_pod *p)
 {
-	int fd = openat(podfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dd = fdopendir(fd);
 	struct dirent *de;
 	int found = 0;
-	DIR *dd;
 
-	if (fd < 0)
-		return;
-	dd = fdopendir(fd);
 	if (!dd) {
 		close(fd);
 		return;
@@ -129,10 +125,8 @@ int kube_pod_lookup(const char *podlogs, const char *uid, const char *ctr_id, st
 			container_by_link(podlogs, ctr_id, out);
 		fd = out->container[0] ? -1 :
 		     openat(dirfd(dd), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0) {
+		if (fd >= 0)
 			container_by_folder(fd, out);
-			close(fd);
-		}
 		err = 0;
 		break;
 	}

@@ -124,7 +124,7 @@ int probe_open(const struct probe_cfg *cfg, struct probe **pp, struct probe_info
 		else if (!stat("/proc/self/ns/mnt", &ns))
 			p->skel->rodata->cfg_host_mntns = (uint32_t)ns.st_ino;
 		/* and those under another root (chroot, pivot_root) their root */
-		if (cfg->host_rootfd >= 0 ? !fstat(cfg->host_rootfd, &ns) : !stat("/", &ns)) {
+		if (!fstat(cfg->host_rootfd, &ns)) {
 			p->skel->rodata->cfg_host_root_dev = kdev_of(ns.st_dev);
 			p->skel->rodata->cfg_host_root_ino = ns.st_ino;
 		}

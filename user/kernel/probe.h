@@ -20,8 +20,9 @@ struct probe_cfg {
 	int no_uprobes;		/* --no-uprobes: no loader or plugin probe is attached */
 	/*
 	 * the host: a process in another mount namespace, or under another root,
-	 * gets its container context. 0 and -1: ldwatch's own (it runs on the
-	 * host); in a container, the host's init's (see session.c)
+	 * gets its container context. host_mntns 0: ldwatch's own; host_rootfd:
+	 * the host's root, held (ldwatch's "/" on the host; in a container, the
+	 * host's init's, see session.c)
 	 */
 	uint32_t host_mntns;
 	int host_rootfd;
